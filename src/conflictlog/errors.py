@@ -1,0 +1,85 @@
+"""Exception tree and coded messages.
+
+Codes group by stage (E1xx ingest, E2xx clean, E3xx parse, E4xx extract, E5xx resolve, E6xx store,
+E7xx export, E8xx serve, E9xx settings/evaluate) so users can search for them. The library raises;
+only ``cli.py`` and ``serve/api.py`` turn errors into messages for people.
+"""
+
+from __future__ import annotations
+
+
+class ConflictlogError(Exception):
+    """Base of every error conflictlog raises on purpose. ``code`` is the searchable E-code."""
+
+    code: str = "E000"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.args[0]}"
+
+
+class SettingsError(ConflictlogError):
+    code = "E900"
+
+
+class IngestError(ConflictlogError):
+    code = "E100"
+
+
+class CleanError(ConflictlogError):
+    code = "E200"
+
+
+class ParseError(ConflictlogError):
+    code = "E300"
+
+
+class ExtractionError(ConflictlogError):
+    code = "E400"
+
+
+class ResolveError(ConflictlogError):
+    code = "E500"
+
+
+class StoreError(ConflictlogError):
+    code = "E600"
+
+
+class ExportError(ConflictlogError):
+    code = "E700"
+
+
+class ServeError(ConflictlogError):
+    code = "E800"
+
+
+class NotFound(ConflictlogError):
+    code = "E404"
+
+
+class BackendUnavailable(ConflictlogError):
+    """A component cannot work here (model or driver not installed); the message says what to install."""
+
+    code = "E001"
+
+
+# Coded message templates. Format with keyword arguments; always name the file or record.
+E101 = "{source}: cannot read file: {reason}"
+E102 = "{source}: file is empty"
+E103 = "{source}: looks like binary data ({reason}), not an article"
+E104 = "{source}: file is {size_mb:.1f} MB, larger than the {limit_mb} MB limit for one article"
+E105 = "{source}: unsupported file type {suffix!r} (expected .html, .htm, .md, .txt, .jsonl, .csv)"
+E106 = "{source}: bad feed record: {reason}"
+E107 = "{source}: no such file or folder"
+E201 = "{source}: could not decode text: {reason}"
+E202 = "{source}: no article text left after removing boilerplate"
+E203 = "{source}: text is not English (detected {language!r}); skipped"
+E601 = "{path}: database error: {reason}"
+E602 = "{path}: database schema version {found} is newer than this conflictlog supports ({supported})"
+E701 = "unknown export format {fmt!r} (expected one of {choices})"
+E901 = "{path}: cannot read evaluation records: {reason}"
