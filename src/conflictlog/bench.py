@@ -1,0 +1,108 @@
+"""`conflictlog bench`: throughput and memory figures, printed rather than asserted in tests.
+
+The ingest corpus is built from the bundled example articles: paragraphs are reshuffled with a fixed seed and
+each article gets its own dateline, so every one is a distinct article (ingest would skip exact copies).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _example_paragraphs(examples: Path) -> list[str]:
+    """Body paragraphs of the bundled articles, from cleaned text so no boilerplate enters the corpus."""
+    from conflictlog.clean import clean_document
+    from conflictlog.ingest import read_paths
+    from conflictlog.records import Failure
+
+    paragraphs: list[str] = []
+    for raw in read_paths([examples]):
+        if isinstance(raw, Failure):
+            continue
+        article = clean_document(raw)
+        paragraphs.extend(p.strip() for p in article.text.split("\n") if len(p.split()) >= 8)
+    return paragraphs
+
+
+def build_corpus(n_articles: int, folder: Path, examples: Path = EXAMPLES, seed: int = 7) -> int:
+    """Write ``n_articles`` distinct Markdown articles made from the example paragraphs; returns total words."""
+    paragraphs = _example_paragraphs(examples)
+    if not paragraphs:
+        raise FileNotFoundError(f"{examples}: no example articles to build a benchmark corpus from")
+    rng = random.Random(seed)
+    words = 0
+    for i in range(n_articles):
+        body = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(5, 9)))
+        day = 1 + i % 28
+        text = f"# Bench report {i}\n\nBench Wire, February {day}, 2019\n\n" + "\n\n".join(body) + "\n"
+        words += len(text.split())
+        (folder / f"article-{i:04d}.md").write_text(text, encoding="utf-8")
+    return words
+
+
+def bench_ingest(n_articles: int) -> dict[str, float]:
+    """Ingest a corpus of ``n_articles`` into a fresh database; articles/s excludes model loading."""
+    from conflictlog.pipeline import default_pipeline, ingest_paths
+    from conflictlog.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        words = build_corpus(n_articles, folder)
+        t0 = time.perf_counter()
+        pipeline = default_pipeline()
+        load_s = time.perf_counter() - t0
+        store = open_store(Path(tmp) / "bench.sqlite")
+        t1 = time.perf_counter()
+        report = ingest_paths([folder], store, pipeline=pipeline, progress=False)
+        run_s = time.perf_counter() - t1
+        store.close()
+    stored = report.counts.get("articles.stored", 0)
+    return {
+        "articles": float(stored),
+        "words": float(words),
+        "load_seconds": load_s,
+        "ingest_seconds": run_s,
+        "articles_per_second": stored / run_s if run_s else 0.0,
+        "words_per_second": words / run_s if run_s else 0.0,
+        "events_created": float(report.counts.get("events.created", 0)),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None]) -> None:
+    """Run the ingest, merge and API benchmarks and print their figures."""
+    if n_articles > 0:
+        figures = bench_ingest(n_articles)
+        echo(
+            f"ingest: {figures['articles']:.0f} articles ({figures['words']:.0f} words) in "
+            f"{figures['ingest_seconds']:.1f} s = {figures['articles_per_second']:.1f} articles/s, "
+            f"{figures['words_per_second']:.0f} words/s; model+gazetteer load {figures['load_seconds']:.1f} s; "
+            f"{figures['events_created']:.0f} events; peak memory {figures['peak_rss_mb']:.0f} MB"
+        )
+    if merge_events > 0:
+        from conflictlog.bench_merge import bench_merge
+
+        figures = bench_merge(merge_events)
+        echo("merge: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
+    if api_events > 0:
+        from conflictlog.bench_api import bench_api
+
+        figures = bench_api(api_events)
+        echo("api: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

@@ -1,0 +1,300 @@
+"""Command line: thin click commands over the library. Data goes to stdout, logs and progress to stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conflictlog import __version__
+from conflictlog.errors import ConflictlogError
+
+logger = logging.getLogger("conflictlog")
+
+DEFAULT_DB = "conflictlog.sqlite"
+EXPORT_FORMATS = ("jsonl", "acled-csv", "geojson", "parquet")
+LIST_FORMATS = ("table", "json", "jsonl", "csv", "geojson")
+
+
+def _setup_logging(verbose: int) -> None:
+    """Send logs to stderr; -v for INFO, -vv for DEBUG."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+@contextmanager
+def _errors_as_messages() -> Iterator[None]:
+    """Turn conflictlog's coded errors into click messages (exit status 1) instead of tracebacks."""
+    try:
+        yield
+    except ConflictlogError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@contextmanager
+def _open_store(ctx: click.Context) -> Iterator[Any]:
+    from conflictlog.store import open_store
+
+    with _errors_as_messages():
+        store = open_store(ctx.obj["db"])
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="CONFLICTLOG_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created on first use.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+@click.version_option(__version__, prog_name="conflictlog")
+@click.pass_context
+def cli(ctx: click.Context, db: str, verbose: int) -> None:
+    """conflictlog: news articles in, geocoded and source-attributed conflict events out."""
+    _setup_logging(verbose)
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--strict", is_flag=True, help="Stop at the first bad document instead of reporting and going on.")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr (only on a terminal).")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool) -> None:
+    """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds."""
+    from conflictlog.pipeline import ingest_paths
+
+    with _open_store(ctx) as store, _errors_as_messages():
+        report = ingest_paths(list(paths), store, strict=strict, progress=progress)
+    counts = report.counts
+    click.echo(
+        f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "
+        f"{counts.get('docs.duplicate', 0)} already stored, {counts.get('docs.failed', 0)} failed; "
+        f"{counts.get('events.created', 0)} events created, {counts.get('events.updated', 0)} updated "
+        f"({ctx.obj['db']})",
+        err=True,
+    )
+    for failure in report.failures:
+        click.echo(f"  failed [{failure.code}] {failure.message}", err=True)
+
+
+def _filter_options(func: Any) -> Any:
+    """The event filters shared by `events` and `export`."""
+    options = [
+        click.option("--country", help="Country name, e.g. Syria."),
+        click.option("--admin1", help="First-level admin area, e.g. Deir ez-Zor."),
+        click.option("--type", "event_type", help="ACLED event type, e.g. Battles."),
+        click.option("--sub-type", "sub_event_type", help="ACLED sub-event type, e.g. Armed clash."),
+        click.option("--actor", help="Substring of any actor name."),
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Earliest event date (YYYY-MM-DD)."),
+        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Latest event date (YYYY-MM-DD)."),
+        click.option("--min-fatalities", type=int, help="At least this many fatalities."),
+        click.option("--certainty", multiple=True, type=click.Choice(["reported", "claimed", "unverified"])),
+        click.option("--hide-historical", is_flag=True, help="Leave out events the articles mention from the past."),
+        click.option("--hide-unverified", is_flag=True, help="Leave out unverified (rumoured) events."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _event_filter(**kwargs: Any) -> Any:
+    from conflictlog.store.base import EventFilter
+
+    def day(value: Any) -> date | None:
+        return value.date() if value is not None else None
+
+    return EventFilter(
+        country=kwargs.get("country"),
+        admin1=kwargs.get("admin1"),
+        event_type=kwargs.get("event_type"),
+        sub_event_type=kwargs.get("sub_event_type"),
+        actor=kwargs.get("actor"),
+        since=day(kwargs.get("since")),
+        until=day(kwargs.get("until")),
+        min_fatalities=kwargs.get("min_fatalities"),
+        certainty=tuple(kwargs.get("certainty") or ()),
+        hide_historical=bool(kwargs.get("hide_historical")),
+        hide_unverified=bool(kwargs.get("hide_unverified")),
+    )
+
+
+def _print_table(events: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("event_id", "date", "type / sub-type", "actors", "place", "fat.", "certainty"):
+        table.add_column(column)
+    for event in events:
+        actors = " vs ".join(a for a in (event.actor1, event.actor2) if a)
+        place = ", ".join(p for p in (event.location, event.admin1, event.country) if p)
+        flags = event.certainty.value + (" · historical" if event.historical else "")
+        table.add_row(
+            event.event_id,
+            event.event_date.isoformat(),
+            f"{event.event_type} / {event.sub_event_type}",
+            actors,
+            place,
+            str(event.fatalities),
+            flags,
+        )
+    Console(soft_wrap=False, width=max(160, Console().width)).print(table)
+
+
+@cli.command()
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="At most this many events.")
+@click.pass_context
+def events(ctx: click.Context, fmt: str, limit: int | None, **filters: Any) -> None:
+    """List stored events, newest first, with filters."""
+    from conflictlog.export import export_events
+
+    flt = _event_filter(**filters)
+    with _open_store(ctx) as store, _errors_as_messages():
+        found = store.query_events(flt, limit=limit)
+        if fmt == "table":
+            _print_table(found)
+            click.echo(f"{len(found)} of {store.count_events(flt)} events", err=True)
+        else:
+            export_events(found, "acled-csv" if fmt == "csv" else fmt, sys.stdout)
+
+
+@cli.command()
+@click.argument("event_id")
+@click.pass_context
+def show(ctx: click.Context, event_id: str) -> None:
+    """One event with its evidence: articles, outlets, sentences, offsets, who claims it."""
+    from conflictlog.export import event_to_row
+
+    with _open_store(ctx) as store, _errors_as_messages():
+        event = store.get_event(event_id)
+        row = event_to_row(event)
+        row["merge_decisions"] = store.merge_decisions(event_id)
+    click.echo(json.dumps(row, indent=2, ensure_ascii=False, default=str))
+
+
+@cli.command()
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout; parquet needs a file).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None, **filters: Any) -> None:
+    """Export events as JSONL, ACLED-style CSV, GeoJSON or Parquet."""
+    from conflictlog.export import export_events
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("parquet export needs -o FILE")
+    flt = _event_filter(**filters)
+    with _open_store(ctx) as store, _errors_as_messages():
+        n = export_events(store.iter_events(flt), fmt, output if output is not None else sys.stdout)
+    click.echo(f"export: {n} events ({fmt})" + (f" -> {output}" if output else ""), err=True)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), help="Override the publication date.")
+def explain(path: Path, published: Any) -> None:
+    """Show the events one article yields, with their evidence, without storing anything."""
+    from conflictlog.clean import clean_document
+    from conflictlog.ingest import read_paths
+    from conflictlog.pipeline import explain_article, with_published
+    from conflictlog.records import Failure
+
+    with _errors_as_messages():
+        for raw in read_paths([path]):
+            if isinstance(raw, Failure):
+                raise click.ClickException(raw.message)
+            article = clean_document(raw)
+            if published is not None:
+                article = with_published(article, published.date())
+            click.echo(
+                f"# {article.title or article.source} | outlet={article.outlet} original={article.original_outlet} "
+                f"published={article.published}",
+                err=True,
+            )
+            for resolved in explain_article(article):
+                m = resolved.mention
+                place = resolved.place
+                click.echo(
+                    json.dumps(
+                        {
+                            "event_type": m.event_type,
+                            "sub_event_type": m.sub_event_type,
+                            "actor1": resolved.actor1,
+                            "actor2": resolved.actor2,
+                            "assoc_actor_1": list(resolved.assoc_actor_1),
+                            "place": m.place.text if m.place else None,
+                            "location": place.location if place else None,
+                            "admin1": place.admin1 if place else None,
+                            "country": place.country if place else None,
+                            "geo_precision": int(place.geo_precision) if place else None,
+                            "date": [m.date.start.isoformat(), m.date.end.isoformat(), int(m.date.precision)] if m.date else None,
+                            "fatalities": m.fatalities,
+                            "injured": m.injured,
+                            "claimed_by": m.claimed_by,
+                            "certainty": m.certainty.value,
+                            "historical": m.historical,
+                            "evidence": [e.text for e in m.evidence],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+
+
+@cli.command()
+@click.argument("event_id")
+@click.pass_context
+def unmerge(ctx: click.Context, event_id: str) -> None:
+    """Split a merged event back into one event per report."""
+    with _open_store(ctx) as store, _errors_as_messages():
+        new_ids = store.unmerge(event_id)
+    for new_id in new_ids:
+        click.echo(new_id)
+
+
+@cli.command()
+@click.option("--articles", "n_articles", type=int, default=300, show_default=True, help="Articles in the ingest corpus.")
+@click.option("--merge-events", type=int, default=100_000, show_default=True, help="Synthetic events for the merge benchmark (0 skips).")
+@click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
+def bench(n_articles: int, merge_events: int, api_events: int) -> None:
+    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency."""
+    from conflictlog.bench import run_benchmarks
+
+    with _errors_as_messages():
+        run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo)
+
+
+def _register_optional_commands() -> None:
+    """Commands that live beside their stage (evaluate, serve)."""
+    from conflictlog.evaluate.command import evaluate
+    from conflictlog.serve.command import serve
+
+    cli.add_command(evaluate)
+    cli.add_command(serve)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    """Entry point of the `conflictlog` command."""
+    cli(obj={})
