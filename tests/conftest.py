@@ -1,0 +1,32 @@
+"""Shared test set-up: hypothesis profile, the ../shared locator, and logging to stderr."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+# CI runs a modest number of examples per property so `make test` stays fast on 2 cores;
+# HYPOTHESIS_PROFILE=thorough runs more.
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The ../shared folder beside the checkout; tests that need it skip when a fresh clone lacks it."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent (fresh clone without ../shared)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    """The example articles bundled with conflictlog."""
+    return ROOT / "examples"
