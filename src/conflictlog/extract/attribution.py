@@ -167,8 +167,9 @@ def find_attribution(text: str, previous_text: str | None = None) -> Attribution
             logger.debug("attribution: %r refers back to %r", back_reference[0], previous.claimed_by)
             claimant = previous.claimed_by
             found.append(back_reference[0])
-    if claimant and claimant.lower() in {"this version of the events", "this version"}:
-        claimant = None
+    if claimant and (claimant.lower() in {"this version of the events", "this version"}
+                     or claimant.lower() in cues.unverified or claimant.lower() in cues.hedges):
+        claimant = None  # "Unconfirmed reports ...": a hedge read as a subject
     if claimant:
         # "some local sources" and "local sources" name the same kind of source
         claimant = re.sub(r"^(?:some|several|multiple|many)\s+", "", claimant, flags=re.IGNORECASE)

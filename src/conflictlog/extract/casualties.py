@@ -95,7 +95,7 @@ _DEATH_ACTIVE = {
 _INJURY_VERBS = {"injured", "wounded", "hurt", "injures", "wounds", "maimed"}
 _INJURY_ACTIVE = {"injuring", "wounding", "injured", "wounded", "injure", "wound", "hurting", "maiming"}
 _DEATH_NOUNS = {"dead", "deaths", "death", "fatalities", "fatality", "bodies", "body", "corpses", "corpse",
-                "casualties_dead", "killed"}
+                "martyr", "martyrs"}
 _INJURY_NOUNS = {"injured", "wounded", "injuries", "injury", "hurt"}
 # Heads that are never people: a count of them is not a casualty figure.
 _NON_PERSON = {
@@ -242,7 +242,7 @@ def _parse_quantity(tokens: list[str], i: int) -> tuple[int, int, int] | None:
 
 
 def _parse_group(tokens: list[str], i: int) -> _Group | None:
-    """A quantified noun group: quantity + up to six words naming who ("10 ISIS members")."""
+    """A quantified noun group: quantity + up to eight words naming who ("10 ISIS members")."""
     quantity = _parse_quantity(tokens, i)
     if quantity is None:
         if i < len(tokens) and tokens[i] in {"a", "an", "the", "he", "she"}:
@@ -254,12 +254,12 @@ def _parse_group(tokens: list[str], i: int) -> _Group | None:
         low, high, nxt = quantity
     start_noun = nxt
     end = nxt
-    while end < len(tokens) and end - start_noun < 6:
+    while end < len(tokens) and end - start_noun < 8:
         token = tokens[end]
         if token in _STOP or token in _AUX - {"all", "both", "each", "shot", "reported"} or token in _DEATH_ACTIVE \
                 or token in _DEATH_VERBS or token in _INJURY_ACTIVE or token in _INJURY_VERBS:
             break
-        if token in {"dead", "deaths", "death", "bodies", "body", "fatalities", "fatality", "casualties"}:
+        if token in _DEATH_NOUNS or token == "casualties":
             end += 1
             break
         words = _number_words()
@@ -299,6 +299,18 @@ def _parse_list(tokens: list[str], i: int) -> list[_Group]:
     return groups
 
 
+def _skip_apposition(tokens: list[str], j: int) -> int:
+    """Skip ", including five assailants and one police constable," between a group and its verb."""
+    k = j + 1 if j < len(tokens) and tokens[j] == "," else j
+    if k < len(tokens) and tokens[k] in {"including", "among", "mostly", "most", "mainly"}:
+        for m in range(k + 1, min(k + 16, len(tokens))):
+            if tokens[m] == ",":
+                return m + 1
+            if tokens[m] in _AUX - {"and", "all", "both", "shot", "to"}:
+                return m
+    return j
+
+
 def _skip_aux(tokens: list[str], j: int, limit: int = 5) -> int:
     start = j
     while j < len(tokens) and tokens[j] in _AUX and j - start < limit:
@@ -330,7 +342,7 @@ def _kind_at(tokens: list[str], j: int) -> tuple[str | None, int]:
 
 
 def _group_kind(group: _Group) -> str | None:
-    if group.head in {"dead", "deaths", "death", "bodies", "body", "fatalities", "fatality", "corpses"}:
+    if group.head in _DEATH_NOUNS:
         return "death"
     if group.head in _INJURY_NOUNS or group.head == "injuries":
         return "injury"
@@ -359,8 +371,18 @@ class _Tally:
             self.injured = (self.injured or 0) + low
 
 
+def _is_named_person(original: list[str], j: int) -> bool:
+    """Two or more capitalised words followed by a comma and a title: "Ali Gampong, a barangay chair"."""
+    k = j
+    while k < len(original) and original[k][:1].isupper() and original[k].lower() not in _MONTHS:
+        k += 1
+    return k - j >= 2 and k + 1 < len(original) and original[k] == "," and original[k + 1].lower() in {
+        "a", "an", "the", "who", "his", "her"}
+
+
 def _count_sentence(text: str) -> _Tally:
-    tokens = _tokens(text)
+    original = [match.group(0).replace("’", "'") for match in _TOKEN_RE.finditer(text)]
+    tokens = [token.lower() for token in original]
     tally = _Tally()
     used: set[int] = set()
     i = 0
@@ -395,12 +417,18 @@ def _count_sentence(text: str) -> _Tally:
                 used.update(g.start for g in groups)
                 i = groups[-1].end
                 continue
+            if kind and j < len(tokens) and (tokens[j] in {"him", "her"} or _is_named_person(original, j)):
+                # "killing him", "shot and killed Sidi Brahim Ould Sidati, the president ...": one person
+                tally.add(kind, [_Group(1, 1, j, j + 1, tokens[j])], " ".join(tokens[i:j + 1]))
+                i = j + 1
+                continue
         # subject + verb: "3 soldiers and 2 civilians were killed", "5 dead", "an officer killed in X"
         groups = _parse_list(tokens, i) if i not in used else []
         if groups:
             end = groups[-1].end
             noun_kind = _group_kind(groups[-1])
-            k = _skip_aux(tokens, end)
+            k = _skip_apposition(tokens, end)
+            k = _skip_aux(tokens, k)
             kind, after = _kind_at(tokens, k)
             had_aux = k > end
             if kind and not had_aux and tokens[k] in {"killed", "executed", "murdered", "beheaded", "wounded",
@@ -419,7 +447,7 @@ def _count_sentence(text: str) -> _Tally:
                 used.update(g.start for g in groups)
                 i = after
                 continue
-            if noun_kind and not lone_article:
+            if noun_kind and (not lone_article or groups[0].head in {"body", "corpse", "martyr"}):
                 tally.add(noun_kind, groups, " ".join(tokens[i:end]))
                 used.update(g.start for g in groups)
                 i = end

@@ -27,7 +27,9 @@ same paragraph and takes the last event date there, unless it opens with a topic
 "Elsewhere", "Separately", "In other news"); a historical aside ("liberated in October 2017") is never
 carried and does not end the story it interrupts. Otherwise the sentence gets the window [publication - 1
 day, publication] with precision 2 (WEEK) and ``text=None``: undated news reports what happened in the day
-or so before it appeared, and ACLED codes a range on its first day.
+or so before it appeared, and ACLED codes a range on its first day. A headline (no closing punctuation)
+or a sentence whose main verb is in the present tense ("Warplanes bomb ...") reports news of the
+publication day: [publication, publication], precision 2.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from conflictlog.records import DateMention, ParsedArticle, Span, TimePrecision
+from conflictlog.records import DateMention, ParsedArticle, Sentence, Span, TimePrecision
 
 logger = logging.getLogger(__name__)
 
@@ -377,9 +379,11 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
     """One date per sentence of ``doc``: its own, the one carried from the story so far, or the publication date."""
     published = doc.article.published
     article_text = doc.article.text
-    # Undated news reports what happened in the day or so before publication: the window [published - 1 day,
-    # published], coded on its first day (ACLED's range convention) with precision 2.
+    # Undated past-tense news reports what happened in the day or so before publication: the window
+    # [published - 1 day, published], coded on its first day (ACLED's range convention) with precision 2.
+    # Headlines and present-tense reports ("Warplanes bomb ...") are news of the publication day itself.
     default = DateMention(published - timedelta(days=1), published, TimePrecision.WEEK) if published else None
+    today = DateMention(published, published, TimePrecision.WEEK) if published else None
     results: list[DateMention | None] = []
     carried: DateMention | None = None
     previous_end: int | None = None
@@ -409,8 +413,18 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
             results.append(carried)
             continue
         carried = None
-        results.append(default)
+        results.append(today if _reports_today(sentence) else default)
     return tuple(results)
+
+
+def _reports_today(sentence: Sentence) -> bool:
+    """A headline (no closing punctuation) or a sentence whose main verb is present tense."""
+    if re.search(r"[A-Za-z0-9]\s*$", sentence.text):
+        return True
+    if sentence.doc is not None:
+        return any(token.dep_ == "ROOT" and token.tag_ in {"VBZ", "VBP"} and token.lemma_ not in {"be", "have"}
+                   for token in sentence.doc)
+    return False
 
 
 def is_historical(date: DateMention | None, published: date | None, sentence_text: str) -> bool:  # noqa: A002
