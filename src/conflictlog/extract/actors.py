@@ -1,0 +1,331 @@
+"""Actor spans and their roles around an event trigger.
+
+actor1 is the one who acts (the grammatical agent: subject of an active trigger, "by X" of a passive one or
+of an attack noun, the nationality in "Turkish airstrikes"); actor2 is the one acted upon (object,
+"against X", "on X", "targeting X", the subject of a passive). Associated actors come from "backed by X",
+"with the support of X", "alongside X" (actor1's side) and from coordinated names ("X and Y attacked").
+Spans are raw text; the resolver turns them into canonical names.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from conflictlog.records import ActorMention, Sentence, Span
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+TARGET_PREPS = ("against", "on", "upon", "at", "targeting", "toward", "towards", "into")
+CLAUSE_DEPS = ("relcl", "acl", "advcl", "appos", "cc", "conj", "punct", "prep", "parataxis", "dep")
+# Heads naming what an actor owns: "QSD positions" -> "QSD", "a regime checkpoint" -> "regime".
+ASSET_NOUNS = frozenset({"position", "positions", "base", "bases", "vehicle", "vehicles", "checkpoint",
+                         "checkpoints", "convoy", "convoys", "patrol", "patrols", "post", "posts", "outpost",
+                         "headquarters", "camp", "camps", "barracks", "tank", "tanks", "site", "sites",
+                         "point", "points", "ranks", "lines", "trench", "trenches", "hideout", "hideouts"})
+SUPPORT_VERBS = frozenset({"back", "support", "assist", "aid", "accompany", "help", "reinforce", "lead"})
+LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "execute", "perform", "lead", "wage",
+                         "organize", "organise", "hold", "commit", "claim", "make", "fire", "begin", "start",
+                         "continue", "resume", "repel", "repulse", "thwart", "foil", "undertake"})
+PRONOUNS = frozenset({"who", "which", "that", "they", "he", "she", "it", "them", "we", "i", "you", "those",
+                      "this", "these", "one", "others", "both"})
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """The actors around one trigger: who acts, who is acted upon, and their associates."""
+
+    actor1: ActorMention | None = None
+    actor2: ActorMention | None = None
+    assoc_actor_1: tuple[ActorMention, ...] = ()
+    assoc_actor_2: tuple[ActorMention, ...] = ()
+
+
+def trigger_token(doc: Any, start: int, end: int) -> Any | None:
+    """The syntactic head among the tokens covering [start, end) of a sentence Doc (None when no Doc)."""
+    if doc is None:
+        return None
+    toks = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    if not toks:
+        return None
+    inside = {t.i for t in toks}
+    heads = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    for t in heads:
+        if t.pos_ in ("VERB", "NOUN", "PROPN"):
+            return t
+    return heads[0] if heads else toks[0]
+
+
+def _collect(tok: Any, keep_of: bool = True) -> set[int]:
+    ids = {tok.i}
+    for child in tok.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "appos", "cc", "conj", "parataxis", "dep"):
+            continue
+        if child.dep_ == "punct" and child.text != "-":
+            continue
+        if child.dep_ == "prep" and not (keep_of and child.lower_ == "of"):
+            continue
+        ids |= _collect(child, keep_of)
+    return ids
+
+
+def owner(tok: Any) -> Any | None:
+    """For an asset noun ("QSD positions", "positions of the SDF", "two vehicles and two positions of X"),
+    the token naming whose asset it is; None when the phrase names no owner."""
+    if tok is None or tok.lower_ not in ASSET_NOUNS:
+        return None
+    owners = [c for c in tok.children if c.dep_ == "poss"]
+    if owners:
+        return owners[0]
+    for cand in [tok, *_conjuncts(tok)]:
+        of = [c for c in cand.children if c.dep_ == "prep" and c.lower_ == "of"]
+        objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if objs:
+            return objs[0]
+    return None
+
+
+def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
+    """Character offsets (within the sentence) of the actor phrase headed by ``tok``."""
+    if tok is None or tok.lower_ in PRONOUNS:
+        return None
+    doc = tok.doc
+    if strip_assets and tok.lower_ in ASSET_NOUNS:
+        owners = [c for c in tok.children if c.dep_ == "poss"]
+        if owners:
+            return phrase_span(owners[0])
+        mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
+                and (c.pos_ == "PROPN" or c.is_upper or c.is_title or c.ent_type_ in ("NORP", "ORG"))]
+        if not mods:
+            mods = [c for c in tok.lefts if c.dep_ == "compound"]
+        if mods:
+            first = min(mods[0].subtree, key=lambda t: t.i)
+            last = mods[-1]
+            return first.idx, last.idx + len(last.text)
+        own = owner(tok)
+        if own is not None:
+            return phrase_span(own)
+    ids = _collect(tok)
+    # keep the contiguous block around the head
+    lo = hi = tok.i
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "case"):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].dep_ == "case"):
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _mention(sentence: Sentence, tok: Any, strip_assets: bool = False) -> ActorMention | None:
+    got = phrase_span(tok, strip_assets)
+    if got is None:
+        return None
+    start, end = got
+    text = sentence.text[start:end]
+    if not text.strip():
+        return None
+    return ActorMention(text, Span(sentence.start + start, sentence.start + end, text))
+
+
+def _subject(verb: Any) -> Any | None:
+    """The subject of a verb, climbing through coordinated, infinitival and participial verbs."""
+    cur, hops = verb, 0
+    while cur is not None and hops < 4:
+        subs = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+        if subs:
+            sub = subs[0]
+            if sub.lower_ in ("who", "which", "that") and cur.dep_ == "relcl":
+                return cur.head
+            return sub
+        if cur.dep_ in ("conj", "xcomp", "advcl", "ccomp") and cur.head.i != cur.i:
+            cur = cur.head
+            hops += 1
+            continue
+        if cur.dep_ in ("relcl", "acl") and cur.head.i != cur.i and cur.tag_ != "VBN":
+            return cur.head
+        return None
+    return None
+
+
+def _is_passive(verb: Any) -> bool:
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    if verb.dep_ == "conj" and verb.tag_ == "VBN":
+        return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.head.children)
+    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+
+
+def _agent(tok: Any) -> Any | None:
+    for c in tok.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
+def _prep_object(tok: Any, preps: tuple[str, ...]) -> Any | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        if c.dep_ in ("advcl", "xcomp", "acl") and c.lower_ in ("targeting", "targetting", "hitting"):
+            objs = [o for o in c.children if o.dep_ == "dobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
+def _between(tok: Any) -> tuple[Any, Any] | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "between":
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                conj = [o for o in objs[0].children if o.dep_ == "conj"]
+                return objs[0], (conj[0] if conj else None)
+    return None
+
+
+def _conjuncts(tok: Any) -> list[Any]:
+    out: list[Any] = []
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
+            out.append(c)
+            out.extend(_conjuncts(c))
+    return out
+
+
+def _supporters(verb: Any, actor: Any | None) -> list[Any]:
+    """Heads of 'backed by X', 'with the support of X', 'alongside X' around the actor or its verb."""
+    found: list[Any] = []
+    for host in [h for h in (actor, verb) if h is not None]:
+        for c in host.children:
+            if c.dep_ in ("acl", "advcl", "relcl") and c.lemma_ in SUPPORT_VERBS:
+                agent = _agent(c)
+                if agent is not None:
+                    found.append(agent)
+                    found.extend(_conjuncts(agent))
+            if c.dep_ == "prep" and c.lower_ in ("alongside",):
+                found.extend(o for o in c.children if o.dep_ == "pobj")
+            if c.dep_ == "prep" and c.lower_ == "with":
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.lemma_ in ("support", "backing", "help", "assistance", "cover"):
+                        sub = _prep_object(o, ("of", "from"))
+                        if sub is not None:
+                            found.append(sub)
+    return found
+
+
+def _norp_modifier(noun: Any) -> Any | None:
+    """'Turkish airstrikes', 'IS attack', 'regime shelling': the modifier naming who acts."""
+    for c in noun.lefts:
+        if c.dep_ in ("amod", "compound", "nmod", "poss") and (
+                c.ent_type_ in ("NORP", "ORG", "GPE") or c.pos_ == "PROPN" or c.lower_ == "regime"):
+            return c
+    return None
+
+
+EVENT_NOUNS = frozenset({"attack", "attacks", "clash", "clashes", "fighting", "agreement", "deal", "protest",
+                         "protests", "strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "operation",
+                         "operations", "incident", "explosion", "blast", "ambush", "battle", "battles", "shelling",
+                         "wave", "series", "truce", "ceasefire", "offensive", "campaign", "sides", "events"})
+
+
+def _is_event_noun(tok: Any) -> bool:
+    """'the attack', 'an initial agreement': the event itself, never an actor."""
+    return tok.lower_ in EVENT_NOUNS
+
+
+def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool = False) -> Roles:
+    """Actor1/actor2 and associated actors for the trigger at [trig_start, trig_end) of the sentence text.
+
+    ``clash`` marks symmetric triggers (clashes, fighting) where "X and Y" or "with Y" names both sides.
+    """
+    tok = trigger_token(sentence.doc, trig_start, trig_end)
+    if tok is None:
+        return Roles()
+    a1: Any | None = None
+    a2: Any | None = None
+    verb = tok
+    a2_assets = True
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        if _is_passive(tok):
+            a2 = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if a2 is None and tok.dep_ == "conj":
+                a2 = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+            if a2 is None and tok.dep_ == "acl":
+                a2 = tok.head
+            a1 = _agent(tok) or (_agent(tok.head) if tok.dep_ == "conj" else None)
+        else:
+            a1 = _subject(tok)
+            a2 = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if a2 is None:
+                a2 = _prep_object(tok, TARGET_PREPS + (("with",) if clash else ()))
+            if a2 is None and tok.dep_ == "conj":
+                a2 = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
+    else:
+        noun = tok
+        a1 = _agent(noun)
+        a2 = _prep_object(noun, TARGET_PREPS + (("with",) if clash else ()))
+        between = _between(noun)
+        if between is not None:
+            a1, a2 = between
+            a2_assets = False
+        head = noun.head
+        if a1 is None and noun.dep_ in ("dobj", "pobj", "attr") and head.pos_ in ("VERB", "AUX", "ADP"):
+            verb = head.head if head.pos_ == "ADP" else head
+            if verb.pos_ in ("VERB", "AUX"):
+                a1 = _agent(verb) if _is_passive(verb) else _subject(verb)
+                if a2 is None:
+                    a2 = _prep_object(verb, TARGET_PREPS)
+        elif noun.dep_ in ("nsubj", "nsubjpass"):
+            verb = head
+            acl_agents = [_agent(c) for c in noun.children if c.dep_ == "acl"]
+            a1 = a1 or next((x for x in acl_agents if x is not None), None)
+            if a2 is None:
+                a2 = next((c for c in verb.children if c.dep_ == "dobj"), None) or _prep_object(verb, TARGET_PREPS)
+            if between is None:
+                between = _between(verb)
+                if between is not None:
+                    a1, a2 = between
+                    a2_assets = False
+        if a1 is None:
+            a1 = _norp_modifier(noun)
+            if a1 is not None and a1.head.i == noun.i and a1.dep_ == "compound":
+                pass
+    if a2 is None and a1 is not None:
+        for t in a1.subtree:
+            if t.dep_ == "prep" and t.lower_ in ("on", "against") and t.head.i != tok.i:
+                objs = [o for o in t.children if o.dep_ == "pobj"]
+                if objs:
+                    a2 = objs[0]
+                    break
+    if a2 is not None and a2_assets and owner(a2) is not None:
+        a2 = owner(a2)
+    if clash and a1 is not None and a2 is None:
+        conj = _conjuncts(a1)
+        if conj:
+            a2 = conj[0]
+            a2_assets = False
+    if a1 is not None and a2 is not None and a1.i == a2.i:
+        a2 = None
+    if a1 is not None and _is_event_noun(a1):
+        a1 = None
+    if a2 is not None and _is_event_noun(a2):
+        a2 = None
+    actor1 = _mention(sentence, a1, strip_assets=False) if a1 is not None else None
+    actor2 = _mention(sentence, a2, strip_assets=a2_assets) if a2 is not None else None
+    assoc1_heads = _supporters(verb, a1)
+    if a1 is not None and not clash:
+        assoc1_heads += _conjuncts(a1)
+    assoc2_heads = _conjuncts(a2) if a2 is not None and not clash else []
+    assoc1 = tuple(m for m in (_mention(sentence, h) for h in assoc1_heads) if m is not None)
+    assoc2 = tuple(m for m in (_mention(sentence, h, strip_assets=True) for h in assoc2_heads) if m is not None)
+    logger.debug("actors: %r -> %r / %r", tok.text, actor1 and actor1.text, actor2 and actor2.text)
+    return Roles(actor1, actor2, assoc1, assoc2)

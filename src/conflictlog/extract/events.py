@@ -1,0 +1,449 @@
+"""Event mentions from a parsed article: the extract stage's orchestrator.
+
+For each candidate sentence: find the best trigger (taxonomy precedence), skip hypothetical or
+adjectival uses ("an expected confrontation", "injured fighters"), read actors and roles from the parse
+(actors.py), choose the event's place (places.py), then attach date, casualties and attribution from
+their own modules. Sentences that elaborate the incident of the sentence before ("... repelled the
+attack, killing 10") collapse into one mention that keeps every evidence sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from conflictlog.extract import actors as actors_mod
+from conflictlog.extract import places as places_mod
+from conflictlog.extract.taxonomy import (
+    Taxonomy,
+    TriggerMatch,
+    code_event,
+    find_triggers,
+    has_trigger,
+    is_armed,
+    load_taxonomy,
+    mentions_any,
+)
+from conflictlog.records import (
+    ActorMention,
+    Certainty,
+    DateMention,
+    EventMention,
+    Evidence,
+    ParsedArticle,
+    PlaceMention,
+    Sentence,
+    Span,
+    content_hash,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_CANDIDATE_CHARS = 2000
+MODALS = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "shall"})
+_SUPPORT_LEMMAS = frozenset({"back", "support", "assist", "aid", "accompany"})
+_CASUALTIES_UNKNOWN = re.compile(r"\bcasualties (were )?unknown\b|\bno (reported )?(casualties|fatalities)\b"
+                                 r"|\bthere were no (casualties|fatalities|deaths)\b", re.I)
+_RUMOUR = re.compile(r"\b(reports are (appearing|circulating|emerging)|according to (some|unconfirmed|unverified)"
+                     r" (sources|reports)|unconfirmed reports?|rumou?rs?|allegedly|it is (said|rumou?red))\b", re.I)
+_GENERIC_CROWD = frozenset({"protesters", "protestors", "demonstrators", "people", "crowd", "rioters", "mob",
+                            "residents", "locals", "hundreds", "dozens", "thousands"})
+
+
+def is_candidate_sentence(text: str) -> bool:
+    """True when a sentence can carry an event: it has a trigger from the lexicon (cheap regex check)."""
+    if not text or len(text) > MAX_CANDIDATE_CHARS or len(text.strip()) < 12:
+        return False
+    return has_trigger(text)
+
+
+def _dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
+    try:
+        from conflictlog.extract import dates
+    except ImportError:
+        return tuple(None for _ in doc.sentences)
+    return dates.sentence_dates(doc)
+
+
+def _historical(date: DateMention | None, doc: ParsedArticle, text: str) -> bool:
+    try:
+        from conflictlog.extract import dates
+    except ImportError:
+        return False
+    return dates.is_historical(date, doc.article.published, text)
+
+
+def _casualties(text: str) -> tuple[int, int | None, tuple[str, ...]]:
+    if _CASUALTIES_UNKNOWN.search(text) and not re.search(r"\b(killed|dead|died)\b", text, re.I):
+        return 0, None, ()
+    try:
+        from conflictlog.extract.casualties import count_casualties
+    except ImportError:
+        return 0, None, ()
+    count = count_casualties(text)
+    return count.fatalities, count.injured, tuple(count.cues)
+
+
+def _attribution(text: str, previous: str | None) -> tuple[str | None, Certainty, tuple[str, ...]]:
+    claimed_by: str | None = None
+    certainty = Certainty.REPORTED
+    cues: tuple[str, ...] = ()
+    try:
+        from conflictlog.extract.attribution import find_attribution
+    except ImportError:
+        find_attribution = None  # type: ignore[assignment]
+    if find_attribution is not None:
+        att = find_attribution(text, previous)
+        claimed_by, certainty, cues = att.claimed_by, att.certainty, tuple(att.cues)
+    if certainty != Certainty.UNVERIFIED:
+        rumour = _RUMOUR.search(text) or (previous is not None and _RUMOUR.search(previous)
+                                           and re.match(r"\s*(according|the sources|some sources)", text, re.I))
+        if rumour:
+            certainty = Certainty.UNVERIFIED
+            cues = cues + (rumour.group(0),)
+    return claimed_by, certainty, cues
+
+
+def _own_date(date: DateMention | None, sentence: Sentence) -> bool:
+    """True when the sentence states its own date (not one carried from the story so far)."""
+    if date is None or date.span is None:
+        return bool(re.search(r"\b(on|since|between) (\d{1,2} )?(january|february|march|april|may|june|july|"
+                              r"august|september|october|november|december)\b", sentence.text, re.I))
+    return sentence.start <= date.span.start < sentence.end
+
+
+def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None, tax: Taxonomy) -> bool:
+    """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use."""
+    before = sentence.text[max(0, match.start - 70):match.start]
+    clause = re.split(r"[,;:]", before)[-1] if not match.trigger.id.startswith("label-") else ""
+    if mentions_any(clause, tax.lexicons["hypothetical"]):
+        return True
+    if token is None:
+        return False
+    if token.dep_ == "amod" and token.tag_ in ("VBN", "VBG", "JJ") and match.trigger.id not in ("protest",):
+        return True  # "injured fighters", "the arrested persons", "a destroyed tank"
+    cur, hops = token, 0
+    while hops < 6:
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in cur.children):
+            return True
+        if cur.dep_ in ("acl", "advcl") and cur.lemma_ in _SUPPORT_LEMMAS:
+            return True  # "backed by coalition warplanes": support, not the act
+        if cur.head.i == cur.i:
+            break
+        if cur.dep_ == "pobj" and cur.head.head.lemma_ in _SUPPORT_LEMMAS:
+            return True
+        cur, hops = cur.head, hops + 1
+    return False
+
+
+@dataclass
+class _Draft:
+    """An event being assembled; later sentences that elaborate it add evidence."""
+
+    sentence: Sentence
+    event_type: str
+    sub_event_type: str
+    trigger_id: str
+    roles: actors_mod.Roles
+    place: PlaceMention | None
+    date: DateMention | None
+    fatalities: int
+    injured: int | None
+    claimed_by: str | None
+    certainty: Certainty
+    historical: bool
+    priority: int
+    evidence: list[Evidence] = field(default_factory=list)
+    last_index: int = 0
+    extra_places: list[PlaceMention] = field(default_factory=list)
+
+
+def _opens_with_reference(text: str, tax: Taxonomy) -> bool:
+    """'They ...', 'The victim ...', 'As a result, ...': the sentence continues the one before."""
+    lower = text.strip().lower()
+    return any(lower.startswith(w + " ") or lower.startswith(w + ",") for w in tax.lexicons["anaphora_openers"])
+
+
+def _anaphoric(text: str, tax: Taxonomy) -> bool:
+    """The sentence refers back to an incident already told ("the attack", "in the area")."""
+    return _opens_with_reference(text, tax) or mentions_any(text, tax.lexicons["anaphora"])
+
+
+def _protest_actor(roles: actors_mod.Roles, label: str) -> actors_mod.Roles:
+    """ACLED codes demonstrators as 'Protesters'/'Rioters'; the named group becomes an associated actor."""
+    assoc = list(roles.assoc_actor_1)
+    sub = roles.actor1
+    if sub is not None and not is_armed(sub.text) and not re.search(r"\b(protest|wave|demonstration|rall)", sub.text,
+                                                                       re.I):
+        words = set(re.findall(r"[a-z]+", sub.text.lower()))
+        if not words <= _GENERIC_CROWD | {"the", "of", "some", "several", "many", "local", "angry"} \
+                and not re.search(r"\b(protesters|demonstrators|rioters)\b", sub.text, re.I):
+            assoc.insert(0, sub)
+    actor1 = ActorMention(label)
+    if sub is not None and re.search(rf"\b{label}\b", sub.text, re.I):
+        actor1 = sub
+    actor2 = roles.actor2 if label == "rioters" else None
+    return replace(roles, actor1=actor1, actor2=actor2, assoc_actor_1=tuple(assoc))
+
+
+def _reporting_subject(token: Any, sentence: Sentence) -> ActorMention | None:
+    """'X announced that its forces ...': the reporting verb's subject, for 'its/the group' actors."""
+    cur, hops = token, 0
+    while hops < 6 and cur.head.i != cur.i:
+        if cur.dep_ == "ccomp":
+            subj = next((c for c in cur.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                span = actors_mod.phrase_span(subj)
+                if span is not None:
+                    text = sentence.text[span[0]:span[1]]
+                    return ActorMention(text, Span(sentence.start + span[0], sentence.start + span[1], text))
+            return None
+        cur, hops = cur.head, hops + 1
+    return None
+
+
+def _resolve_reference(actor: ActorMention | None, token: Any | None, sentence: Sentence) -> ActorMention | None:
+    if actor is None or token is None:
+        return actor
+    if re.match(r"^(its|their|the group'?s?|the group)\b", actor.text, re.I) or actor.text.lower() in (
+            "the group", "the organisation", "the organization", "the movement"):
+        ref = _reporting_subject(token, sentence)
+        if ref is not None:
+            return ref
+    return actor
+
+
+def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[TriggerMatch, Any, tuple[str, str],
+                                                                              actors_mod.Roles] | None:
+    matches = [m for m in find_triggers(sentence.text, tax)]
+    best: tuple[TriggerMatch, Any] | None = None
+    for m in matches:
+        tok = actors_mod.trigger_token(sentence.doc, m.start, m.end)
+        if _is_hypothetical(sentence, m, tok, tax):
+            logger.debug("events: skip %s %r in %r (hypothetical)", m.trigger.id, m.text, sentence.text[:50])
+            continue
+        best = (m, tok)
+        break
+    if best is None:
+        return None
+    match, tok = best
+    clash = match.trigger.sub_event_type == "Armed clash"
+    roles = actors_mod.find_roles(sentence, match.start, match.end, clash=clash)
+    # fill missing roles from the other triggers of the sentence ("bodies found ..., killed by gunmen")
+    for other in matches:
+        if roles.actor1 is not None and roles.actor2 is not None:
+            break
+        if other is match:
+            continue
+        more = actors_mod.find_roles(sentence, other.start, other.end,
+                                     clash=other.trigger.sub_event_type == "Armed clash")
+        if roles.actor1 is None and more.actor1 is not None and (roles.actor2 is None
+                                                                 or more.actor1.text != roles.actor2.text):
+            roles = replace(roles, actor1=more.actor1, assoc_actor_1=roles.assoc_actor_1 or more.assoc_actor_1)
+        if roles.actor2 is None and more.actor2 is not None and (roles.actor1 is None
+                                                                 or more.actor2.text != roles.actor1.text):
+            roles = replace(roles, actor2=more.actor2)
+    if match.trigger.id in ("territory", "transfer"):
+        frm = re.search(r"\bfrom ((the )?[A-Z][\w'-]*( [A-Z][\w'-]*)*)", sentence.text[match.end:])
+        if frm:
+            roles = replace(roles, assoc_actor_2=())
+            start = sentence.start + match.end + frm.start(1)
+            roles = replace(roles, actor2=ActorMention(frm.group(1), Span(start, start + len(frm.group(1)),
+                                                                          frm.group(1))))
+    roles = replace(roles, actor1=_resolve_reference(roles.actor1, tok, sentence))
+    pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None,
+                      roles.actor2.text if roles.actor2 else None, tax)
+    if pair[0] == "Protests":
+        roles = _protest_actor(roles, "protesters")
+    elif pair[0] == "Riots":
+        roles = _protest_actor(roles, "rioters")
+    return match, tok, pair, roles
+
+
+_FALLBACK_PLACE = re.compile(r"\b(?:in|at|near|of|outside|around)\s+(?:the\s+)?((?:(?:al|el|ar|as|ad|an)-)?[A-Z]"
+                             r"[\w'’-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3})")
+
+
+def _fallback_place(sentence_text: str, offset: int) -> PlaceMention | None:
+    """A capitalised name after a locative preposition, for sentences that were not parsed."""
+    countries = set(places_mod.find_countries(sentence_text))
+    for m in _FALLBACK_PLACE.finditer(sentence_text):
+        name = m.group(1)
+        if name.split()[0].lower() in places_mod._NOT_PLACE or name in countries:
+            continue
+        start = offset + m.start(1)
+        return PlaceMention(name, Span(start, start + len(name), name))
+    return None
+
+
+def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
+    """Event mentions of one parsed article, in text order, with evidence, date, place and casualties."""
+    tax = load_taxonomy()
+    article = doc.article
+    dates = _dates(doc)
+    drafts: list[_Draft] = []
+    last_place: PlaceMention | None = None
+    previous_text: str | None = None
+    for i, sentence in enumerate(doc.sentences):
+        date = dates[i] if i < len(dates) else None
+        analysed = None
+        if is_candidate_sentence(sentence.text):
+            analysed = _analyse(sentence, doc, tax) if sentence.doc is not None else None
+        if analysed is None:
+            if sentence.doc is None:
+                fb = _fallback_place(sentence.text, sentence.start)
+                last_place = fb or last_place
+            previous_text = sentence.text
+            continue
+        match, tok, (event_type, sub_event_type), roles = analysed
+        exclude = tuple((a.span.start - sentence.start, a.span.end - sentence.start)
+                        for a in (roles.actor1, roles.actor2, *roles.assoc_actor_1, *roles.assoc_actor_2)
+                        if a is not None and a.span is not None)
+        cands = places_mod.place_candidates(sentence, tok, exclude)
+        place = places_mod.find_place(sentence, tok, article.text, exclude)
+        fatalities, injured, cas_cues = _casualties(sentence.text)
+        claimed_by, certainty, att_cues = _attribution(sentence.text, previous_text)
+        historical = _historical(date, doc, sentence.text)
+        cues = tuple(dict.fromkeys((match.text, *cas_cues, *att_cues)))
+        evidence = Evidence(sentence.text, sentence.start, sentence.end, cues)
+        prev = drafts[-1] if drafts else None
+        opener = _opens_with_reference(sentence.text, tax)
+        if (prev is not None and prev.last_index in (i - 1, i - 2) and (opener or not _own_date(date, sentence))
+                and (opener or _anaphoric(sentence.text, tax) or (match.trigger.generic and place is None))
+                and not (place is not None and prev.place is not None and place.text != prev.place.text
+                         and not _anaphoric(sentence.text, tax))):
+            logger.debug("events: sentence %d elaborates the event of sentence %d", i, prev.sentence.index)
+            prev.evidence.append(evidence)
+            prev.last_index = i
+            if not historical and fatalities:
+                prev.fatalities = fatalities
+            if not historical and injured:
+                prev.injured = injured
+            if prev.place is None and place is not None:
+                prev.place = place
+            prev.roles = _merge_roles(prev.roles, roles)
+            if prev.claimed_by is None and claimed_by is not None:
+                prev.claimed_by = claimed_by
+            if certainty == Certainty.UNVERIFIED:
+                prev.certainty = certainty
+            previous_text = sentence.text
+            continue
+        if place is None and last_place is not None:
+            place = replace(last_place, country_hint=places_mod.country_hint(sentence.text, article.text))
+        elif cands:
+            last_place = place
+        extra: list[PlaceMention] = []
+        if place is not None and place.span is not None and sentence.doc is not None:
+            extra = _conjoined_places(sentence, place, cands)
+        drafts.append(_Draft(sentence, event_type, sub_event_type, match.trigger.id, roles, place, date,
+                             fatalities, injured, claimed_by, certainty, historical, match.trigger.priority,
+                             [evidence], i, extra))
+        previous_text = sentence.text
+    out: list[EventMention] = []
+    for d in drafts:
+        out.extend(_to_mentions(d, article.article_id))
+    logger.debug("events: %s -> %d mentions", article.source, len(out))
+    return tuple(out)
+
+
+def _conjoined_places(sentence: Sentence, place: PlaceMention, cands: list[places_mod.PlaceCandidate]
+                      ) -> list[PlaceMention]:
+    """Places coordinated with the event's place ("in the provinces of X and Y"): one event each."""
+    doc = sentence.doc
+    if place.span is None:
+        return []
+    rel = place.span.start - sentence.start
+    head = next((t for t in doc if t.idx <= rel < t.idx + len(t.text)), None)
+    if head is None:
+        return []
+    while head.dep_ in ("compound", "flat", "punct") and head.head.i != head.i:
+        head = head.head
+    out: list[PlaceMention] = []
+    for conj in (c for c in head.subtree if c.dep_ == "conj" and c.head.i == head.i):
+        for cand in cands:
+            span = cand.mention.span
+            if span is not None and span.start - sentence.start <= conj.idx < span.end - sentence.start:
+                out.append(replace(cand.mention, qualifier=cand.mention.qualifier or place.qualifier,
+                                   country_hint=place.country_hint))
+    return out
+
+
+def _merge_roles(first: actors_mod.Roles, more: actors_mod.Roles) -> actors_mod.Roles:
+    """Keep the first sentence's roles; elaboration names fill gaps or join as associated actors."""
+    known = {a.text.lower() for a in (first.actor1, first.actor2, *first.assoc_actor_1, *first.assoc_actor_2)
+             if a is not None}
+    actor1, actor2 = first.actor1, first.actor2
+    assoc1, assoc2 = list(first.assoc_actor_1), list(first.assoc_actor_2)
+    if actor1 is None and more.actor1 is not None:
+        actor1 = more.actor1
+        known.add(more.actor1.text.lower())
+    if actor2 is None and more.actor2 is not None and more.actor2.text.lower() not in known:
+        actor2 = more.actor2
+        known.add(more.actor2.text.lower())
+
+    def words(a: ActorMention | None) -> set[str]:
+        if a is None:
+            return set()
+        return {w.lower() for w in re.findall(r"[A-Za-z]{2,}", a.text)} - {
+            "the", "forces", "fighters", "members", "militants", "troops", "of", "and", "soldiers", "group"}
+
+    def side(a: ActorMention) -> int:
+        for n, ref in ((1, actor1), (2, actor2)):
+            if words(a) & words(ref):
+                return n
+        return 0
+
+    def redundant(a: ActorMention) -> bool:
+        if not re.search(r"(^|\s)[A-Z]", a.text.strip()[1:]) and not re.match(r"[A-Z]{2,}", a.text.strip()):
+            return True  # an elaboration's common-noun phrase ("the group", "seven militants") adds nothing
+        return any(words(a) and words(a) <= words(ref) | words(a) and words(a) & words(ref)
+                   for ref in (actor1, actor2, *assoc1, *assoc2))
+
+    elab_side = side(more.actor1) if more.actor1 is not None else 0
+    for a in (more.actor1, *more.assoc_actor_1):
+        if a is None or a.text.lower() in known or redundant(a):
+            continue
+        (assoc2 if elab_side == 2 else assoc1).append(a)
+        known.add(a.text.lower())
+    for a in (more.actor2, *more.assoc_actor_2):
+        if a is None or a.text.lower() in known or redundant(a):
+            continue
+        (assoc1 if elab_side == 2 else assoc2).append(a)
+        known.add(a.text.lower())
+    return actors_mod.Roles(actor1, actor2, tuple(assoc1), tuple(assoc2))
+
+
+def _to_mentions(d: _Draft, article_id: str) -> list[EventMention]:
+    notes = re.sub(r"\s+", " ", d.evidence[0].text).strip()
+    if len(notes) > 400:
+        notes = notes[:397].rsplit(" ", 1)[0] + "..."
+    confidence = round(min(0.95, 0.4 + d.priority / 200), 2)
+    base = EventMention(
+        mention_id=content_hash(article_id, str(d.sentence.start), d.event_type),
+        article_id=article_id,
+        event_type=d.event_type,
+        sub_event_type=d.sub_event_type,
+        actor1=d.roles.actor1,
+        actor2=d.roles.actor2,
+        assoc_actor_1=d.roles.assoc_actor_1,
+        assoc_actor_2=d.roles.assoc_actor_2,
+        place=d.place,
+        date=d.date,
+        fatalities=d.fatalities,
+        injured=d.injured,
+        claimed_by=d.claimed_by,
+        certainty=d.certainty,
+        historical=d.historical,
+        notes=notes,
+        evidence=tuple(d.evidence),
+        confidence=confidence,
+    )
+    out = [base]
+    for place in d.extra_places:
+        start = place.span.start if place.span is not None else d.sentence.start
+        # one event per coordinated place; fatalities stay with the first (ACLED never double-counts)
+        out.append(replace(base, mention_id=content_hash(article_id, str(start), d.event_type), place=place,
+                           fatalities=0))
+    return out

