@@ -66,7 +66,11 @@ def is_boilerplate(text: str) -> bool:
     """True when a block of plain text is page furniture rather than article text."""
     lowered = " ".join(text.lower().split())
     rules = boilerplate_rules()
-    return lowered.startswith(rules.starts_with) or any(phrase in lowered for phrase in rules.contains)
+    for prefix in rules.starts_with:
+        # A whole-word prefix: "Copyright ©" is furniture, "Copyrights were ..." is not.
+        if lowered.startswith(prefix) and not (prefix[-1].isalnum() and lowered[len(prefix) : len(prefix) + 1].isalnum()):
+            return True
+    return any(phrase in lowered for phrase in rules.contains)
 
 
 # --- inline Markdown -------------------------------------------------------------------------------------
@@ -85,11 +89,15 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _PLACEHOLDER_BASE = 0xE000  # private-use characters stand in for escaped markup characters
+_MARKUP_CHARS = re.compile(r"[\\\[\]*_`<>&~!]")
+_RESTORE_ESCAPED = {_PLACEHOLDER_BASE + index: char for index, char in enumerate(_ESCAPABLE)}
 
 
 def strip_inline_markdown(text: str) -> str:
     """Reduce inline Markdown to plain text: links and autolinks to their text, images dropped, emphasis,
     code and escape marks removed, inline HTML tags removed and entities decoded."""
+    if not _MARKUP_CHARS.search(text):
+        return normalise_spaces(text)
     # Escaped characters are literal text: hide them from the markup rules, restore them at the end.
     text = _ESCAPE.sub(lambda m: chr(_PLACEHOLDER_BASE + _ESCAPABLE.index(m.group(1))), text)
     text = _IMAGE.sub("", text)
@@ -105,11 +113,7 @@ def strip_inline_markdown(text: str) -> str:
         text = new
     text = _HTML_TAG.sub("", text)
     text = html_lib.unescape(text)
-    text = "".join(
-        _ESCAPABLE[ord(char) - _PLACEHOLDER_BASE] if _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + len(_ESCAPABLE) else char
-        for char in text
-    )
-    return normalise_spaces(text)
+    return normalise_spaces(text.translate(_RESTORE_ESCAPED))
 
 
 def normalise_spaces(text: str) -> str:

@@ -11,6 +11,7 @@ import logging
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -23,9 +24,13 @@ UNDETERMINED = "und"
 MIN_WORDS = 8
 # Another language wins only with at least this share of its own function words and more than English has.
 MIN_OTHER_RATIO = 0.10
+# ... and with at least this many different function words (one name particle is not a language).
+MIN_OTHER_TYPES = 3
 SAMPLE_CHARS = 4000
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 # Unicode script (first word of the character name) -> a language code to report; several languages share
 # a script, so the code names the most likely one and the message says "detected".
@@ -60,6 +65,7 @@ def stopwords() -> dict[str, frozenset[str]]:
     return {code: frozenset(words) for code, words in tomllib.loads(text).items()}
 
 
+@lru_cache(maxsize=4096)
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
     return name.split(" ", 1)[0] if name else ""
@@ -67,17 +73,15 @@ def _script(char: str) -> str:
 
 def dominant_script(text: str) -> str | None:
     """Return the language code of the non-Latin script most letters of ``text`` are in, or None for Latin."""
+    if text.isascii():
+        return None
+    non_ascii = _NON_ASCII_LETTER.findall(text)
+    ascii_bytes = text.encode("ascii", "ignore")
+    n_letters = len(non_ascii) + len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
     counts: dict[str, int] = {}
-    n_letters = 0
-    for char in text:
-        if not char.isalpha():
-            continue
-        n_letters += 1
-        if char.isascii():
-            continue
-        script = _script(char)
-        if script in _SCRIPT_LANGUAGE:
-            code = _SCRIPT_LANGUAGE[script]
+    for char in non_ascii:
+        code = _SCRIPT_LANGUAGE.get(_script(char))
+        if code is not None:
             counts[code] = counts.get(code, 0) + 1
     if not counts or n_letters == 0:
         return None
@@ -89,8 +93,8 @@ def language_scores(words: list[str]) -> dict[str, float]:
     """Share of ``words`` (lower-cased) that are function words of each language."""
     if not words:
         return {}
-    lists = stopwords()
-    return {code: sum(1 for word in words if word in vocab) / len(words) for code, vocab in lists.items()}
+    counts = Counter(words)
+    return {code: sum(counts[word] for word in vocab if word in counts) / len(words) for code, vocab in stopwords().items()}
 
 
 def detect_language(text: str) -> str:
@@ -111,7 +115,8 @@ def detect_language(text: str) -> str:
     if not scores:
         return ENGLISH
     other, other_score = max(scores.items(), key=lambda item: item[1])
-    if other_score >= MIN_OTHER_RATIO and other_score > english:
+    distinct = len(set(words) & stopwords()[other])
+    if other_score >= MIN_OTHER_RATIO and other_score > english and distinct >= MIN_OTHER_TYPES:
         logger.debug("language: %s %.2f beats en %.2f", other, other_score, english)
         return other
     return ENGLISH

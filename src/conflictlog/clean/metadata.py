@@ -85,12 +85,47 @@ def parse_date(text: str | None) -> date | None:
             return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         except ValueError:
             return None
+    written = _written_date(text)
+    if written is not None:
+        return written
     if re.match(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text):
         try:
             return parsedate_to_datetime(text).date()
         except (TypeError, ValueError, IndexError):
             pass
     return _dateparser_date(text)
+
+
+_MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+            ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+            ("nov", "november"), ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WRITTEN_MDY = re.compile(rf"^{_WEEKDAY}?(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
+_WRITTEN_DMY = re.compile(
+    rf"^{_WEEKDAY}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
+)
+
+
+def _written_date(text: str) -> date | None:
+    """Fast path for "February 12, 2019" and "12 February 2019" (with an optional weekday and time)."""
+    match = _WRITTEN_MDY.match(text) or _WRITTEN_DMY.match(text)
+    if match is None:
+        return None
+    month = _MONTH_NUMBERS.get(match.group("month").lower())
+    if month is None:
+        return None
+    try:
+        return date(int(match.group("year")), month, int(match.group("day")))
+    except ValueError:
+        return None
 
 
 def _dateparser_date(text: str) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 
 import charset_normalizer
 
@@ -62,13 +63,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">, and the XML prolog.
 _DECLARED_CHARSET = re.compile(rb"""(?:<meta[^>]{0,200}?charset\s*=\s*["']?|<\?xml[^>]{0,100}?encoding\s*=\s*["'])\s*([a-zA-Z0-9_:.-]{2,40})""", re.IGNORECASE)
 
-# Single-byte Western encodings that charset-normalizer often confuses on short texts; when one of these is
-# guessed and the bytes are valid cp1252, cp1252 is the better bet (smart quotes and dashes from Windows).
-_WESTERN = frozenset(
-    {"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "iso8859_9", "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437"}
-)
-
 _SNIFF_BYTES = 8192
+# C0 control bytes no text file uses (tab, newline, form feed, carriage return and escape are allowed).
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 27))
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -95,8 +92,10 @@ def _has_binary_bytes(head: bytes) -> bool:
     """True when more than 10% of the bytes are control characters no text file uses."""
     if not head:
         return False
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
-    return b"\x00" in head or controls / len(head) > 0.10
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls / len(head) > 0.10
 
 
 def bom_encoding(data: bytes) -> str | None:
@@ -184,14 +183,26 @@ def _guess(data: bytes, source: str) -> str:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise CleanError(E201.format(source=source, reason="no text encoding fits the bytes"), code="E201")
-    encoding = best.encoding
-    if encoding in _WESTERN:
+    guessed = str(best)
+    # On short Latin-script texts charset-normalizer often picks a Central European or Baltic code page
+    # where Windows' cp1252 (smart quotes, accented Latin letters) is far more likely; keep its guess only
+    # when it reads the bytes as another script (Cyrillic, Greek, Arabic ...).
+    if not _mostly_non_latin(guessed):
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             pass
         else:
-            logger.debug("%s: decoded as cp1252 (charset-normalizer guessed %s)", source, encoding)
+            logger.debug("%s: decoded as cp1252 (charset-normalizer guessed %s)", source, best.encoding)
             return text
-    logger.debug("%s: decoded as %s (charset-normalizer)", source, encoding)
-    return str(best)
+    logger.debug("%s: decoded as %s (charset-normalizer)", source, best.encoding)
+    return guessed
+
+
+def _mostly_non_latin(text: str) -> bool:
+    """True when most non-ASCII letters of ``text`` are outside the Latin script."""
+    letters = [char for char in text if char.isalpha() and not char.isascii()]
+    if not letters:
+        return False
+    non_latin = sum(1 for char in letters if not unicodedata.name(char, "LATIN").startswith("LATIN"))
+    return non_latin > len(letters) / 2
