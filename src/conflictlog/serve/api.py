@@ -1,0 +1,465 @@
+"""REST API over the event database: events with filters and pagination, one event with its evidence,
+GeoJSON and CSV downloads, articles, and ingest of one article by POST (with a bearer token).
+
+Every error has one JSON shape: ``{"ok": false, "error": "...", "errors": [...], "status": N}``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from conflictlog import __version__
+from conflictlog.errors import ConflictlogError, NotFound
+from conflictlog.export import EXPORTERS, event_to_row
+from conflictlog.records import Article, RunReport
+from conflictlog.store.base import EventFilter, Store
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 2 * 1024 * 1024  # one article, with its HTML, fits well under 2 MB
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+EXPORT_PAGE = 2000  # events read per store round trip when streaming GeoJSON/CSV
+TOKEN_ENV = "CONFLICTLOG_TOKEN"
+
+E801 = "bbox {value!r}: expected four numbers minlon,minlat,maxlon,maxlat with min <= max"
+E802 = "certainty {value!r}: expected any of reported, claimed, unverified"
+E803 = "request body is {size} bytes, larger than the {limit} byte limit"
+E804 = "ingest is disabled: the server has no token (set {env})"
+E805 = "missing or malformed Authorization header (expected 'Bearer TOKEN')"
+E806 = "token refused"
+E807 = "event {event_id!r} not found"
+E808 = "article {article_id!r} not found"
+
+# Content-Security-Policy for every response: scripts, styles, images and requests from this server only, so
+# nothing in an article's text can run even if it reached the page as markup.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Swagger UI (vendored, served from /static) sets style attributes while rendering.
+CSP_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+CERTAINTIES = ("reported", "claimed", "unverified")
+
+
+def error_body(status: int, error: str, errors: list[str] | None = None) -> dict[str, Any]:
+    """The one JSON error shape every route returns."""
+    return {"ok": False, "error": error, "errors": list(errors or [error]), "status": status}
+
+
+class ApiError(Exception):
+    """An error answered with the JSON error shape and an HTTP status."""
+
+    def __init__(
+        self, status: int, error: str, errors: list[str] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.errors = errors
+        self.headers = headers
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse bodies over `max_bytes` with 413, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    size = int(value)
+                except ValueError:
+                    size = 0
+                if size > self.max_bytes:
+                    await self._refuse(send, size)
+                    return
+        received = 0
+        refused = False
+
+        async def limited_receive() -> Message:
+            # Over the limit: answer 413 at once and tell the app the client went away, so it stops reading.
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    refused = True
+                    await self._refuse(send, received)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not refused:  # the 413 has gone out; whatever the app answers after it is dropped
+                await send(message)
+
+        await self.app(scope, limited_receive, guarded_send)
+
+    async def _refuse(self, send: Send, size: int) -> None:
+        response = JSONResponse(error_body(413, E803.format(size=size, limit=self.max_bytes)), status_code=413)
+        await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+class ArticleIn(BaseModel):
+    """One article to ingest, as a feed record: metadata plus `text` or `html`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, max_length=4096, description="The article's URL, stored unchanged.")
+    title: str | None = Field(default=None, max_length=2000)
+    published: str | None = Field(default=None, max_length=100, description="Publication date, e.g. 2019-02-12.")
+    outlet: str | None = Field(default=None, max_length=500)
+    author: str | None = Field(default=None, max_length=500)
+    text: str | None = Field(default=None, description="Plain article text.")
+    html: str | None = Field(default=None, description="The article page as HTML (boilerplate is removed).")
+
+    @model_validator(mode="after")
+    def _needs_text_or_html(self) -> ArticleIn:
+        if not (self.text and self.text.strip()) and not (self.html and self.html.strip()):
+            raise ValueError("one of 'text' or 'html' is required")
+        return self
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """Parse `minlon,minlat,maxlon,maxlat`; raises ApiError (422) when it is not four ordered numbers."""
+    if value is None or value == "":
+        return None
+    parts = value.split(",")
+    try:
+        numbers = tuple(float(part) for part in parts)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4:
+        raise ApiError(422, E801.format(value=value))
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ApiError(422, E801.format(value=value))
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
+def parse_certainty(values: list[str] | None) -> tuple[str, ...]:
+    """Certainty values from repeated and/or comma-separated parameters; raises ApiError (422) on unknown ones."""
+    found: list[str] = []
+    for value in values or []:
+        for part in value.split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            if part not in CERTAINTIES:
+                raise ApiError(422, E802.format(value=part))
+            if part not in found:
+                found.append(part)
+    return tuple(found)
+
+
+def _event_filter(
+    country: Annotated[str | None, Query(description="Country name, e.g. Syria.")] = None,
+    admin1: Annotated[str | None, Query(description="First-level admin area, e.g. Deir ez-Zor.")] = None,
+    type: Annotated[str | None, Query(description="ACLED event type, e.g. Battles.")] = None,  # noqa: A002
+    sub_type: Annotated[str | None, Query(description="ACLED sub-event type, e.g. Armed clash.")] = None,
+    actor: Annotated[str | None, Query(description="Case-insensitive substring of any actor.")] = None,
+    since: Annotated[date | None, Query(description="Earliest event date, YYYY-MM-DD.")] = None,
+    until: Annotated[date | None, Query(description="Latest event date, YYYY-MM-DD.")] = None,
+    min_fatalities: Annotated[int | None, Query(ge=0, description="At least this many fatalities.")] = None,
+    certainty: Annotated[list[str] | None, Query(description="reported, claimed, unverified (repeat or comma-join).")] = None,
+    hide_historical: Annotated[bool, Query(description="Leave out events mentioned from the past.")] = False,
+    hide_unverified: Annotated[bool, Query(description="Leave out unverified (rumoured) events.")] = False,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+) -> EventFilter:
+    return EventFilter(
+        country=country or None,
+        admin1=admin1 or None,
+        event_type=type or None,
+        sub_event_type=sub_type or None,
+        actor=actor or None,
+        since=since,
+        until=until,
+        min_fatalities=min_fatalities,
+        certainty=parse_certainty(certainty),
+        hide_historical=hide_historical,
+        hide_unverified=hide_unverified,
+        bbox=parse_bbox(bbox),
+    )
+
+
+Filter = Annotated[EventFilter, Depends(_event_filter)]
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """An article as JSON: metadata and cleaned text."""
+    return {
+        "article_id": article.article_id,
+        "source": article.source,
+        "url": article.url,
+        "title": article.title,
+        "outlet": article.outlet,
+        "original_outlet": article.original_outlet,
+        "author": article.author,
+        "published": article.published.isoformat() if article.published else None,
+        "published_raw": article.published_raw,
+        "language": article.language,
+        "text": article.text,
+    }
+
+
+def report_to_dict(report: RunReport) -> dict[str, Any]:
+    """What one ingest run did, as JSON."""
+    return {
+        "run_id": report.run_id,
+        "counts": dict(report.counts),
+        "failures": [
+            {"source": f.source, "stage": f.stage, "code": f.code, "message": f.message} for f in report.failures
+        ],
+    }
+
+
+class _ChunkSink:
+    """A write-only text stream that collects what an exporter writes, to be yielded in chunks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts = []
+        return text
+
+
+def create_app(
+    db_path: str | Path,
+    token: str | None = None,
+    *,
+    store_factory: Callable[[], Store] | None = None,
+) -> FastAPI:
+    """The conflictlog web application: REST API, OpenAPI docs at /docs, and the web map at /.
+
+    `token` (else the CONFLICTLOG_TOKEN environment variable) guards POST /articles; without one, ingest is
+    refused. `store_factory` opens a store per request (default: `open_store(db_path)`).
+    """
+    db_path = Path(db_path)
+    ingest_token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+
+    if store_factory is None:
+
+        def store_factory() -> Store:
+            from conflictlog.store import open_store
+
+            return open_store(db_path)
+
+    factory = store_factory
+
+    @contextmanager
+    def opened() -> Iterator[Store]:
+        # One connection per request, opened and closed in the thread that uses it (SQLite connections
+        # must not move between threads).
+        store = factory()
+        try:
+            yield store
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="conflictlog",
+        version=__version__,
+        description="Geocoded, source-attributed conflict events extracted from news articles.",
+        docs_url=None,  # served by serve.web from vendored Swagger UI, so /docs works offline
+        redoc_url=None,
+    )
+    app.state.db_path = db_path
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.status, exc.error, exc.errors), status_code=exc.status, headers=exc.headers
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such route: {request.method} {request.url.path}"
+        return JSONResponse(error_body(exc.status_code, message), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for item in exc.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()))
+            errors.append(f"{where}: {item.get('msg', 'invalid')}")
+        return JSONResponse(error_body(422, "invalid request", errors), status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(error_body(404, str(exc)), status_code=404)
+
+    @app.exception_handler(ConflictlogError)
+    async def _conflictlog_error(request: Request, exc: ConflictlogError) -> JSONResponse:
+        logger.error("%s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(error_body(500, str(exc)), status_code=500)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("%s %s failed", request.method, request.url.path)
+        return JSONResponse(error_body(500, "internal error"), status_code=500)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        response = await call_next(request)
+        docs = request.url.path == "/docs"
+        response.headers.setdefault("Content-Security-Policy", CSP_DOCS if docs else CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.get("/events", tags=["events"], summary="Events matching the filters, newest first, paginated")
+    def list_events(
+        flt: Filter,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """`{"ok": true, "total", "limit", "offset", "events": [...]}` with ACLED-named event rows."""
+        with opened() as store:
+            total = store.count_events(flt)
+            found = store.query_events(flt, limit=limit, offset=offset)
+        return {"ok": True, "total": total, "limit": limit, "offset": offset,
+                "events": [event_to_row(event) for event in found]}
+
+    def _stream(flt: EventFilter, fmt: str, limit: int | None) -> Iterator[str]:
+        sink = _ChunkSink()
+        exporter = EXPORTERS[fmt](sink)
+        exporter.start()
+        offset = 0
+        while True:
+            page = EXPORT_PAGE if limit is None else min(EXPORT_PAGE, limit - offset)
+            if page <= 0:
+                break
+            with opened() as store:
+                found = store.query_events(flt, limit=page, offset=offset)
+            for event in found:
+                exporter.write(event)
+            offset += len(found)
+            chunk = sink.take()
+            if chunk:
+                yield chunk
+            if len(found) < page:
+                break
+        exporter.finish()
+        yield sink.take()
+
+    @app.get("/events.geojson", tags=["events"], summary="Matching events as a GeoJSON FeatureCollection")
+    def events_geojson(
+        flt: Filter, limit: Annotated[int | None, Query(ge=1, description="At most this many events.")] = None
+    ) -> StreamingResponse:
+        """Streamed GeoJSON (lon/lat), one Feature per event with the event row as properties."""
+        return StreamingResponse(_stream(flt, "geojson", limit), media_type="application/geo+json")
+
+    @app.get("/events.csv", tags=["events"], summary="Matching events as ACLED-style CSV")
+    def events_csv(
+        flt: Filter, limit: Annotated[int | None, Query(ge=1, description="At most this many events.")] = None
+    ) -> StreamingResponse:
+        """Streamed CSV with ACLED's columns in ACLED's order."""
+        return StreamingResponse(
+            _stream(flt, "acled-csv", limit),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="conflictlog-events.csv"'},
+        )
+
+    @app.get("/events/{event_id}", tags=["events"], summary="One event with sources, claims, evidence, merges")
+    def get_event(event_id: str) -> dict[str, Any]:
+        """`{"ok": true, "event": {...row, "merge_decisions": [...]}}`; 404 when unknown."""
+        with opened() as store:
+            try:
+                event = store.get_event(event_id)
+            except NotFound as err:
+                raise ApiError(404, E807.format(event_id=event_id)) from err
+            decisions = store.merge_decisions(event_id)
+        row = event_to_row(event)
+        row["merge_decisions"] = jsonable_encoder(decisions)
+        return {"ok": True, "event": row}
+
+    @app.get("/articles/{article_id}", tags=["articles"], summary="One stored article with its text")
+    def get_article(article_id: str) -> dict[str, Any]:
+        """`{"ok": true, "article": {...}}`; 404 when unknown."""
+        with opened() as store:
+            try:
+                article = store.get_article(article_id)
+            except NotFound as err:
+                raise ApiError(404, E808.format(article_id=article_id)) from err
+        return {"ok": True, "article": article_to_dict(article)}
+
+    @app.post(
+        "/articles",
+        tags=["articles"],
+        status_code=201,
+        summary="Ingest one article (needs `Authorization: Bearer $CONFLICTLOG_TOKEN`)",
+    )
+    def post_article(
+        article: Annotated[ArticleIn, Body()],
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> dict[str, Any]:
+        """Run the pipeline on one article and store it with its events; returns the run report."""
+        _check_token(ingest_token, authorization)
+        from conflictlog import pipeline
+
+        record = {key: value for key, value in article.model_dump().items() if value is not None}
+        with opened() as store:
+            report = pipeline.ingest_records([record], store, source="POST /articles")
+        body = report_to_dict(report)
+        if report.failures:
+            raise ApiError(422, report.failures[0].message, [f.message for f in report.failures])
+        return {"ok": True, **body}
+
+    from conflictlog.serve.web import add_web_routes
+
+    add_web_routes(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    return app
+
+
+def _check_token(expected: str | None, authorization: str | None) -> None:
+    """Refuse ingest: 403 when the server has no token or the token is wrong, 401 when none is given."""
+    if not expected:
+        raise ApiError(403, E804.format(env=TOKEN_ENV))
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise ApiError(401, E805, headers={"WWW-Authenticate": "Bearer"})
+    given = authorization[7:].strip()
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise ApiError(403, E806)
