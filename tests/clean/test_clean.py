@@ -219,3 +219,37 @@ def test_clean_boilerplate_only_page_gives_e202() -> None:
     with pytest.raises(CleanError) as caught:
         clean_text(text, source="furniture.md", content_type="markdown")
     assert caught.value.code == "E202" and "furniture.md" in str(caught.value)
+
+
+def test_clean_html_json_ld_metadata_when_no_meta_tags() -> None:
+    page = (
+        b"<html><head><title>Raid near Gao</title><script type='application/ld+json'>"
+        b'{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Raid near Gao",'
+        b' "datePublished": "2022-05-06T08:00:00Z", "author": {"@type": "Person", "name": "Ali Fixture"},'
+        b' "publisher": {"@type": "Organization", "name": "Fixture Sahel"}}</script></head><body><article>'
+        b"<h1>Raid near Gao</h1><p>Soldiers raided a camp near Gao on Thursday and arrested six suspects, the army"
+        b" said on Friday.</p></article><footer>Copyright 2021 Fixture Sahel</footer></body></html>"
+    )
+    article = clean_document(RawDocument("gao.html", page, "html"))
+    assert article.published == date(2022, 5, 6)
+    assert (article.author, article.outlet, article.title) == ("Ali Fixture", "Fixture Sahel", "Raid near Gao")
+    assert article.text == "Soldiers raided a camp near Gao on Thursday and arrested six suspects, the army said on Friday."
+
+
+def test_clean_html_footer_year_is_not_a_publication_date() -> None:
+    page = (
+        b"<html><body><article><p>Soldiers raided a camp near Gao on Thursday and arrested six suspects, the army"
+        b" said on Friday.</p></article><footer>&copy; 2021 Fixture Sahel. Updated 2020.</footer></body></html>"
+    )
+    article = clean_document(RawDocument("gao.html", page, "html"))
+    assert article.published is None
+
+
+def test_clean_xhtml_with_xml_declaration_in_another_encoding() -> None:
+    page = (
+        '<?xml version="1.0" encoding="iso-8859-1"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        "<title>Caf\u00e9 attack</title></head><body><nav>Home | World</nav><article><p>Gunmen attacked a caf\u00e9"
+        " in the capital on Saturday night, killing two people, police said.</p></article></body></html>"
+    )
+    article = clean_document(RawDocument("x.xhtml.html", page.encode("iso-8859-1"), "html"))
+    assert article.text == "Gunmen attacked a caf\u00e9 in the capital on Saturday night, killing two people, police said."

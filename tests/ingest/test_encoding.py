@@ -99,3 +99,27 @@ def test_encoding_decode_bytes_refuses_binary_with_e201() -> None:
         decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.html")
     assert caught.value.code == "E201"
     assert "photo.html" in str(caught.value)
+
+
+def test_encoding_stray_nul_in_long_text_is_dropped_not_binary() -> None:
+    data = TEXT.encode("utf-8") * 20
+    damaged = data[:500] + b"\x00" + data[500:]
+    assert sniff_binary(damaged) is None
+    assert decode_bytes(damaged, "damaged.txt") == data.decode("utf-8")
+
+
+def test_encoding_control_characters_are_removed_from_text() -> None:
+    assert decode_bytes(b"Line one\x07\x1b\x7f.\r\nTab\there\x0c.", "a.txt") == "Line one.\r\nTab\there\x0c."
+
+
+def test_encoding_damaged_bytes_in_english_text_are_dropped() -> None:
+    data = b"Fighters attacked the \x81\x9d\xc3 town on Monday, killing \x8d three people, officials said. " * 3
+    text = decode_bytes(data, "damaged.txt")
+    assert "Fighters attacked the" in text and "killing" in text and "\ufffd" not in text
+
+
+def test_encoding_compressed_looking_bytes_stay_binary() -> None:
+    import random
+
+    noise = random.Random(4).randbytes(4000)
+    assert sniff_binary(noise) is not None

@@ -231,6 +231,7 @@ class HtmlPage:
     meta: PageMeta
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button", "select")
 
 
@@ -240,13 +241,16 @@ def html_page(text: str, source: str) -> HtmlPage:
     import lxml.etree
     import lxml.html
 
+    # lxml refuses text (not bytes) that still carries an XML encoding declaration; decoding is done.
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         tree = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as err:
         logger.debug("%s: HTML did not parse (%s); reading it as text", source, err)
         return HtmlPage(tuple(markdown_blocks(_HTML_TAG.sub(" ", text))), PageMeta())
     meta = html_meta(tree)
-    body = _trafilatura_text(text, meta.url)
+    body, extracted = _trafilatura_text(text, meta.url)
+    meta = _merge_meta(meta, extracted)
     if body is None:
         logger.debug("%s: trafilatura found no main text; using the page's paragraphs", source)
         body = _paragraph_text(tree)
@@ -268,7 +272,8 @@ def _trafilatura_config() -> Any:
     return config
 
 
-def _trafilatura_text(text: str, url: str | None) -> str | None:
+def _trafilatura_text(text: str, url: str | None) -> tuple[str | None, PageMeta]:
+    """Main text and metadata (JSON-LD, bylines, dates) as trafilatura finds them; (None, empty) when none."""
     import trafilatura
 
     document = trafilatura.bare_extraction(
@@ -277,11 +282,32 @@ def _trafilatura_text(text: str, url: str | None) -> str | None:
         fast=True,
         include_comments=False,
         include_tables=True,
-        with_metadata=False,
+        with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
         config=_trafilatura_config(),
     )
-    body = getattr(document, "text", None) if document is not None else None
-    return body if body and body.strip() else None
+    if document is None:
+        return None, PageMeta()
+    body = getattr(document, "text", None)
+    extracted = PageMeta(
+        title=getattr(document, "title", None),
+        author=getattr(document, "author", None),
+        outlet=getattr(document, "sitename", None),
+        published_raw=getattr(document, "date", None),
+        url=getattr(document, "url", None),
+    )
+    return (body if body and body.strip() else None), extracted
+
+
+def _merge_meta(first: PageMeta, second: PageMeta) -> PageMeta:
+    """Fields of ``first`` (the page's own meta tags), completed from ``second`` (trafilatura's findings)."""
+    return PageMeta(
+        title=first.title or second.title,
+        author=first.author or second.author,
+        outlet=first.outlet or second.outlet,
+        published_raw=first.published_raw or second.published_raw,
+        url=first.url or second.url,
+    )
 
 
 def _paragraph_text(tree: Any) -> str:

@@ -66,6 +66,8 @@ _DECLARED_CHARSET = re.compile(rb"""(?:<meta[^>]{0,200}?charset\s*=\s*["']?|<\?x
 _SNIFF_BYTES = 8192
 # C0 control bytes no text file uses (tab, newline, form feed, carriage return and escape are allowed).
 _CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 27))
+_PRINTABLE_ASCII = bytes(range(32, 127)) + b"\t\n\r\x0c"
+_DROP_CONTROLS = dict.fromkeys([*range(9), 11, *range(14, 32), 127])
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -82,10 +84,34 @@ def sniff_binary(data: bytes) -> str | None:
     if bom_encoding(head) is not None or utf16_without_bom(head) is not None:
         return None
     if b"\x00" in head:
+        if _stray_nuls_in_utf8(head):
+            return None
         return "contains NUL bytes"
     if _has_binary_bytes(head):
         return "mostly control characters"
     return None
+
+
+def _stray_nuls_in_utf8(head: bytes) -> bool:
+    """True for text with a few stray NUL bytes (a damaged file, still worth reading): binary data with so
+    few NULs is compressed, and compressed data is neither valid UTF-8 nor mostly printable ASCII."""
+    if head.count(0) > max(1, len(head) // 200):
+        return False
+    if mostly_ascii_text(head):
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head.replace(b"\x00", b""), final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def mostly_ascii_text(data: bytes) -> bool:
+    """True when at least 90% of ``data`` is printable ASCII or whitespace (English text, however damaged)."""
+    if not data:
+        return False
+    return len(data.translate(None, _PRINTABLE_ASCII)) <= len(data) // 10
 
 
 def _has_binary_bytes(head: bytes) -> bool:
@@ -138,8 +164,13 @@ def declared_charset(data: bytes) -> str | None:
 def decode_bytes(data: bytes, source: str, declared: bool = True) -> str:
     """Decode article bytes to text, trying BOM, declared charset, UTF-8, then charset-normalizer.
 
+    Control characters other than tab, newline, carriage return and form feed are removed from the result.
     Raises CleanError (E201) naming ``source`` when the bytes are not text in any encoding.
     """
+    return _decode(data, source, declared).translate(_DROP_CONTROLS)
+
+
+def _decode(data: bytes, source: str, declared: bool) -> str:
     encoding = bom_encoding(data)
     if encoding is not None:
         return _strict(data[len(_bom_for(encoding)):], encoding, source)
@@ -156,6 +187,8 @@ def decode_bytes(data: bytes, source: str, declared: bool = True) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 logger.debug("%s: declared charset %s does not fit the bytes; detecting", source, encoding)
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")  # stray NULs in an otherwise readable single-byte or UTF-8 text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -181,6 +214,10 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
 
 def _guess(data: bytes, source: str) -> str:
     best = charset_normalizer.from_bytes(data).best()
+    if best is None and mostly_ascii_text(data):
+        # English text with a few damaged bytes: keep the text, drop what cannot be read.
+        logger.debug("%s: no encoding fits every byte; decoding as UTF-8 and dropping bad bytes", source)
+        return data.decode("utf-8", errors="replace").replace("\ufffd", "")
     if best is None:
         raise CleanError(E201.format(source=source, reason="no text encoding fits the bytes"), code="E201")
     guessed = str(best)
