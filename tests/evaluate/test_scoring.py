@@ -14,6 +14,7 @@ from conflictlog.evaluate.runner import ALL, compare_reports, evaluate_paths, pu
 from conflictlog.evaluate.scoring import (
     EventValues,
     actor_matches,
+    admin1_matches,
     expected_types,
     haversine_km,
     normalise_admin1,
@@ -145,6 +146,21 @@ def test_scoring_missing_path_is_coded_error(tmp_path):
 )
 def test_scoring_normalise_admin1(a, b, same):
     assert (normalise_admin1(a) == normalise_admin1(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Paktia", "Paktya", True),
+        ("Banaadir", "Banadir", True),
+        ("Nord-Kivu", "Sud-Kivu", False),
+        ("Homs", "Hama", False),
+        ("Dhaka", "Dahuk", False),
+        ("Idlib", None, False),
+    ],
+)
+def test_scoring_admin1_matches_transliteration_variants(a, b, same):
+    assert admin1_matches(a, b) is same
 
 
 @pytest.mark.parametrize(

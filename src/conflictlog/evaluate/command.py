@@ -28,13 +28,25 @@ _GOLD_COLUMNS = {
 }
 
 
+_TYPE_ABBREVIATIONS = {
+    "Battles": "Battles", "Explosions/Remote violence": "Expl/Remote", "Violence against civilians": "VAC",
+    "Strategic developments": "Strategic", "Protests": "Protests", "Riots": "Riots",
+}
+WIDTH = 200
+"""Console width used when stdout is not a terminal (files, pipes), so tables are not squeezed to 80."""
+
+
 def _cell(correct: int, total: int) -> str:
-    return f"{correct / total:.2f} ({correct}/{total})" if total else "–"
+    return f"{correct / total:.2f}\n{correct}/{total}" if total else "–"
+
+
+def _short_label(label: str) -> str:
+    return _TYPE_ABBREVIATIONS.get(label, label if len(label) <= 16 else label[:15] + "…")
 
 
 def field_table(report: EvalReport) -> Table:
     """Rows: datasets (then all); columns: fields, with rate and counts."""
-    table = Table(title="Agreement with human coders (rate, correct/scored)", show_lines=False)
+    table = Table(title="Agreement with human coders (rate; correct/scored)", show_lines=True)
     table.add_column("dataset", no_wrap=True)
     table.add_column("n", justify="right")
     for name in FIELDS:
@@ -58,7 +70,7 @@ def confusion_table(title: str, confusion: dict[str, Any], max_columns: int = 8)
     table = Table(title=title)
     table.add_column("gold \\ extracted", no_wrap=True)
     for label in columns:
-        table.add_column(label, justify="right")
+        table.add_column(_short_label(label), justify="right")
     table.add_column("other", justify="right")
     for gold in sorted(confusion):
         row = confusion[gold]
@@ -99,7 +111,7 @@ def worst_table(records: list[RecordResult], width: int = 90) -> Table:
                 for name, ok in record.fields.items() if ok is False and name != "found"
             ]
             if record.n_events == 0:
-                diffs.insert(0, "no event extracted")
+                diffs.insert(0, f"failed: {record.error}" if record.error else "no event extracted")
         table.add_row(f"{record.record_id}\n{record.share:.2f}", text, "\n".join(diffs))
     return table
 
@@ -131,6 +143,8 @@ def evaluate(paths: tuple[Path, ...], json_out: Path | None, compare_to: Path | 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     out = Console()
+    if not out.is_terminal:
+        out = Console(width=WIDTH)
     err = Console(stderr=True)
     try:
         total = 0

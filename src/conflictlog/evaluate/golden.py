@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from conflictlog.evaluate.scoring import actor_matches, normalise_admin1, normalise_place
+from conflictlog.evaluate.scoring import actor_matches, admin1_matches, normalise_place
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,7 @@ def _event_matches(event: Mapping[str, Any], expected: Mapping[str, Any]) -> boo
     types = _as_list(expected.get("event_type"))
     if types and event.get("event_type") not in types:
         return False
-    if expected.get("admin1") and normalise_admin1(str(expected["admin1"])) != normalise_admin1(
-            str(event.get("admin1") or "")):
+    if expected.get("admin1") and not admin1_matches(str(expected["admin1"]), event.get("admin1")):
         return False
     precisions = _as_list(expected.get("geo_precision"))
     if expected.get("location") and precisions and 3 not in precisions:
