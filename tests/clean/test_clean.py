@@ -253,3 +253,28 @@ def test_clean_xhtml_with_xml_declaration_in_another_encoding() -> None:
     )
     article = clean_document(RawDocument("x.xhtml.html", page.encode("iso-8859-1"), "html"))
     assert article.text == "Gunmen attacked a caf\u00e9 in the capital on Saturday night, killing two people, police said."
+
+
+def test_clean_saved_markdown_page_with_site_furniture() -> None:
+    article = clean_document(_raw(FIXTURES / "ukraine-saved-page.md", "markdown"))
+    assert article.title == "Drone strike hits power station in Sumy region"
+    assert article.author == "Olena Fixture and Mark Sample"
+    assert article.published == date(2023, 11, 14)
+    assert article.text.startswith("SUMY, Ukraine, 14 November 2023 — A Russian drone struck a power station")
+    assert "Velyka Pysarivka 14 times" in article.text
+    for furniture in ["Skip to", "Home", "Listen to", "Advertisement", "Read more", "Share this", "Tags:", "©", "fixture", "damaged building"]:
+        assert furniture not in article.text, furniture
+
+
+@pytest.mark.parametrize("depth", [10, 1000, 20000])
+def test_clean_deeply_nested_html_still_yields_text(depth: int) -> None:
+    sentence = "Gunmen attacked a village near the town on Monday, killing four people, officials said."
+    page = ("<div>" * depth + f"<p>{sentence}</p>" + "</div>" * depth).encode()
+    assert clean_document(RawDocument("deep.html", page, "html")).text == sentence
+
+
+@pytest.mark.parametrize("page", [b"", b"<", b"<html>", b"<!-- only a comment -->", b"<script>var a = 'Long enough sentence with words in it.';</script>"])
+def test_clean_html_without_text_gives_e202(page: bytes) -> None:
+    with pytest.raises(CleanError) as caught:
+        clean_document(RawDocument("empty.html", page, "html"))
+    assert caught.value.code == "E202"

@@ -157,8 +157,8 @@ def _walk_blocks(blocks: list[Block], known_title: str | None, from_html: bool) 
         ):
             found.title = text
             continue
-        if from_html and _menu_like(text):
-            continue
+        if (from_html or in_header) and block.kind != HEADING and _menu_like(text):
+            continue  # menu items and labels: everywhere in HTML text, above the body in Markdown
         found.paragraphs.append(text)
         if block.kind != HEADING and _body_like(text):
             in_header = False

@@ -134,7 +134,7 @@ def _link_only(raw: str) -> bool:
 # --- block structure ---------------------------------------------------------------------------------------
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(={2,}|-{2,})\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
@@ -247,13 +247,18 @@ def html_page(text: str, source: str) -> HtmlPage:
         tree = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as err:
         logger.debug("%s: HTML did not parse (%s); reading it as text", source, err)
-        return HtmlPage(tuple(markdown_blocks(_HTML_TAG.sub(" ", text))), PageMeta())
+        return HtmlPage(tuple(Block(line) for line in _tag_stripped_text(text).split("\n") if line), PageMeta())
     meta = html_meta(tree)
-    body, extracted = _trafilatura_text(text, meta.url)
+    try:
+        body, extracted = _trafilatura_text(text, meta.url)
+    except (ValueError, TypeError, AttributeError, IndexError, RecursionError, lxml.etree.LxmlError) as err:
+        # A page the extractor chokes on (deeply nested, malformed) still has paragraphs worth reading.
+        logger.warning("%s: trafilatura failed (%r); using the page's paragraphs", source, err)
+        body, extracted = None, PageMeta()
     meta = _merge_meta(meta, extracted)
     if body is None:
         logger.debug("%s: trafilatura found no main text; using the page's paragraphs", source)
-        body = _paragraph_text(tree)
+        body = _paragraph_text(tree) or _tag_stripped_text(text)
     blocks = tuple(
         Block(line, PARAGRAPH) for line in (normalise_spaces(item) for item in body.split("\n")) if line
     )
@@ -308,6 +313,18 @@ def _merge_meta(first: PageMeta, second: PageMeta) -> PageMeta:
         published_raw=first.published_raw or second.published_raw,
         url=first.url or second.url,
     )
+
+
+_INVISIBLE_ELEMENTS = re.compile(
+    r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)|<!DOCTYPE[^>]*>|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _tag_stripped_text(text: str) -> str:
+    """Last resort for pages lxml cannot build a tree of (too deep, broken): the text between the tags."""
+    stripped = _HTML_TAG.sub("\n", _INVISIBLE_ELEMENTS.sub(" ", text))
+    return "\n".join(line for line in (html_lib.unescape(item).strip() for item in stripped.split("\n")) if line)
 
 
 def _paragraph_text(tree: Any) -> str:
