@@ -30,7 +30,19 @@ LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "execut
                          "organize", "organise", "hold", "commit", "claim", "make", "fire", "begin", "start",
                          "continue", "resume", "repel", "repulse", "thwart", "foil", "undertake"})
 PRONOUNS = frozenset({"who", "which", "that", "they", "he", "she", "it", "them", "we", "i", "you", "those",
-                      "this", "these", "one", "others", "both"})
+                      "this", "these", "one", "others", "both", "his", "her", "their", "its", "him"})
+# Objects that are the weapon, not the target ("hurled stones", "opened fire", "fired mortars").
+WEAPON_OBJECTS = frozenset({"fire", "shot", "shots", "stones", "stone", "rocks", "bullets", "rounds", "shells",
+                            "mortars", "mortar", "rockets", "rocket", "missiles", "missile", "launchers", "grenades",
+                            "grenade", "tires", "tyres", "weapons", "guns", "artillery", "drones", "bombs", "tear",
+                            "gas", "canisters", "molotov", "cocktails", "airstrikes", "airstrike", "strikes", "strike",
+                            "raids", "attack", "attacks", "operation", "fires"})
+# Heads that name a place, which is never an actor ("shelled Fleifel town", "the vicinity of X").
+PLACE_HEADS = frozenset({"town", "village", "villages", "city", "area", "areas", "vicinity", "outskirts",
+                         "countryside", "district", "province", "governorate", "region", "neighborhood",
+                         "neighbourhood", "locality", "plains", "plain", "axis", "frontline", "frontlines",
+                         "location", "locations", "road", "highway", "farmlands", "fields", "lands", "camp", "site",
+                         "township", "state", "municipality"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +88,7 @@ def owner(tok: Any) -> Any | None:
     the token naming whose asset it is; None when the phrase names no owner."""
     if tok is None or tok.lower_ not in ASSET_NOUNS:
         return None
-    owners = [c for c in tok.children if c.dep_ == "poss"]
+    owners = [c for c in tok.children if c.dep_ == "poss" and c.lower_ not in PRONOUNS]
     if owners:
         return owners[0]
     for cand in [tok, *_conjuncts(tok)]:
@@ -93,7 +105,7 @@ def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
         return None
     doc = tok.doc
     if strip_assets and tok.lower_ in ASSET_NOUNS:
-        owners = [c for c in tok.children if c.dep_ == "poss"]
+        owners = [c for c in tok.children if c.dep_ == "poss" and c.lower_ not in PRONOUNS]
         if owners:
             return phrase_span(owners[0])
         mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
@@ -169,10 +181,16 @@ def _agent(tok: Any) -> Any | None:
     return None
 
 
+def _usable(tok: Any) -> bool:
+    """An object that can be an actor: not a date, time, number, weapon or place word."""
+    return (tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT")
+            and not tok.like_num and tok.lower_ not in WEAPON_OBJECTS)
+
+
 def _prep_object(tok: Any, preps: tuple[str, ...]) -> Any | None:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in preps:
-            objs = [o for o in c.children if o.dep_ == "pobj"]
+            objs = [o for o in c.children if o.dep_ == "pobj" and _usable(o)]
             if objs:
                 return objs[0]
         if c.dep_ in ("advcl", "xcomp", "acl") and c.lower_ in ("targeting", "targetting", "hitting"):
@@ -264,7 +282,11 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             a1 = _agent(tok) or (_agent(tok.head) if tok.dep_ == "conj" else None)
         else:
             a1 = _subject(tok)
-            a2 = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            a2 = next((c for c in tok.children if c.dep_ == "dobj" and _usable(c)), None)
+            if a2 is None:
+                # "shot and killed X": the object sits on the coordinated verb
+                a2 = next((d for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                           for d in c.children if d.dep_ == "dobj" and _usable(d)), None)
             if a2 is None:
                 a2 = _prep_object(tok, TARGET_PREPS + (("with",) if clash else ()))
             if a2 is None and tok.dep_ == "conj":
@@ -279,7 +301,9 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             a2_assets = False
         head = noun.head
         if a1 is None and noun.dep_ in ("dobj", "pobj", "attr") and head.pos_ in ("VERB", "AUX", "ADP"):
-            verb = head.head if head.pos_ == "ADP" else head
+            verb = head
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
             if verb.pos_ in ("VERB", "AUX"):
                 a1 = _agent(verb) if _is_passive(verb) else _subject(verb)
                 if a2 is None:
@@ -288,8 +312,13 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             verb = head
             acl_agents = [_agent(c) for c in noun.children if c.dep_ == "acl"]
             a1 = a1 or next((x for x in acl_agents if x is not None), None)
+            if a1 is None and not _is_event_noun(noun) and (
+                    _norp_modifier(noun) is not None or any(c.lower_ in ("army", "military", "regime", "government")
+                                                            for c in noun.lefts)):
+                a1 = noun  # "Turkish army warplanes carried out ...": the weapon stands for its owner
             if a2 is None:
-                a2 = next((c for c in verb.children if c.dep_ == "dobj"), None) or _prep_object(verb, TARGET_PREPS)
+                a2 = next((c for c in verb.children if c.dep_ == "dobj" and _usable(c)), None) or _prep_object(
+                    verb, TARGET_PREPS)
             if between is None:
                 between = _between(verb)
                 if between is not None:
@@ -315,11 +344,13 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             a2_assets = False
     if a1 is not None and a2 is not None and a1.i == a2.i:
         a2 = None
-    if a1 is not None and _is_event_noun(a1):
+    if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
+                           or a1.ent_type_ in ("GPE", "LOC", "FAC", "DATE")):
         a1 = None
-    if a2 is not None and _is_event_noun(a2):
+    if a2 is not None and (_is_event_noun(a2) or (a2.lower_ in PLACE_HEADS and owner(a2) is None)
+                           or a2.ent_type_ in ("GPE", "LOC", "FAC", "DATE")):
         a2 = None
-    actor1 = _mention(sentence, a1, strip_assets=False) if a1 is not None else None
+    actor1 = _mention(sentence, a1, strip_assets=True) if a1 is not None else None
     actor2 = _mention(sentence, a2, strip_assets=a2_assets) if a2 is not None else None
     assoc1_heads = _supporters(verb, a1)
     if a1 is not None and not clash:

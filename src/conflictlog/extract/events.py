@@ -22,7 +22,9 @@ from conflictlog.extract.taxonomy import (
     code_event,
     find_triggers,
     has_trigger,
+    code_crowd_event,
     is_armed,
+    is_civilian,
     load_taxonomy,
     mentions_any,
 )
@@ -118,7 +120,7 @@ def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None,
     """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use."""
     before = sentence.text[max(0, match.start - 70):match.start]
     clause = re.split(r"[,;:]", before)[-1] if not match.trigger.id.startswith("label-") else ""
-    if mentions_any(clause, tax.lexicons["hypothetical"]):
+    if mentions_any(clause, tax.lexicons["hypothetical"]) or mentions_any(clause, tax.lexicons["secondary"]):
         return True
     if token is None:
         return False
@@ -229,8 +231,19 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
     if best is None:
         return None
     match, tok = best
+    role_match = match
+    if match.trigger.id.startswith("label-"):
+        # a coder label ("Looting:") types the event; the roles sit on the sentence's own verb
+        role_match = next((m for m in matches if not m.trigger.id.startswith("label-")), match)
+        if role_match is match and sentence.doc is not None:
+            root = next((t for t in sentence.doc if t.dep_ == "ROOT"), None)
+            if root is not None:
+                role_match = replace(match, start=root.idx, end=root.idx + len(root.text), text=root.text)
+        tok = actors_mod.trigger_token(sentence.doc, role_match.start, role_match.end)
     clash = match.trigger.sub_event_type == "Armed clash"
-    roles = actors_mod.find_roles(sentence, match.start, match.end, clash=clash)
+    roles = actors_mod.find_roles(sentence, role_match.start, role_match.end, clash=clash)
+    if match.trigger.id.startswith("label-"):
+        roles = _outside_label(roles, sentence, match.end)
     # fill missing roles from the other triggers of the sentence ("bodies found ..., killed by gunmen")
     for other in matches:
         if roles.actor1 is not None and roles.actor2 is not None:
@@ -253,8 +266,16 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
             roles = replace(roles, actor2=ActorMention(frm.group(1), Span(start, start + len(frm.group(1)),
                                                                           frm.group(1))))
     roles = replace(roles, actor1=_resolve_reference(roles.actor1, tok, sentence))
-    pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None,
-                      roles.actor2.text if roles.actor2 else None, tax)
+    target = roles.actor2.text if roles.actor2 else None
+    if match.trigger.generic and not is_armed(target):
+        # a civilian victim named by another verb of the sentence ("opened fire ..., a civilian was killed")
+        for other in matches:
+            if other is not match and other.trigger.generic:
+                victim = actors_mod.find_roles(sentence, other.start, other.end).actor2
+                if victim is not None and is_civilian(victim.text):
+                    target = victim.text
+                    break
+    pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None, target, tax)
     if pair[0] == "Protests":
         roles = _protest_actor(roles, "protesters")
     elif pair[0] == "Riots":
@@ -264,6 +285,22 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
 
 _FALLBACK_PLACE = re.compile(r"\b(?:in|at|near|of|outside|around)\s+(?:the\s+)?((?:(?:al|el|ar|as|ad|an)-)?[A-Z]"
                              r"[\w'’-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3})")
+
+
+def _outside_label(roles: actors_mod.Roles, sentence: Sentence, label_end: int) -> actors_mod.Roles:
+    """Drop actors read from a coder label ("Movement of forces:"); take the first subject after it instead."""
+    def inside(a: ActorMention | None) -> bool:
+        return a is not None and a.span is not None and a.span.start - sentence.start < label_end
+
+    actor1 = None if inside(roles.actor1) else roles.actor1
+    actor2 = None if inside(roles.actor2) else roles.actor2
+    if actor1 is None and sentence.doc is not None:
+        subj = next((t for t in sentence.doc if t.dep_ in ("nsubj", "nsubjpass") and t.idx >= label_end), None)
+        if subj is not None:
+            actor1 = actors_mod._mention(sentence, subj, strip_assets=True)
+            if actor2 is not None and actor1 is not None and actor2.text == actor1.text:
+                actor2 = None
+    return replace(roles, actor1=actor1, actor2=actor2)
 
 
 def _fallback_place(sentence_text: str, offset: int) -> PlaceMention | None:
@@ -341,11 +378,31 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
                              fatalities, injured, claimed_by, certainty, historical, match.trigger.priority,
                              [evidence], i, extra))
         previous_text = sentence.text
+    if _DEMO_TAG.search(article.text):
+        drafts = _crowd_drafts(drafts, tax)
     out: list[EventMention] = []
     for d in drafts:
         out.extend(_to_mentions(d, article.article_id))
     logger.debug("events: %s -> %d mentions", article.source, len(out))
     return tuple(out)
+
+
+_DEMO_TAG = re.compile(r"\[size=[^\]]*\]", re.I)
+
+
+def _crowd_drafts(drafts: list[_Draft], tax: Taxonomy) -> list[_Draft]:
+    """ACLED's size tag marks a demonstration record: its events are protests or riots, and the tag's own
+    sentence is no event of its own."""
+    real = [d for d in drafts if not _DEMO_TAG.fullmatch(d.sentence.text.strip())] or drafts[:1]
+    for d in real:
+        text = " ".join(e.text for e in d.evidence)
+        pair = code_crowd_event((d.event_type, d.sub_event_type), text, tax)
+        if pair != (d.event_type, d.sub_event_type):
+            label = "protesters" if pair[0] == "Protests" else "rioters"
+            if d.event_type not in ("Protests", "Riots"):
+                d.roles = _protest_actor(d.roles, label)
+            d.event_type, d.sub_event_type = pair
+    return real
 
 
 def _conjoined_places(sentence: Sentence, place: PlaceMention, cands: list[places_mod.PlaceCandidate]

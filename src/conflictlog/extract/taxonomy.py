@@ -31,14 +31,16 @@ MODIFIERS = (
     "if_demonstration",
     "if_state_actor",
     "if_nonstate_actor",
+    "if_de_facto_actor",
     "if_unarmed_actors",
     "if_civilian_target",
     "if_military_target",
 )
 LEXICONS = ("civilian", "armed", "state", "nonstate", "unarmed_groups", "riot_violence", "intervention",
-            "excessive_force", "hypothetical", "anaphora", "anaphora_openers")
+            "excessive_force", "hypothetical", "anaphora", "anaphora_openers", "de_facto", "secondary")
 
-_DEMONSTRATION = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|\[size=)", re.I)
+_DEMONSTRATION = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|blocked|barricad\w*|burn\w* (rubber )?tyres|"
+                            r"burn\w* (rubber )?tires)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +171,8 @@ def is_civilian(text: str | None, taxonomy: Taxonomy | None = None) -> bool:
     tax = taxonomy or load_taxonomy()
     if not text:
         return False
-    if re.search(r"\bcivilians?\b", text, re.I):
-        return True
+    if re.search(r"\bcivilians?\b|\boff[- ]duty\b", text, re.I):
+        return True  # ACLED counts off-duty security personnel as civilians
     return mentions_any(text, tax.lexicons["civilian"]) and not mentions_any(text, tax.lexicons["armed"])
 
 
@@ -213,6 +215,8 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
             applies = is_state(actor1, tax)
         elif name == "if_nonstate_actor":
             applies = is_nonstate(actor1, tax)
+        elif name == "if_de_facto_actor":
+            applies = bool(actor1) and mentions_any(actor1, lex["de_facto"])
         elif name == "if_unarmed_actors":
             applies = (mentions_any(actor1, lex["unarmed_groups"]) and not is_armed(actor1, tax)
                        and (actor2 is None or not is_armed(actor2, tax)))
@@ -224,3 +228,20 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
             logger.debug("taxonomy: trigger %s re-coded by %s -> %s", match.trigger.id, name, target)
             return target
     return match.trigger.event_type, match.trigger.sub_event_type
+
+
+def code_crowd_event(pair: tuple[str, str], text: str, taxonomy: Taxonomy | None = None) -> tuple[str, str]:
+    """Re-code an event known to involve a crowd (a demonstration record): protests stay protests unless the
+    crowd turned violent; any other violence by the crowd is a riot."""
+    tax = taxonomy or load_taxonomy()
+    lex = tax.lexicons
+    demo = _DEMONSTRATION.search(text) is not None
+    if pair[0] == "Protests":
+        if pair[1] == "Peaceful protest" and mentions_any(text, lex["riot_violence"]):
+            return "Riots", "Violent demonstration"
+        return pair
+    if pair[0] == "Riots":
+        if pair[1] == "Mob violence" and demo:
+            return "Riots", "Violent demonstration"
+        return pair
+    return ("Riots", "Violent demonstration") if demo else ("Riots", "Mob violence")
