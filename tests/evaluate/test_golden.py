@@ -88,6 +88,19 @@ def test_golden_forbidden_statement_as_ordinary_event_is_violation():
     assert match_expected([rumour], EXPECTED).violations == ()
 
 
+def test_golden_supporting_evidence_with_other_cues_is_not_a_violation():
+    # the siege sentence backs a depot event whose cue words come from elsewhere: not an event of the siege
+    evidence = [{"text": "Troops found a depot.", "cues": ["found a depot"]},
+                {"text": "The siege of Port Alba ended in March 2016 after heavy losses.", "cues": ["depot"]}]
+    assert match_expected([dict(DEPOT, evidence=evidence)], EXPECTED).violations == ()
+    evidence[1]["cues"] = ["siege"]
+    assert match_expected([dict(DEPOT, evidence=evidence)], EXPECTED).violations == ("old-siege",)
+
+
+def test_golden_location_spelling_variant_matches():
+    assert "depot" in match_expected([dict(DEPOT, location="Port Albah")], EXPECTED).found
+
+
 def test_golden_unrelated_evidence_is_not_a_violation():
     unrelated = dict(DEPOT, evidence=[{"text": "Troops found a depot of rockets near the port."}])
     assert match_expected([unrelated], EXPECTED).violations == ()

@@ -13,7 +13,10 @@ came out as ordinary events.
   "Islamic State" matches "Islamic State (Syria)");
 * a differing ``sub_event_type`` on a found event is reported separately, not as a miss;
 * a ``must_not_extract`` statement is *violated* when an ordinary event (not historical, not unverified)
-  has evidence text containing most of the statement's key words.
+  has an evidence sentence containing most of the statement's key words whose cue words come from the
+  statement (a sentence kept only as supporting evidence of another act does not count).
+* named locations match after normalisation when one name's words contain the other's, or when the
+  spellings are close (difflib ratio >= ``PLACE_SIMILARITY``: "Ar-Raqqa" / "Ar Raqqah").
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any
 
 from conflictlog.evaluate.scoring import actor_matches, admin1_matches, normalise_place
 
 logger = logging.getLogger(__name__)
+
+PLACE_SIMILARITY = 0.8
+"""Similarity (difflib ratio of normalised names) at which two place names are spelling variants."""
 
 KEYWORD_SHARE = 0.6
 """Share of a forbidden statement's key words an evidence sentence must contain to count as that statement."""
@@ -82,8 +89,13 @@ def _parse_day(value: Any) -> date | None:
 def _location_matches(expected: str, found: str | None) -> bool:
     if not found:
         return False
-    want, got = set(normalise_place(expected).split()), set(normalise_place(found).split())
-    return bool(want) and bool(got) and (want <= got or got <= want)
+    want, got = normalise_place(expected), normalise_place(found)
+    if not want or not got:
+        return False
+    if SequenceMatcher(None, want, got).ratio() >= PLACE_SIMILARITY:
+        return True  # spelling variants: "Ar-Raqqa" / "Ar Raqqah"
+    want_words, got_words = set(want.split()), set(got.split())
+    return want_words <= got_words or got_words <= want_words
 
 
 def _event_matches(event: Mapping[str, Any], expected: Mapping[str, Any]) -> bool:
@@ -120,13 +132,21 @@ def _is_ordinary(event: Mapping[str, Any]) -> bool:
 
 
 def _states(event: Mapping[str, Any], keywords: list[str]) -> bool:
+    """True when one of the event's evidence sentences carries the statement and the statement's own words
+    coded the event (its cue words overlap the statement's key words; no cues recorded counts as overlap).
+    A sentence kept only as supporting evidence, with cues from other words, does not make the event."""
     if not keywords:
         return False
+    wanted = set(keywords)
     for evidence in _as_list(event.get("evidence")):
         text = evidence.get("text", "") if isinstance(evidence, Mapping) else str(evidence)
         present = set(_keywords(text))
         hits = sum(1 for word in keywords if word in present)
-        if hits >= max(2, KEYWORD_SHARE * len(keywords)):
+        if hits < max(2, KEYWORD_SHARE * len(keywords)):
+            continue
+        cues = _as_list(evidence.get("cues")) if isinstance(evidence, Mapping) else []
+        cue_words = set(_keywords(" ".join(str(cue) for cue in cues)))
+        if not cues or cue_words & wanted:
             return True
     return False
 
