@@ -168,3 +168,20 @@ def test_files_examples_folder_reads_cleanly(examples_dir: Path) -> None:
     items = list(read_paths([examples_dir]))
     assert items and not [item for item in items if isinstance(item, Failure)]
     assert not any(Path(item.source.split(":")[0]).name == "README.md" for item in items)
+
+
+def test_files_unlistable_folder_gives_e101_and_walk_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path / "ok" / "a.md", ARTICLE)
+    _write(tmp_path / "secret" / "b.md", ARTICLE)
+    real_scandir = os.scandir
+
+    def scandir(path: str | os.PathLike[str]) -> object:
+        if Path(path).name == "secret":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(read_paths([tmp_path]))
+    assert [Path(item.source).name for item in items if isinstance(item, RawDocument)] == ["a.md"]
+    [failure] = [item for item in items if isinstance(item, Failure)]
+    assert failure.code == "E101" and "secret" in failure.message and "Permission denied" in failure.message

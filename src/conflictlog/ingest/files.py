@@ -97,9 +97,11 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
 
 
 def walk_folder(root: Path) -> Iterator[Path | Failure]:
-    """Yield every file under ``root`` in sorted order, skipping hidden entries and documentation files."""
+    """Yield every file under ``root`` in sorted order, skipping hidden entries and documentation files;
+    a folder that cannot be listed gives a Failure (E101)."""
     errors: list[OSError] = []
     for folder, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _folder_failures(errors, root)
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
         for name in sorted(filenames):
             if name.startswith("."):
@@ -109,13 +111,15 @@ def walk_folder(root: Path) -> Iterator[Path | Failure]:
                 logger.info("%s: documentation file in an article folder; skipped", path)
                 continue
             yield path
-        while errors:
-            err = errors.pop(0)
-            source = err.filename or str(root)
-            yield failure("E101", E101.format(source=source, reason=err.strerror or str(err)), str(source))
-    for err in errors:
-        source = err.filename or str(root)
-        yield failure("E101", E101.format(source=source, reason=err.strerror or str(err)), str(source))
+    yield from _folder_failures(errors, root)
+
+
+def _folder_failures(errors: list[OSError], root: Path) -> Iterator[Failure]:
+    """Turn the listing errors os.walk reported so far into Failures, emptying the list."""
+    while errors:
+        err = errors.pop(0)
+        source = str(err.filename or root)
+        yield failure("E101", E101.format(source=source, reason=err.strerror or str(err)), source)
 
 
 def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | Failure]:
