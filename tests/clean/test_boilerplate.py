@@ -124,3 +124,19 @@ def test_boilerplate_html_page_falls_back_to_paragraphs_on_tiny_pages() -> None:
     page = html_page("<html><head><title>T</title></head><body><nav>Home</nav><p>Three people were killed.</p>", "p.html")
     assert [b.text for b in page.blocks] == ["Three people were killed."]
     assert page.meta.title == "T"
+
+
+def test_boilerplate_missing_trafilatura_is_backend_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from conflictlog.clean import boilerplate
+    from conflictlog.errors import BackendUnavailable
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # makes `import trafilatura` fail
+    boilerplate._trafilatura.cache_clear()
+    try:
+        with pytest.raises(BackendUnavailable) as caught:
+            html_page("<html><body><p>Three people were killed in the attack.</p></body></html>", "p.html")
+        assert caught.value.code == "E001" and "trafilatura" in str(caught.value)
+    finally:
+        boilerplate._trafilatura.cache_clear()

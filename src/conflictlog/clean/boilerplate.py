@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from conflictlog.clean.metadata import PageMeta, byline, date_only, html_meta, original_outlet, outlet_dateline
+from conflictlog.errors import BackendUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +267,19 @@ def html_page(text: str, source: str) -> HtmlPage:
 
 
 @lru_cache(maxsize=1)
+def _trafilatura() -> Any:
+    """The trafilatura module, or BackendUnavailable (E001) saying what is missing."""
+    try:
+        import trafilatura
+    except ImportError as err:
+        raise BackendUnavailable(
+            f"HTML extraction needs trafilatura, which cannot be imported ({err}); "
+            "install the pinned requirements (pip install -r requirements.txt)"
+        ) from err
+    return trafilatura
+
+
+@lru_cache(maxsize=1)
 def _trafilatura_config() -> Any:
     from trafilatura.settings import use_config
 
@@ -279,7 +293,7 @@ def _trafilatura_config() -> Any:
 
 def _trafilatura_text(text: str, url: str | None) -> tuple[str | None, PageMeta]:
     """Main text and metadata (JSON-LD, bylines, dates) as trafilatura finds them; (None, empty) when none."""
-    import trafilatura
+    trafilatura = _trafilatura()
 
     document = trafilatura.bare_extraction(
         text,
