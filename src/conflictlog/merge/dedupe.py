@@ -1,0 +1,563 @@
+"""Cross-article merge: reports of one incident become one Event with every source behind it.
+
+How it works:
+- Pairs of reports that share a blocking key (see ``keys``) are scored: event type family, date ranges
+  widened by their precision, places within a radius set by the coarser geo_precision, and overlapping
+  normalised actors. Pairs at or above the threshold are linked; an identical evidence sentence (a
+  republished copy) links two reports whose places agree, whatever their resolved dates.
+- Events are the connected components of the links. Components only grow when reports are added, so
+  storing one more article touches only the events its reports join, and the result is a function of the
+  set of reports alone (not of their order).
+- Each event's decisions are the edges of a maximum spanning tree of its links, kept with score and reason.
+- Reports marked ``isolated`` (split apart by an analyst with unmerge) link to nothing.
+
+Representative fields and casualty figures are chosen by fixed rules documented on ``build_event``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from conflictlog.merge.keys import (
+    UNKNOWN_COUNTRY,
+    MergeRules,
+    actor_keys,
+    country_key,
+    date_block_keys,
+    date_window,
+    event_family,
+    evidence_block_keys,
+    evidence_text_key,
+    load_rules,
+    place_key,
+)
+from conflictlog.records import (
+    Article,
+    Certainty,
+    Claim,
+    Event,
+    Evidence,
+    GeoPrecision,
+    ResolvedEvent,
+    SourceRef,
+    TimePrecision,
+    content_hash,
+)
+
+logger = logging.getLogger(__name__)
+
+EVENT_HASH_LENGTH = 12
+SPLIT_PREFIX = "split:"
+
+
+@dataclass(frozen=True, slots=True)
+class MergeDecision:
+    """Why one report is part of an event: the report it was linked to, the link's score and the reason."""
+
+    mention_id: str
+    joined_to: str | None
+    score: float | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The reports of one event. ``key`` is canonical: its smallest mention_id ("split:ID" for a split report)."""
+
+    key: str
+    mention_ids: tuple[str, ...]
+    decisions: tuple[MergeDecision, ...]
+
+
+class _Features:
+    """Precomputed comparison values of one report (kept flat so pair scoring is cheap)."""
+
+    __slots__ = (
+        "index", "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
+        "has_date", "lo", "hi", "start", "end", "single_day", "has_place", "lat", "lon", "geo_precision",
+        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "coarse",
+    )
+
+    def __init__(self, index: int, resolved: ResolvedEvent) -> None:
+        mention = resolved.mention
+        self.index = index
+        self.mention_id = mention.mention_id
+        self.article_id = mention.article_id
+        self.family = event_family(mention.event_type)
+        self.country = country_key(resolved)
+        self.event_type = mention.event_type
+        self.sub_event_type = mention.sub_event_type
+        self.has_date = mention.date is not None
+        if mention.date is not None:
+            self.lo, self.hi = date_window(mention.date.start, mention.date.end, mention.date.precision)
+            self.start, self.end = mention.date.start.toordinal(), mention.date.end.toordinal()
+            self.single_day = mention.date.precision == TimePrecision.DAY and self.start == self.end
+        else:
+            self.lo = self.hi = self.start = self.end = 0
+            self.single_day = False
+        place = resolved.place
+        self.has_place = place is not None
+        if place is not None:
+            self.lat, self.lon = place.latitude, place.longitude
+            self.geo_precision = int(place.geo_precision)
+            self.gazetteer_id = place.gazetteer_id or ""
+            self.location = place_key(place.location)
+            self.admin1 = place_key(place.admin1)
+        else:
+            self.lat = self.lon = 0.0
+            self.geo_precision = 0
+            self.gazetteer_id = self.location = self.admin1 = ""
+        self.actors = actor_keys(resolved)
+        self.evidence = frozenset(evidence_text_key(ev.text) for ev in mention.evidence if ev.text.strip())
+        self.date_keys = date_block_keys(resolved)
+        self.evidence_keys = evidence_block_keys(resolved)
+        # A vague report (province only, week or month, or no date or place) may fit several incidents:
+        # it attaches to the one it fits best and never bridges two events.
+        self.coarse = (
+            place is None
+            or place.geo_precision == GeoPrecision.REGION
+            or mention.date is None
+            or mention.date.precision != TimePrecision.DAY
+        )
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points given in degrees."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _place_score(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, str] | None:
+    """How well two reports' places agree, or None when they cannot be the same incident."""
+    if not a.has_place or not b.has_place:
+        if a.has_place or b.has_place:
+            return None
+        return rules.score["place_both_unknown"], "both places unknown"
+    if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
+        return rules.score["place_same"], f"same gazetteer id {a.gazetteer_id}"
+    if a.location and a.location == b.location and a.admin1 == b.admin1:
+        return rules.score["place_same"], "same location name"
+    coarse = max(a.geo_precision, b.geo_precision)
+    if coarse == GeoPrecision.REGION and a.admin1 and b.admin1 and a.admin1 != b.admin1:
+        return None
+    distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
+    radius = rules.radius_km[coarse]  # type: ignore[index]
+    if distance > radius:
+        return None
+    return rules.score["place_same"] - 0.5 * distance / radius, f"{distance:.1f} km apart (limit {radius:.0f} km)"
+
+
+def _actor_score(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, str] | None:
+    """How well two reports' actors agree, or None when both name actors and none is shared."""
+    if not a.actors or not b.actors:
+        return rules.score["actors_one_side_unknown"], "actors unknown on one side"
+    shared = a.actors & b.actors
+    if not shared:
+        return None
+    named = shared - rules.generic_actors
+    if named:
+        return rules.score["actors_shared_named"], "shared actors " + ", ".join(sorted(named))
+    return rules.score["actors_shared_generic"], "shared generic actors " + ", ".join(sorted(shared))
+
+
+def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, str] | None:
+    """Score one candidate pair; None when a hard rule says they are different incidents."""
+    if a.family != b.family:
+        return None
+    if not a.evidence.isdisjoint(b.evidence):
+        place = _place_score(a, b, rules)
+        if place is None:
+            return None
+        return 1.0, f"same evidence sentence (republished or repeated report); place: {place[1]}"
+    if a.country != b.country or not a.has_date or not b.has_date or a.lo > b.hi or b.lo > a.hi:
+        return None
+    actors = _actor_score(a, b, rules)
+    if actors is None:
+        return None
+    place = _place_score(a, b, rules)
+    if place is None:
+        return None
+    s = rules.score
+    if a.single_day and b.single_day and a.start == b.start:
+        date_score, date_why = s["date_same_day"], "same day"
+    elif a.start <= b.end and b.start <= a.end:
+        date_score, date_why = s["date_overlap"], "date ranges overlap"
+    else:
+        date_score, date_why = s["date_within_tolerance"], "dates within precision tolerance"
+    if a.sub_event_type == b.sub_event_type and a.event_type == b.event_type:
+        type_score, type_why = s["type_same_sub_event"], "same sub-event type"
+    elif a.event_type == b.event_type:
+        type_score, type_why = s["type_same_event_type"], "same event type"
+    else:
+        type_score, type_why = s["type_same_family"], f"same type family {a.family}"
+    total = (
+        s["weight_type"] * type_score
+        + s["weight_date"] * date_score
+        + s["weight_place"] * place[0]
+        + s["weight_actors"] * actors[0]
+    )
+    return round(total, 6), f"{type_why}; {date_why}; place: {place[1]}; {actors[1]}"
+
+
+class _UnionFind:
+    """Disjoint sets over 0..n-1."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if ra < rb:
+            self.parent[rb] = ra
+        else:
+            self.parent[ra] = rb
+        return True
+
+
+def unique_by_mention(resolved: Iterable[ResolvedEvent]) -> list[ResolvedEvent]:
+    """Reports sorted by mention_id, one per id (a mention_id is a content hash, so repeats are the same report)."""
+    by_id: dict[str, ResolvedEvent] = {}
+    for item in resolved:
+        by_id.setdefault(item.mention.mention_id, item)
+    return [by_id[key] for key in sorted(by_id)]
+
+
+def _keep_edges(edges: list[tuple[float, int, int, str]], feats: Sequence[_Features]) -> list[tuple[float, int, int, str]]:
+    """Links between two precise reports all stay; a vague report keeps only its best link (highest score,
+    then the smallest index at the other end), so it joins one event and cannot glue two together."""
+    best: dict[int, tuple[float, int, int]] = {}
+    kept: list[tuple[float, int, int, str]] = []
+    for n, (score, a, b, _) in enumerate(edges):
+        if not feats[a].coarse and not feats[b].coarse:
+            kept.append(edges[n])
+            continue
+        for node, other in ((a, b), (b, a)):
+            if feats[node].coarse:
+                current = best.get(node)
+                if current is None or (score, -other) > (current[0], -current[1]):
+                    best[node] = (score, other, n)
+    for n in sorted({n for _, _, n in best.values()}):
+        kept.append(edges[n])
+    return kept
+
+
+def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = frozenset()) -> list[Cluster]:
+    """Group reports into clusters with their merge decisions; the result depends only on the set of reports."""
+    rules = load_rules()
+    items = unique_by_mention(resolved)
+    feats = [_Features(i, item) for i, item in enumerate(items)]
+    blocks: dict[str, list[int]] = {}
+    edges: list[tuple[float, int, int, str]] = []
+    n_compared = 0
+    max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
+    for f in feats:
+        if f.mention_id in isolated:
+            continue
+        dated: set[int] = set()
+        for key in f.date_keys:
+            members = blocks.get(key)
+            if members is None:
+                blocks[key] = [f.index]
+            else:
+                dated.update(members)
+                members.append(f.index)
+        same_text: set[int] = set()
+        for key in f.evidence_keys:
+            members = blocks.get(key)
+            if members is None:
+                blocks[key] = [f.index]
+            else:
+                same_text.update(members)
+                members.append(f.index)
+        lo, hi, lat = f.lo, f.hi, f.lat
+        # Cheap tests first: most reports sharing a bucket are days apart or further apart in latitude than
+        # the widest radius allows (a degree of latitude is about 111 km everywhere).
+        candidates = same_text | {
+            j for j in dated if feats[j].lo <= hi and lo <= feats[j].hi and abs(feats[j].lat - lat) <= max_lat_deg
+        }
+        for j in candidates:
+            n_compared += 1
+            result = score_pair(feats[j], f, rules)
+            if result is not None and result[0] >= rules.threshold:
+                edges.append((result[0], j, f.index, result[1]))
+    edges = _keep_edges(edges, feats)
+    logger.debug("merge: %d reports, %d pairs compared, %d links kept", len(items), n_compared, len(edges))
+
+    # Maximum spanning forest: its edges are the decisions, its trees the events.
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    uf = _UnionFind(len(items))
+    tree: dict[int, list[tuple[int, float, str]]] = {}
+    for score, a, b, reason in edges:
+        if uf.union(a, b):
+            tree.setdefault(a, []).append((b, score, reason))
+            tree.setdefault(b, []).append((a, score, reason))
+    members_of: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        members_of.setdefault(uf.find(i), []).append(i)
+
+    clusters: list[Cluster] = []
+    for root, members in members_of.items():
+        # The union-find root is the smallest index, i.e. the smallest mention_id of the cluster.
+        root_id = items[root].mention.mention_id
+        if root_id in isolated:
+            key = SPLIT_PREFIX + root_id
+            decisions = [MergeDecision(root_id, None, None, "kept apart: split from a merged event by unmerge")]
+        else:
+            key = root_id
+            decisions = [MergeDecision(root_id, None, None, "first report of the event (smallest mention id)")]
+            seen = {root}
+            frontier = [root]
+            while frontier:
+                node = frontier.pop()
+                for other, score, reason in sorted(tree.get(node, ())):
+                    if other not in seen:
+                        seen.add(other)
+                        frontier.append(other)
+                        decisions.append(
+                            MergeDecision(items[other].mention.mention_id, items[node].mention.mention_id, score, reason)
+                        )
+            decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
+        clusters.append(Cluster(key, tuple(items[i].mention.mention_id for i in members), tuple(decisions)))
+    clusters.sort(key=lambda c: c.key)
+    return clusters
+
+
+def event_id_for(key: str, country_iso3: str | None) -> str:
+    """ACLED-like event id: ISO3 country code and a hash of the cluster's canonical key ("SYR-3f2a9c1e5b7d")."""
+    prefix = (country_iso3 or UNKNOWN_COUNTRY).upper()
+    return f"{prefix}-{content_hash(key, length=EVENT_HASH_LENGTH)}"
+
+
+def _source_for(resolved: ResolvedEvent, sources: Mapping[str, SourceRef]) -> SourceRef:
+    """The SourceRef of a report: looked up by mention_id, then by article_id, else a bare reference."""
+    mention = resolved.mention
+    ref = sources.get(mention.mention_id) or sources.get(mention.article_id)
+    if ref is None:
+        return SourceRef(mention.article_id, mention.mention_id, None, None, None, None)
+    if ref.mention_id != mention.mention_id:
+        return SourceRef(ref.article_id, mention.mention_id, ref.url, ref.title, ref.outlet, ref.published, ref.original_outlet)
+    return ref
+
+
+def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef]) -> dict[str, int]:
+    """Article id -> independent-outlet group: same outlet, one republishing the other (original_outlet), or an
+    identical evidence sentence make one group."""
+    articles = sorted({m.mention.article_id for m in members})
+    index = {a: i for i, a in enumerate(articles)}
+    uf = _UnionFind(len(articles))
+    by_name: dict[str, int] = {}
+    by_evidence: dict[str, int] = {}
+    for member in members:
+        i = index[member.mention.article_id]
+        ref = refs[member.mention.mention_id]
+        names = [place_key(ref.outlet), place_key(ref.original_outlet)]
+        for name in names:
+            if name:
+                uf.union(i, by_name.setdefault(name, i))
+        for ev in member.mention.evidence:
+            if ev.text.strip():
+                uf.union(i, by_evidence.setdefault(evidence_text_key(ev.text), i))
+    return {a: uf.find(index[a]) for a in articles}
+
+
+def _casualty_figures(
+    members: Sequence[ResolvedEvent], groups: Mapping[str, int]
+) -> tuple[int, int | None, int, int, int]:
+    """(fatalities, injured, fatalities_low, fatalities_best, fatalities_high) under the rules of build_event."""
+
+    def conservative(values: list[tuple[ResolvedEvent, int]]) -> int | None:
+        current = [(m, v) for m, v in values if not m.mention.historical] or values
+        for certainty in (Certainty.REPORTED, Certainty.CLAIMED):
+            figures = [v for m, v in current if m.mention.certainty == certainty]
+            if figures:
+                return min(figures)
+        return None
+
+    positive = [(m, m.mention.fatalities) for m in members if m.mention.fatalities > 0]
+    if not positive:
+        fatalities, low, best, high = 0, 0, 0, 0
+    else:
+        fatalities = conservative(positive) or 0
+        figures = [v for _, v in positive]
+        low, high = min(figures), max(figures)
+        support: dict[int, set[int]] = {}
+        for m, v in positive:
+            support.setdefault(v, set()).add(groups[m.mention.article_id])
+        most = max(len(g) for g in support.values())
+        best = int(statistics.median_low(sorted(v for v, g in support.items() if len(g) == most)))
+    injured_known = [(m, m.mention.injured) for m in members if m.mention.injured is not None]
+    injured: int | None
+    if not injured_known:
+        injured = None
+    else:
+        injured_positive = [(m, v) for m, v in injured_known if v and v > 0]
+        injured = (conservative(injured_positive) or 0) if injured_positive else 0
+    return fatalities, injured, low, best, high
+
+
+def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef]) -> Event:
+    """One Event from the reports of one cluster.
+
+    Rules (each a function of the set of reports, so ingest order never matters):
+    - type, actors, notes, claimed_by: from the representative report, the one with the highest confidence,
+      then finest time precision, then finest geo precision, then smallest mention_id (empty values are filled
+      from the next reports in that order);
+    - date: from the report with the finest time_precision (ties: representative order); place: from the report
+      with the finest geo_precision, then best geocoding score (ties: representative order);
+    - certainty: "reported" when any report states it plainly, else "claimed" when any party claims it, else
+      "unverified"; historical only when every report is historical;
+    - fatalities (ACLED, conservative): the lowest positive figure among plainly reported, non-historical
+      reports; if none, the lowest among claims by a party; 0 when no credible report gives a figure
+      (unverified figures are kept as claims only). injured follows the same rule;
+    - fatalities_low / fatalities_high (UCDP-style): lowest and highest positive figure any report gives (0
+      when none); fatalities_best: the figure stated by the most independent outlets (ties: lower median);
+    - corroboration: independent outlets among the sources (a republished copy counts with its original).
+    """
+    ordered = sorted(members, key=lambda m: m.mention.mention_id)
+    refs = {m.mention.mention_id: _source_for(m, sources) for m in ordered}
+
+    def rep_key(m: ResolvedEvent) -> tuple[float, int, int, str]:
+        tp = int(m.mention.date.precision) if m.mention.date else 9
+        gp = int(m.place.geo_precision) if m.place else 9
+        return (-m.mention.confidence, tp, gp, m.mention.mention_id)
+
+    by_rep = sorted(ordered, key=rep_key)
+    rep = by_rep[0]
+    dated = [m for m in by_rep if m.mention.date is not None]
+    date_src = min(dated, key=lambda m: int(m.mention.date.precision)) if dated else None  # type: ignore[union-attr]
+    placed = [m for m in by_rep if m.place is not None]
+    place_src = (
+        min(placed, key=lambda m: (int(m.place.geo_precision), -m.place.score)) if placed else None  # type: ignore[union-attr]
+    )
+
+    def first(getter: Callable[[ResolvedEvent], str | None]) -> str | None:
+        for m in by_rep:
+            value = getter(m)
+            if value:
+                return value
+        return None
+
+    if date_src is not None and date_src.mention.date is not None:
+        dm = date_src.mention.date
+        event_date, time_precision = dm.start, dm.precision
+        event_date_end = dm.end if dm.end != dm.start else None
+    else:
+        published = [r.published for r in refs.values() if r.published is not None]
+        event_date = min(published) if published else date(1970, 1, 1)
+        time_precision, event_date_end = TimePrecision.MONTH, None
+        logger.warning("merge: event %s has no dated report; using publication date %s", key, event_date)
+
+    place = place_src.place if place_src is not None else None
+    groups = _outlet_groups(ordered, refs)
+    fatalities, injured, low, best, high = _casualty_figures(ordered, groups)
+    certainties = {m.mention.certainty for m in ordered}
+    if Certainty.REPORTED in certainties:
+        certainty = Certainty.REPORTED
+    elif Certainty.CLAIMED in certainties:
+        certainty = Certainty.CLAIMED
+    else:
+        certainty = Certainty.UNVERIFIED
+
+    source_refs: dict[str, SourceRef] = {}
+    for m in ordered:  # smallest mention_id of each article stands for the article
+        source_refs.setdefault(m.mention.article_id, refs[m.mention.mention_id])
+    sources_out = tuple(sorted(source_refs.values(), key=lambda r: (r.published or date.max, r.article_id)))
+    evidence: list[Evidence] = []
+    for m in ordered:
+        for ev in m.mention.evidence:
+            if ev not in evidence:
+                evidence.append(ev)
+    claims = tuple(
+        Claim(m.mention.mention_id, m.mention.claimed_by, refs[m.mention.mention_id].outlet, m.mention.fatalities, m.mention.injured)
+        for m in ordered
+    )
+    return Event(
+        event_id=event_id_for(key, place.country_iso3 if place else None),
+        event_date=event_date,
+        time_precision=time_precision,
+        event_type=rep.mention.event_type,
+        sub_event_type=rep.mention.sub_event_type,
+        actor1=first(lambda m: m.actor1),
+        actor2=first(lambda m: m.actor2),
+        assoc_actor_1=tuple(rep.assoc_actor_1),
+        assoc_actor_2=tuple(rep.assoc_actor_2),
+        country=place.country if place else None,
+        admin1=place.admin1 if place else None,
+        admin2=place.admin2 if place else None,
+        location=place.location if place else None,
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        geo_precision=place.geo_precision if place else None,
+        fatalities=fatalities,
+        injured=injured,
+        claimed_by=first(lambda m: m.mention.claimed_by),
+        certainty=certainty,
+        historical=all(m.mention.historical for m in ordered),
+        notes=first(lambda m: m.mention.notes) or "",
+        sources=sources_out,
+        evidence=tuple(evidence),
+        claims=claims,
+        fatalities_low=low,
+        fatalities_best=best,
+        fatalities_high=high,
+        corroboration=len(set(groups.values())),
+        event_date_end=event_date_end,
+    )
+
+
+def cluster_events(
+    resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset()
+) -> list[tuple[Cluster, Event]]:
+    """Clusters and their events (the store keeps both: events and the decisions behind them)."""
+    by_id = {r.mention.mention_id: r for r in unique_by_mention(resolved)}
+    return [
+        (cluster, build_event(cluster.key, [by_id[m] for m in cluster.mention_ids], sources))
+        for cluster in plan_clusters(list(by_id.values()), isolated)
+    ]
+
+
+def cluster_mentions(
+    resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset()
+) -> list[Event]:
+    """Merge resolved reports into events, one per incident, sorted by event_id.
+
+    ``sources`` maps mention_id (or article_id) to the SourceRef of the report's article.
+    """
+    events = [event for _, event in cluster_events(resolved, sources, isolated)]
+    events.sort(key=lambda e: e.event_id)
+    return events
+
+
+def source_refs(resolved: Iterable[ResolvedEvent], articles: Iterable[Article] | Mapping[str, Article]) -> dict[str, SourceRef]:
+    """mention_id -> SourceRef built from the reports' articles."""
+    by_id = dict(articles) if isinstance(articles, Mapping) else {a.article_id: a for a in articles}
+    refs: dict[str, SourceRef] = {}
+    for item in resolved:
+        article = by_id.get(item.mention.article_id)
+        if article is not None:
+            refs[item.mention.mention_id] = SourceRef(
+                article.article_id, item.mention.mention_id, article.url, article.title, article.outlet,
+                article.published, article.original_outlet,
+            )
+    return refs
+
+
+def build_events(resolved: Sequence[ResolvedEvent], articles: Iterable[Article] | Mapping[str, Article]) -> list[Event]:
+    """Merge resolved reports into events, taking source details from their articles."""
+    return cluster_mentions(resolved, source_refs(resolved, articles))

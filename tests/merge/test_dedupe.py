@@ -1,0 +1,213 @@
+"""Cross-article merge: which reports become one event, and how the event's fields are chosen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conflictlog.bench_merge import make_place, make_report
+from conflictlog.merge.dedupe import build_events, cluster_mentions, haversine_km, plan_clusters
+from conflictlog.records import Article, Certainty, GeoPrecision, SourceRef, TimePrecision
+
+ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
+# About 8 km from the Aleppo point above, another town.
+NEAR_ALEPPO = make_place("Haritan", latitude=36.27, longitude=37.13, gazetteer_id="geonames:1")
+IDLIB = make_place("Idlib", latitude=35.93, longitude=36.63, admin1="Idlib", gazetteer_id="geonames:169389")
+ALEPPO_PROVINCE = make_place(
+    "Aleppo", latitude=36.1, longitude=37.4, geo_precision=GeoPrecision.REGION, gazetteer_id="geonames:170062"
+)
+
+
+def src(mention_id: str, article_id: str, outlet: str | None, original: str | None = None) -> SourceRef:
+    return SourceRef(article_id, mention_id, f"https://news.example/{article_id}", f"Title {article_id}", outlet, date(2024, 3, 2), original)
+
+
+def test_dedupe_two_outlets_same_incident_become_one_event() -> None:
+    a = make_report("m1", "a1", place=ALEPPO, fatalities=3)
+    b = make_report("m2", "a2", place=ALEPPO, fatalities=5, evidence="Clashes in Aleppo left five dead.")
+    events = cluster_mentions([a, b], {"m1": src("m1", "a1", "Outlet A"), "m2": src("m2", "a2", "Outlet B")})
+    assert len(events) == 1
+    event = events[0]
+    assert [s.article_id for s in event.sources] == ["a1", "a2"]
+    assert event.corroboration == 2
+    assert [c.fatalities for c in event.claims] == [3, 5]
+    assert event.fatalities == 3
+    assert (event.fatalities_low, event.fatalities_high) == (3, 5)
+    assert len(event.evidence) == 2
+
+
+def test_dedupe_distance_limit_depends_on_precision() -> None:
+    assert 5 < haversine_km(36.2, 37.16, 36.27, 37.13) < 10
+    town = make_report("m1", "a1", place=ALEPPO)
+    other_town = make_report("m2", "a2", place=IDLIB)  # ~55 km away
+    assert len(cluster_mentions([town, other_town], {})) == 2
+    nearby = make_report("m3", "a3", place=NEAR_ALEPPO)
+    assert len(cluster_mentions([town, nearby], {})) == 1
+
+
+def test_dedupe_dates_beyond_tolerance_stay_apart() -> None:
+    first = make_report("m1", "a1", day=date(2024, 3, 1))
+    next_day = make_report("m2", "a2", day=date(2024, 3, 2))
+    week_later = make_report("m3", "a3", day=date(2024, 3, 8))
+    events = cluster_mentions([first, next_day, week_later], {})
+    assert sorted(len(e.sources) for e in events) == [1, 2]
+    # A week-precision report of that week is compatible with the day.
+    week = make_report("m4", "a4", day=date(2024, 3, 4), end=date(2024, 3, 10), time_precision=TimePrecision.WEEK)
+    assert len(cluster_mentions([week_later, week], {})) == 1
+
+
+def test_dedupe_disjoint_named_actors_stay_apart() -> None:
+    a = make_report("m1", "a1", actors=("Military Forces of Syria (2000-)", "Islamic State (Syria)"))
+    b = make_report("m2", "a2", actors=("Syrian Democratic Forces", "Turkish Armed Forces"))
+    assert len(cluster_mentions([a, b], {})) == 2
+    # Different spellings of the same actor agree after normalisation.
+    c = make_report("m3", "a3", actors=("QSD: Syrian Democratic Forces",))
+    assert len(cluster_mentions([b, c], {})) == 1
+
+
+def test_dedupe_different_families_stay_apart() -> None:
+    clash = make_report("m1", "a1")
+    protest = make_report("m2", "a2", event_type="Protests", sub_event_type="Peaceful protest", actors=("Protesters (Syria)",))
+    assert len(cluster_mentions([clash, protest], {})) == 2
+
+
+def test_dedupe_republished_copy_is_one_source() -> None:
+    sentence = "The SDF said 10 Islamic State members were killed near the Omar oil field."
+    original = make_report("m1", "a1", evidence=sentence, day=date(2019, 2, 9), fatalities=10)
+    # The copy was published a day later, so its relative date resolved a day later; the text is the same.
+    copy = make_report("m2", "a2", evidence=sentence, day=date(2019, 2, 10), time_precision=TimePrecision.DAY, fatalities=10)
+    independent = make_report("m3", "a3", evidence="Ten IS fighters died in Omar clashes.", day=date(2019, 2, 9), fatalities=10)
+    sources = {
+        "m1": src("m1", "a1", "South Front"),
+        "m2": src("m2", "a2", "Global Research", original="South Front"),
+        "m3": src("m3", "a3", "Outlet C"),
+    }
+    (event,) = cluster_mentions([original, copy, independent], sources)
+    assert len(event.sources) == 3
+    assert event.corroboration == 2
+    decisions = {d.mention_id: d for c in plan_clusters([original, copy, independent]) for d in c.decisions}
+    assert "same evidence sentence" in decisions["m2"].reason
+
+
+def test_dedupe_identical_text_without_attribution_counts_once() -> None:
+    sentence = "Shelling hit the market in Aleppo on Friday."
+    a = make_report("m1", "a1", evidence=sentence)
+    b = make_report("m2", "a2", evidence=sentence)
+    (event,) = cluster_mentions([a, b], {"m1": src("m1", "a1", "Outlet A"), "m2": src("m2", "a2", "Outlet B")})
+    assert event.corroboration == 1
+
+
+def test_dedupe_fatalities_follow_conservative_rules() -> None:
+    reported_low = make_report("m1", "a1", fatalities=4)
+    reported_high = make_report("m2", "a2", fatalities=9, evidence="b")
+    unverified = make_report("m3", "a3", fatalities=2, certainty=Certainty.UNVERIFIED, evidence="c")
+    silent = make_report("m4", "a4", fatalities=0, evidence="d")
+    claimed_again = make_report("m5", "a5", fatalities=9, certainty=Certainty.CLAIMED, evidence="e")
+    sources = {f"m{i}": src(f"m{i}", f"a{i}", f"Outlet {i}") for i in range(1, 6)}
+    (event,) = cluster_mentions([reported_low, reported_high, unverified, silent, claimed_again], sources)
+    # ACLED: lowest plainly reported figure; unverified figures and silent reports do not lower it.
+    assert event.fatalities == 4
+    # UCDP-style range over every positive figure; best = the figure most independent outlets give (9, twice).
+    assert (event.fatalities_low, event.fatalities_best, event.fatalities_high) == (2, 9, 9)
+    assert len(event.claims) == 5
+    assert event.certainty == Certainty.REPORTED
+
+
+def test_dedupe_claims_only_event_uses_lowest_claim_and_no_figure_gives_zero() -> None:
+    a = make_report("m1", "a1", fatalities=12, certainty=Certainty.CLAIMED, claimed_by="SDF press center")
+    b = make_report("m2", "a2", fatalities=7, certainty=Certainty.CLAIMED, evidence="other")
+    (event,) = cluster_mentions([a, b], {})
+    assert event.fatalities == 7
+    assert event.certainty == Certainty.CLAIMED
+    assert event.claimed_by == "SDF press center"
+    (quiet,) = cluster_mentions([make_report("m3", "a3")], {})
+    assert (quiet.fatalities, quiet.fatalities_low, quiet.fatalities_best, quiet.fatalities_high) == (0, 0, 0, 0)
+    assert quiet.injured is None
+
+
+def test_dedupe_historical_figure_does_not_set_current_fatalities() -> None:
+    current = make_report("m1", "a1", fatalities=6)
+    recap = make_report("m2", "a2", fatalities=3, historical=True, evidence="recap")
+    (event,) = cluster_mentions([current, recap], {})
+    assert event.fatalities == 6
+    assert event.fatalities_low == 3
+    assert event.historical is False
+    (old,) = cluster_mentions([make_report("m3", "a3", historical=True)], {})
+    assert old.historical is True
+
+
+def test_dedupe_representative_fields_do_not_depend_on_order() -> None:
+    vague = make_report(
+        "m1", "a1", place=ALEPPO_PROVINCE, confidence=0.9, notes="Clashes in Aleppo province.",
+        day=date(2024, 3, 1), end=date(2024, 3, 7), time_precision=TimePrecision.WEEK,
+    )
+    precise = make_report("m2", "a2", place=ALEPPO, confidence=0.6, notes="Clashes in Aleppo city.", sub_event_type="Armed clash")
+    one = cluster_mentions([vague, precise], {})
+    two = cluster_mentions([precise, vague], {})
+    assert one == two
+    (event,) = one
+    assert event.notes == "Clashes in Aleppo province."  # highest confidence
+    assert event.geo_precision == GeoPrecision.TOWN and event.location == "Aleppo"  # finest place
+    assert event.time_precision == TimePrecision.DAY and event.event_date == date(2024, 3, 1)  # finest date
+    assert event.event_date_end is None
+
+
+def test_dedupe_event_id_is_country_code_and_hash_of_smallest_mention() -> None:
+    a = make_report("m2", "a2")
+    b = make_report("m9", "a9", evidence="x")
+    (event,) = cluster_mentions([a, b], {})
+    assert event.event_id.startswith("SYR-") and len(event.event_id) == 16
+    (alone,) = cluster_mentions([a], {})
+    assert alone.event_id == event.event_id  # joining m9 later keeps the id
+    (smaller,) = cluster_mentions([a, b, make_report("m1", "a1", evidence="y")], {})
+    assert smaller.event_id != event.event_id
+    (unknown,) = cluster_mentions([make_report("m5", "a5").__class__(a.mention, None, "X", None)], {})
+    assert unknown.event_id.startswith("XXX-")
+
+
+def test_dedupe_vague_report_does_not_bridge_two_events() -> None:
+    north = make_report("m1", "a1", place=ALEPPO, actors=("Islamic State (Syria)", "Syrian Democratic Forces"))
+    south = make_report(
+        "m2", "a2", place=make_place("Al Bab", latitude=36.37, longitude=37.52, gazetteer_id="geonames:2"),
+        actors=("Islamic State (Syria)", "Military Forces of Turkey"),
+    )
+    vague = make_report(
+        "m3", "a3", place=ALEPPO_PROVINCE, actors=("Islamic State (Syria)",), time_precision=TimePrecision.WEEK,
+        day=date(2024, 2, 26), end=date(2024, 3, 3),
+    )
+    clusters = plan_clusters([north, south, vague])
+    assert sorted(len(c.mention_ids) for c in clusters) == [1, 2]
+
+
+def test_dedupe_isolated_reports_merge_with_nothing() -> None:
+    a = make_report("m1", "a1")
+    b = make_report("m2", "a2", evidence="x")
+    clusters = plan_clusters([a, b], isolated=frozenset({"m1"}))
+    assert [c.key for c in clusters] == ["m2", "split:m1"]
+
+
+def test_dedupe_repeated_input_changes_nothing() -> None:
+    reports = [make_report("m1", "a1"), make_report("m2", "a2", evidence="x"), make_report("m3", "a3", place=IDLIB)]
+    assert cluster_mentions(reports + reports, {}) == cluster_mentions(reports, {})
+
+
+def test_dedupe_decisions_name_joined_report_score_and_reason() -> None:
+    reports = [make_report("m1", "a1"), make_report("m2", "a2", evidence="x")]
+    (cluster,) = plan_clusters(reports)
+    root, joined = cluster.decisions
+    assert root.mention_id == "m1" and root.joined_to is None and root.score is None
+    assert joined.mention_id == "m2" and joined.joined_to == "m1"
+    assert joined.score is not None and 0.75 <= joined.score <= 1.0
+    assert "same sub-event type" in joined.reason and "same day" in joined.reason
+
+
+def test_dedupe_build_events_takes_sources_from_articles() -> None:
+    articles = [
+        Article("a1", "one.md", "text", url="https://x.example/a?id=1&utm=feed", title="One", outlet="Outlet A", published=date(2024, 3, 2)),
+        Article("a2", "two.md", "text", url=None, title="Two", outlet="Outlet B", original_outlet="Outlet A", published=date(2024, 3, 1)),
+    ]
+    reports = [make_report("m1", "a1"), make_report("m2", "a2", evidence="x")]
+    (event,) = build_events(reports, articles)
+    assert [s.article_id for s in event.sources] == ["a2", "a1"]  # oldest publication first
+    assert event.sources[1].url == "https://x.example/a?id=1&utm=feed"
+    assert event.sources[0].original_outlet == "Outlet A"
+    assert event.corroboration == 1
