@@ -278,3 +278,15 @@ def test_clean_html_without_text_gives_e202(page: bytes) -> None:
     with pytest.raises(CleanError) as caught:
         clean_document(RawDocument("empty.html", page, "html"))
     assert caught.value.code == "E202"
+
+
+@pytest.mark.parametrize("text", ["Clashes in Daraa", "Konduga attack", "Shelling kills 3 in Idlib"])
+def test_clean_headline_only_text_is_kept(text: str) -> None:
+    article = clean_text(text)
+    assert article.text == text and article.title is None
+
+
+def test_clean_plain_text_title_needs_body_after_it() -> None:
+    article = clean_text("Clashes in Daraa\n\nFighting broke out between two armed groups in the city on Monday, residents said.")
+    assert article.title == "Clashes in Daraa"
+    assert article.text.startswith("Fighting broke out")

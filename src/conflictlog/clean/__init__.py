@@ -125,6 +125,11 @@ def _walk_blocks(blocks: list[Block], known_title: str | None, from_html: bool) 
     found = _Found()
     in_header = True  # before the first body paragraph: where bylines and datelines sit
     known = _comparable(known_title) if known_title else None
+    # body_after[i]: whether a prose paragraph follows block i (a title or a label needs text after it).
+    body_after = [False] * (len(blocks) + 1)
+    for index in range(len(blocks) - 1, -1, -1):
+        later = blocks[index]
+        body_after[index] = body_after[index + 1] or (later.kind != HEADING and _body_like(later.text))
     for index, block in enumerate(blocks):
         text = block.text
         if not any(char.isalpha() for char in text):
@@ -153,11 +158,12 @@ def _walk_blocks(blocks: list[Block], known_title: str | None, from_html: bool) 
             and known is None
             and not from_html
             and block.kind != HEADING
-            and _title_like(block, blocks[index + 1 :])
+            and body_after[index + 1]
+            and _title_like(block)
         ):
             found.title = text
             continue
-        if (from_html or in_header) and block.kind != HEADING and _menu_like(text):
+        if block.kind != HEADING and _menu_like(text) and (from_html or (in_header and body_after[index + 1])):
             continue  # menu items and labels: everywhere in HTML text, above the body in Markdown
         found.paragraphs.append(text)
         if block.kind != HEADING and _body_like(text):
@@ -187,15 +193,10 @@ def _comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _title_like(block: Block, rest: list[Block]) -> bool:
-    """A plain-text title: one short line without a full stop, followed by more text."""
+def _title_like(block: Block) -> bool:
+    """A plain-text title: one short line without a full stop."""
     words = block.text.split()
-    return (
-        block.single_line
-        and 2 <= len(words) <= 20
-        and not block.text.endswith((".", ":", ";", ",", "…"))
-        and any(_body_like(other.text) for other in rest)
-    )
+    return block.single_line and 2 <= len(words) <= 20 and not block.text.endswith((".", ":", ";", ",", "…"))
 
 
 def _body_like(text: str) -> bool:
