@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from fastapi.testclient import TestClient
 from conflictlog.export import ACLED_COLUMNS
 from conflictlog.records import RunReport
 from conflictlog.serve.api import MAX_BODY_BYTES, create_app
-from conftest import data
+
+data = sys.modules["conflictlog_test_fixture_data"]  # loaded by this folder's conftest.py
 
 PROTEST_ROW: dict[str, Any] = {
     "event_id_cnty": "ev-protest",

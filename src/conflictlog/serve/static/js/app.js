@@ -136,7 +136,7 @@
   }
 
   // --- map ------------------------------------------------------------------------------------------------
-  const map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 12 }).setView([30, 30], 3);
+  const map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 11 }).setView([30, 30], 3);
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Boundaries: Natural Earth");
   const basemapRenderer = L.canvas({ padding: 0.5 });
@@ -295,7 +295,18 @@
     state.selected = eventId;
     for (const item of $("event-list").children) item.classList.toggle("selected", item.dataset.eventId === eventId);
     const marker = state.markers.get(eventId);
-    if (panTo && marker) clusters.zoomToShowLayer(marker, () => undefined);
+    for (const other of state.markers.values()) {
+      const icon = other.getElement();
+      if (icon) icon.classList.toggle("selected", other === marker);
+    }
+    if (panTo && marker) {
+      // a marker drawn on its own is only brought into view; one inside a cluster is zoomed to (and spiderfied)
+      if (clusters.getVisibleParent(marker) === marker) {
+        if (!map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
+      } else {
+        clusters.zoomToShowLayer(marker, () => undefined);
+      }
+    }
     const panel = $("detail");
     panel.hidden = false;
     clear(panel);

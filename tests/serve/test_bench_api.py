@@ -1,0 +1,28 @@
+"""The API latency benchmark on a small synthetic load: figures present, ordered and plausible."""
+
+from __future__ import annotations
+
+import math
+
+from conflictlog.bench_api import bench_api, request_mix, synthetic_events
+
+
+def test_bench_api_synthetic_events_are_deterministic_and_valid() -> None:
+    first = list(synthetic_events(200, seed=3))
+    assert first == list(synthetic_events(200, seed=3))
+    assert len({event.event_id for event in first}) == 200
+    assert all(-90 <= e.latitude <= 90 and -180 <= e.longitude <= 180 for e in first)  # type: ignore[operator]
+    assert len({e.event_type for e in first}) >= 5 and len({e.country for e in first}) >= 5
+
+
+def test_bench_api_request_mix_covers_every_filter_kind() -> None:
+    kinds = {kind for kind, _ in request_mix(14)}
+    assert kinds == {"all", "country", "type_dates", "bbox", "actor", "fatalities_certainty", "page"}
+
+
+def test_bench_api_reports_latency_percentiles() -> None:
+    figures = bench_api(n_events=300, n_requests=14)
+    assert figures["events"] == 300 and figures["requests"] == 14
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert not math.isnan(figures["p95_ms_bbox"])
+    assert figures["load_seconds"] > 0
