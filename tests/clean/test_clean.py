@@ -290,3 +290,15 @@ def test_clean_plain_text_title_needs_body_after_it() -> None:
     article = clean_text("Clashes in Daraa\n\nFighting broke out between two armed groups in the city on Monday, residents said.")
     assert article.title == "Clashes in Daraa"
     assert article.text.startswith("Fighting broke out")
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "expected"),
+    [("By Nadia Fixture", "Nadia Fixture"), ("https://social.example/nadia", None), ("  Nadia   Fixture ", "Nadia Fixture")],
+)
+def test_clean_html_author_meta_is_tidied(meta_author: str, expected: str | None) -> None:
+    page = (
+        f'<html><head><meta name="author" content="{meta_author}"></head><body><article><p>Soldiers raided a camp'
+        " near Gao on Thursday and arrested six suspects, the army said on Friday.</p></article></body></html>"
+    )
+    assert clean_document(RawDocument("a.html", page.encode(), "html")).author == expected

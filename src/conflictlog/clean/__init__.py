@@ -104,7 +104,7 @@ def _article(raw: RawDocument, blocks: list[Block], meta: PageMeta, from_html: b
         title=_clean_title(title, meta.outlet or raw.outlet),
         outlet=raw.outlet or meta.outlet or found.outlet,
         original_outlet=found.original_outlet,
-        author=raw.author or meta.author or found.author or found.footer_author,
+        author=_clean_author(raw.author) or _clean_author(meta.author) or found.author or found.footer_author,
         published=published,
         published_raw=published_raw,
         language=language,
@@ -221,3 +221,14 @@ def _clean_title(title: str | None, outlet: str | None) -> str | None:
             if title.lower().endswith(suffix.lower()):
                 return title[: -len(suffix)].strip() or None
     return title
+
+
+def _clean_author(author: str | None) -> str | None:
+    """An author name from a feed field or meta tag, without a "By" prefix; profile URLs are not names."""
+    if not author:
+        return None
+    author = " ".join(author.split())
+    if re.match(r"^(?:https?://|www\.)", author, re.IGNORECASE):
+        return None
+    author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE).strip(" ,;")
+    return author or None
