@@ -90,3 +90,30 @@ _WORDS = st.sampled_from(
 def test_casualties_property_casualty_like_text_keeps_low_le_high(words):
     result = count_casualties(" ".join(words))
     assert result.fatalities_high is None or result.fatalities <= result.fatalities_high
+
+
+def test_casualties_event_reads_on_into_follow_up_sentences():
+    from conflictlog.extract.casualties import count_event_casualties
+
+    sentence = "On 4 May 2021, 3 guards were killed in an attack on a depot."
+    assert count_event_casualties(sentence).fatalities == 3
+    note = "Fatalities coded as 0 (the attackers' outlet reported 3)."
+    assert count_event_casualties(sentence, [note]).fatalities == 0
+    assert count_event_casualties("Rebels attacked a post.", ["Two rebels were killed."]).fatalities == 2
+    assert count_event_casualties(sentence, ["A driver was also killed."]).fatalities == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Two fighters belonging to the hill brigade were killed.", 2),
+        ("Four villagers - including the headman Aldo Brenn, were killed.", 4),
+        ("Gunmen shot and killed Marta al-Rosen, a local judge, at her door.", 1),
+        ("Police found two brothers who were shot dead.", 2),
+        ("Bandits stop a bus and shoot the driver dead.", 1),
+        ("A commander of the Hill Front (HF) was shot dead.", 1),
+        ("Police shot 3 protesters.", 0),
+    ],
+)
+def test_casualties_group_with_apposition_relative_clause_or_bracket(text, fatalities):
+    assert count_casualties(text).fatalities == fatalities

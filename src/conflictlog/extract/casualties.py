@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -109,7 +110,7 @@ _NON_PERSON = {
 _STOP = {",", ";", ":", "(", ")", "[", "]", '"', "“", "”", ".", "and", "or", "but", "while", "who", "which",
          "that", "after", "before", "when", "as", "in", "on", "at", "by", "with", "near", "during", "following",
          "across", "inside", "outside", "into", "along", "throughout", "around", "against", "for", "since", "amid",
-         "via", "toward", "towards", "through", "within", "where", "because", "if", "result"}
+         "via", "toward", "towards", "through", "within", "where", "because", "if", "result", "including"}
 _GROUP_PREPOSITIONS = {"of", "from"}
 _ZERO_FATAL_RE = re.compile(
     r"\b(?:no (?:casualties|fatalities|deaths|one was killed|one died|one has been killed|lives were lost)"
@@ -256,7 +257,7 @@ def _parse_group(tokens: list[str], i: int) -> _Group | None:
     end = nxt
     while end < len(tokens) and end - start_noun < 8:
         token = tokens[end]
-        if token in _STOP or token in _AUX - {"all", "both", "each", "shot", "reported"} or token in _DEATH_ACTIVE \
+        if token in _STOP or token in _AUX - {"all", "both", "each", "shot", "reported", "to"} or token in _DEATH_ACTIVE \
                 or token in _DEATH_VERBS or token in _INJURY_ACTIVE or token in _INJURY_VERBS:
             break
         if token in _DEATH_NOUNS or token == "casualties":
@@ -300,7 +301,18 @@ def _parse_list(tokens: list[str], i: int) -> list[_Group]:
 
 
 def _skip_apposition(tokens: list[str], j: int) -> int:
-    """Skip ", including five assailants and one police constable," between a group and its verb."""
+    """Skip what stands between a group and its verb: ", including five assailants and one police constable,",
+    a bracket "(BCL)", or a relative pronoun ("three brothers who were shot dead")."""
+    if j < len(tokens) and tokens[j] == "(":
+        close = next((m for m in range(j + 1, min(j + 12, len(tokens))) if tokens[m] == ")"), None)
+        if close is not None:
+            j = close + 1
+            if j < len(tokens) and tokens[j] not in _AUX:
+                # "36 soldiers from the X (Solid Structure) operations room were killed": the group goes on
+                while j < len(tokens) and tokens[j] not in _STOP and tokens[j] not in _AUX and j - close < 5:
+                    j += 1
+    if j < len(tokens) and tokens[j] in {"who", "that", "which"}:
+        return j + 1
     k = j + 1 if j < len(tokens) and tokens[j] == "," else j
     if k < len(tokens) and tokens[k] in {"including", "among", "mostly", "most", "mainly"}:
         for m in range(k + 1, min(k + 16, len(tokens))):
@@ -374,7 +386,9 @@ class _Tally:
 def _is_named_person(original: list[str], j: int) -> bool:
     """Two or more capitalised words followed by a comma and a title: "Ali Gampong, a barangay chair"."""
     k = j
-    while k < len(original) and original[k][:1].isupper() and original[k].lower() not in _MONTHS:
+    while k < len(original) and original[k].lower() not in _MONTHS and (
+            original[k][:1].isupper() or re.match(r"(?:al|el|ad|ar|as|an|ash|bin|ibn|abu|de|van|von)\b-?", original[k])
+            and k > j):
         k += 1
     return k - j >= 2 and k + 1 < len(original) and original[k] == "," and original[k + 1].lower() in {
         "a", "an", "the", "who", "his", "her"}
@@ -391,7 +405,7 @@ def _count_sentence(text: str) -> _Tally:
         # verb + object: "killing 10 ISIS members", "killed a farmer", "wounding 3"
         if token in _DEATH_ACTIVE or token in _INJURY_ACTIVE or tuple(tokens[i:i + 2]) in {
             ("shot", "dead"), ("shooting", "dead"), ("claimed", "the"), ("claiming", "the"), ("leaving", "at"),
-        } or token in {"leaving", "left"}:
+        } or token in {"leaving", "left", "shoot", "shoots", "shooting", "shot"}:
             if i > 0 and tokens[i - 1] == "to" and i > 1 and tokens[i - 2] in _NOT_DONE:
                 i += 1
                 continue
@@ -405,9 +419,9 @@ def _count_sentence(text: str) -> _Tally:
                 j += 2  # "killing and wounding 5": the figure is not split, count nothing for either
                 i = j
                 continue
-            groups = [g for g in _parse_list(tokens, j) if g.start not in used] if kind or token in {"leaving", "left"} \
-                else []
-            if groups and token in {"leaving", "left"}:
+            leave_like = token in {"leaving", "left", "shoot", "shoots", "shooting", "shot"} and kind is None
+            groups = [g for g in _parse_list(tokens, j) if g.start not in used] if kind or leave_like else []
+            if groups and leave_like:
                 after = groups[-1].end
                 kind, _ = _kind_at(tokens, after)
                 if kind is None:
@@ -526,3 +540,13 @@ def count_casualties(text: str) -> CasualtyCount:
             cues.append(zero_injured.group(0))
     high = fatal_high if ranged and fatal_high > fatal_low else None
     return CasualtyCount(fatalities=fatal_low, injured=injured, fatalities_high=high, cues=tuple(cues))
+
+
+def count_event_casualties(sentence_text: str, following: Sequence[str] = ()) -> CasualtyCount:
+    """Casualties of the event a sentence reports, reading on into ``following`` sentences of the same
+    paragraph that report no event of their own ("Two militants were killed.", "Fatalities coded as 0 (...)").
+
+    The caller passes only follow-up sentences without a trigger of their own: a coder's note among them wins,
+    a later figure adds to the event's when it says so ("also", "another"), otherwise the larger figure stands.
+    """
+    return count_casualties(" ".join(part.strip() for part in (sentence_text, *following) if part and part.strip()))
