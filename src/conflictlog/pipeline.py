@@ -26,7 +26,6 @@ from conflictlog.records import (
     RawDocument,
     ResolvedEvent,
     RunReport,
-    content_hash,
 )
 
 logger = logging.getLogger(__name__)
@@ -153,9 +152,10 @@ def default_pipeline() -> Pipeline:
 
 def article_from_text(text: str, published: date | None = None, title: str | None = None, source: str = "<text>") -> Article:
     """Wrap plain text as an Article without boilerplate removal (for evaluation and `explain`)."""
-    normalised = " ".join(text.split()).lower()
+    from conflictlog.clean import article_id_for
+
     return Article(
-        article_id=content_hash(normalised),
+        article_id=article_id_for(text),
         source=source,
         text=text,
         title=title,
@@ -315,29 +315,6 @@ def ingest_paths(
     return _run(read_paths(paths), store, pipeline=pipeline, strict=strict, progress=progress, total=None)
 
 
-_FEED_FIELDS = ("url", "title", "published", "outlet", "author")
-
-
-def raw_from_record(record: Mapping[str, Any], source: str) -> RawDocument:
-    """Build a RawDocument from a feed-style record (url, title, published, outlet, author, text|html)."""
-    html = record.get("html")
-    text = record.get("text")
-    if html:
-        content, content_type = str(html).encode("utf-8"), "html"
-    else:
-        content, content_type = str(text or "").encode("utf-8"), "text"
-    return RawDocument(
-        source=source,
-        content=content,
-        content_type=content_type,
-        url=record.get("url"),
-        title=record.get("title"),
-        published_raw=str(record["published"]) if record.get("published") else None,
-        outlet=record.get("outlet"),
-        author=record.get("author"),
-    )
-
-
 def ingest_records(
     records: Iterable[Mapping[str, Any]],
     store: Any,
@@ -345,9 +322,12 @@ def ingest_records(
     pipeline: Pipeline | None = None,
     source: str = "<api>",
     strict: bool = False,
+    max_bytes: int = 10 * 1024 * 1024,
 ) -> RunReport:
     """Ingest feed-style records (as posted to the REST API) into the store."""
-    raws = [raw_from_record(record, f"{source}:{i + 1}") for i, record in enumerate(records)]
+    from conflictlog.ingest.feeds import record_to_document
+
+    raws = [record_to_document(record, f"{source}:{i + 1}", max_bytes) for i, record in enumerate(records)]
     return _run(raws, store, pipeline=pipeline, strict=strict, progress=False, total=len(raws))
 
 
