@@ -365,7 +365,11 @@ def test_api_every_response_has_strict_csp(client: TestClient) -> None:
 
 
 def test_api_openapi_lists_every_route(client: TestClient) -> None:
-    paths = client.get("/openapi.json").json()["paths"]
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    error_ref = {"$ref": "#/components/schemas/ErrorBody"}
+    assert paths["/events"]["get"]["responses"]["422"]["content"]["application/json"]["schema"] == error_ref
+    assert set(schema["components"]["schemas"]["ErrorBody"]["properties"]) == {"ok", "error", "errors", "status"}
     for path in ("/events", "/events/{event_id}", "/events.geojson", "/events.csv", "/articles/{article_id}",
                  "/articles"):
         assert path in paths

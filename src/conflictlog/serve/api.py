@@ -128,6 +128,28 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+class ErrorBody(BaseModel):
+    """The JSON body of every error response."""
+
+    ok: bool = False
+    error: str = Field(description="What went wrong, with its E-code where it has one.")
+    errors: list[str] = Field(description="Every problem found (one per invalid parameter or failed document).")
+    status: int = Field(description="The HTTP status, repeated.")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (401, "No bearer token given"),
+        (403, "Token refused, or ingest disabled"),
+        (404, "No such event, article or route"),
+        (413, "Request body over the size limit"),
+        (422, "Invalid parameters or body"),
+        (500, "Server error"),
+    )
+}
+
+
 class ArticleIn(BaseModel):
     """One article to ingest, as a feed record: metadata plus `text` or `html`."""
 
@@ -299,6 +321,7 @@ def create_app(
         description="Geocoded, source-attributed conflict events extracted from news articles.",
         docs_url=None,  # served by serve.web from vendored Swagger UI, so /docs works offline
         redoc_url=None,
+        responses=ERROR_RESPONSES,
     )
     app.state.db_path = db_path
 
