@@ -38,6 +38,12 @@ class Attribution:
     hedged: bool = False
 
 
+def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of ``phrases`` as whole words (longest first)."""
+    ordered = sorted({phrase.strip() for phrase in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
+
+
 @dataclass(frozen=True, slots=True)
 class _Cues:
     reporting_verbs: frozenset[str]
@@ -47,6 +53,10 @@ class _Cues:
     unverified: tuple[str, ...]
     hedges: tuple[str, ...]
     back_references: tuple[str, ...]
+    unverified_re: re.Pattern[str]
+    hedges_re: re.Pattern[str]
+    back_references_re: re.Pattern[str]
+    verbs_re: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +70,11 @@ def _cues() -> _Cues:
         unverified=tuple(raw["unverified"]),
         hedges=tuple(raw["hedges"]),
         back_references=tuple(raw["back_references"]),
+        unverified_re=_phrase_regex(tuple(raw["unverified"])),
+        hedges_re=_phrase_regex(tuple(raw["hedges"])),
+        back_references_re=_phrase_regex(tuple(raw["back_references"])),
+        verbs_re=re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(v) for v in raw["reporting_verbs"]) + r")(?![\w'’-])",
+                            re.IGNORECASE),
     )
 
 
@@ -115,10 +130,8 @@ def _after_preposition(text: str, cues: _Cues) -> tuple[str, str] | None:
 
 
 def _before_verb(text: str, cues: _Cues) -> tuple[str, str] | None:
-    for match in re.finditer(r"[A-Za-z][\w'’-]*", text):
+    for match in cues.verbs_re.finditer(text):
         word = match.group(0).lower()
-        if word not in cues.reporting_verbs:
-            continue
         before = text[: match.start()]
         if word == "reported" and re.search(r"\b(?:was|were|is|are|been|as)\s+$", before, re.IGNORECASE):
             continue  # "was reported", "as reported": passive, no claimant here
@@ -150,8 +163,8 @@ def find_attribution(text: str, previous_text: str | None = None) -> Attribution
     cues = _cues()
     lower = text.lower()
     found: list[str] = []
-    unverified = [phrase for phrase in cues.unverified if _has_phrase(lower, phrase)]
-    hedges = [phrase for phrase in cues.hedges if _has_phrase(lower, phrase)]
+    unverified = list(dict.fromkeys(match.group(0) for match in cues.unverified_re.finditer(lower)))
+    hedges = list(dict.fromkeys(match.group(0) for match in cues.hedges_re.finditer(lower)))
     found.extend(unverified)
     found.extend(hedges)
     claimant_cue = _after_preposition(text, cues) or _before_verb(text, cues)
@@ -159,7 +172,7 @@ def find_attribution(text: str, previous_text: str | None = None) -> Attribution
     if claimant_cue is not None:
         claimant, cue = claimant_cue
         found.append(cue)
-    back_reference = [phrase for phrase in cues.back_references if _has_phrase(lower, phrase)]
+    back_reference = [match.group(0) for match in cues.back_references_re.finditer(lower)]
     if previous_text and (claimant is None or (back_reference and claimant.lower().startswith(("this", "the ")))) \
             and back_reference:
         previous = find_attribution(previous_text)

@@ -48,6 +48,7 @@ class _NumberWords:
     tens: dict[str, int]
     multipliers: dict[str, int]
     vague: dict[tuple[str, ...], int]
+    vague_longest_first: tuple[tuple[tuple[str, ...], int], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def _number_words() -> _NumberWords:
         tens={k: int(v) for k, v in raw["tens"].items()},
         multipliers={k: int(v) for k, v in raw["multipliers"].items()},
         vague=vague,
+        vague_longest_first=tuple(sorted(vague.items(), key=lambda item: -len(item[0]))),
     )
 
 
@@ -73,6 +75,7 @@ _QUALIFIERS = {
     ("a", "total", "of"), ("another",), ("other",), ("a", "further"), ("further",), ("additional",),
     ("at", "most"), ("less", "than"), ("fewer", "than"), ("estimated",), ("reportedly",), ("all",),
 }
+_QUALIFIERS_LONGEST_FIRST = tuple(sorted(_QUALIFIERS, key=len, reverse=True))
 _AUX = {
     "were", "was", "are", "is", "be", "been", "being", "have", "has", "had", "got", "get", "reportedly",
     "allegedly", "also", "all", "both", "later", "subsequently", "eventually", "then", "each", "apparently",
@@ -133,6 +136,11 @@ _CODED_PATTERNS = (
     re.compile(r"split across \d+ (?:events|locations)[^.;]{0,20}?coded as (\d+)", re.I),
     re.compile(r"(\d+) fatalit(?:y|ies) (?:are |is )?coded for this event", re.I),
 )
+_CASUALTY_WORD_RE = re.compile(
+    r"kill|dead|die[ds]?\b|dying|death|injur|wound|hurt|bod(?:y|ies)|fatalit|casualt|execut|behead|slain|murder|"
+    r"assassinat|lynch|massacr|perish|succumb|toll|martyr|corpse|lives|maim",
+    re.IGNORECASE,
+)
 _ADDITIVE = {"also", "another", "other", "others", "additional", "further", "more"}
 
 
@@ -150,8 +158,8 @@ def _parse_cardinal(tokens: list[str], i: int) -> tuple[int, int] | None:
     """Parse a number at ``tokens[i]``: digits, number words ("twenty-five", "two hundred", "a dozen")
     or a vague quantity; returns (value, next index)."""
     words = _number_words()
-    for phrase, value in sorted(words.vague.items(), key=lambda item: -len(item[0])):
-        if tuple(tokens[i:i + len(phrase)]) == phrase:
+    for phrase, value in words.vague_longest_first:
+        if tokens[i] == phrase[0] and tuple(tokens[i:i + len(phrase)]) == phrase:
             nxt = i + len(phrase)
             # "a dozen" can be "two dozen"; "dozens of" keeps its figure
             return value, nxt
@@ -209,8 +217,10 @@ def _is_date_number(tokens: list[str], i: int) -> bool:
 def _parse_quantity(tokens: list[str], i: int) -> tuple[int, int, int] | None:
     """A quantity with qualifiers and ranges at ``tokens[i]``: (low, high, next index)."""
     j = i
-    for qualifier in sorted(_QUALIFIERS, key=len, reverse=True):
-        if tuple(tokens[j:j + len(qualifier)]) == qualifier:
+    if i >= len(tokens):
+        return None
+    for qualifier in _QUALIFIERS_LONGEST_FIRST:
+        if tokens[j] == qualifier[0] and tuple(tokens[j:j + len(qualifier)]) == qualifier:
             j += len(qualifier)
             break
     if j < len(tokens) and tokens[j] == "between":
@@ -501,6 +511,8 @@ def count_casualties(text: str) -> CasualtyCount:
     """Count fatalities (ACLED's lowest credible figure; 0 when none reported) and injuries in ``text``."""
     if not text or not text.strip():
         return CasualtyCount(fatalities=0)
+    if not _CASUALTY_WORD_RE.search(text):
+        return CasualtyCount(fatalities=0)  # no casualty word at all: skip the token scan
     for pattern in _CODED_PATTERNS:
         match = pattern.search(text)
         if match:

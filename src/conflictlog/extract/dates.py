@@ -51,8 +51,9 @@ window of a news article)."""
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTH_NUMBERS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTH_NUMBERS["sept"] = 9
-_MONTH = r"(?P<{name}>january|february|march|april|may|june|july|august|september|october|november|december|" \
-         r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+# Factorised alternation behind a first-letter check: scanning every word boundary stays cheap.
+_MONTH = r"(?=[ADFJMNOSadfjmnos])(?P<{name}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|" \
+         r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{name}>(?:19|20)\d{{2}})"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -293,11 +294,38 @@ def _resolve(kind: str, match: re.Match[str], published: date | None, text: str)
     return None
 
 
+_ANY_DATE_RE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today|"
+    r"tonight|overnight|this|last|past|previous|week|month|year|ago|night|decade)",
+    re.IGNORECASE,
+)
+
+
+_MONTH_WORD_RE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+# Words a pattern cannot match without: True = a month name, a tuple = one of these substrings.
+_GATES: dict[str, bool | tuple[str, ...]] = {
+    "cross_range": True, "cross_range_mdy": True, "range_dm": True, "range_md": True, "dmy": True, "mdy": True,
+    "month_year": True, "month": True, "numeric": ("/",), "iso": ("-",), "year": ("19", "20"),
+    "day_before_yesterday": ("yesterday",), "yesterday": ("yesterday", "night"),
+    "today": ("today", "tonight", "this "), "weekend": ("weekend",),
+    "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "last_week": ("week",), "this_week": ("week",), "this_month": ("month",), "last_month": ("month",),
+    "last_year": ("year",), "this_year": ("year",), "ago": (" ago",),
+}
+
+
 def _find(text: str, published: date | None) -> list[_Found]:
     """All date expressions in ``text`` (non-overlapping, earlier patterns first), in text order."""
+    if not _ANY_DATE_RE.search(text):
+        return []  # most sentences name no date: one cheap scan instead of every pattern
+    lower = text.lower()
+    has_month = _MONTH_WORD_RE.search(text) is not None
     taken: list[tuple[int, int]] = []
     found: list[_Found] = []
     for kind, pattern in _PATTERNS:
+        gate = _GATES.get(kind)
+        if gate is True and not has_month or isinstance(gate, tuple) and not any(word in lower for word in gate):
+            continue  # the pattern's required word is absent: skip the scan
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < t_end and end > t_start for t_start, t_end in taken):
