@@ -200,6 +200,16 @@ def _prep_object(tok: Any, preps: tuple[str, ...]) -> Any | None:
     return None
 
 
+def _target_in(actor: Any, trigger: Any) -> Any | None:
+    """'by X on Y' where the parser hung 'on Y' under X: the target inside the actor's subtree."""
+    for t in actor.subtree:
+        if t.dep_ == "prep" and t.lower_ in ("on", "against") and t.head.i != trigger.i:
+            objs = [o for o in t.children if o.dep_ == "pobj" and _usable(o)]
+            if objs:
+                return objs[0]
+    return None
+
+
 def _between(tok: Any) -> tuple[Any, Any] | None:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "between":
@@ -253,6 +263,19 @@ EVENT_NOUNS = frozenset({"attack", "attacks", "clash", "clashes", "fighting", "a
                          "protests", "strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "operation",
                          "operations", "incident", "explosion", "blast", "ambush", "battle", "battles", "shelling",
                          "wave", "series", "truce", "ceasefire", "offensive", "campaign", "sides", "events"})
+
+
+def _is_place_phrase(tok: Any) -> bool:
+    """True when the whole noun phrase headed by ``tok`` is one place or date entity ("Kirkuk", "al-Bab"),
+    not an organisation that contains a place name ("Ahrar al-Sham")."""
+    if tok.ent_type_ not in ("GPE", "LOC", "FAC", "DATE"):
+        return False
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    if ent is None:
+        return False
+    lefts = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod", "punct", "poss")]
+    start = min([t.i for t in lefts] + [tok.i])
+    return ent.start <= start
 
 
 def _is_event_noun(tok: Any) -> bool:
@@ -316,6 +339,8 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                     _norp_modifier(noun) is not None or any(c.lower_ in ("army", "military", "regime", "government")
                                                             for c in noun.lefts)):
                 a1 = noun  # "Turkish army warplanes carried out ...": the weapon stands for its owner
+            if a2 is None and a1 is not None:
+                a2 = _target_in(a1, noun)  # "an attack by X on Y killed ...": Y before the verb's object
             if a2 is None:
                 a2 = next((c for c in verb.children if c.dep_ == "dobj" and _usable(c)), None) or _prep_object(
                     verb, TARGET_PREPS)
@@ -329,12 +354,7 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             if a1 is not None and a1.head.i == noun.i and a1.dep_ == "compound":
                 pass
     if a2 is None and a1 is not None:
-        for t in a1.subtree:
-            if t.dep_ == "prep" and t.lower_ in ("on", "against") and t.head.i != tok.i:
-                objs = [o for o in t.children if o.dep_ == "pobj"]
-                if objs:
-                    a2 = objs[0]
-                    break
+        a2 = _target_in(a1, tok)
     if a2 is not None and a2_assets and owner(a2) is not None:
         a2 = owner(a2)
     if clash and a1 is not None and a2 is None:
@@ -345,10 +365,10 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
     if a1 is not None and a2 is not None and a1.i == a2.i:
         a2 = None
     if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
-                           or a1.ent_type_ in ("GPE", "LOC", "FAC", "DATE")):
+                           or _is_place_phrase(a1)):
         a1 = None
     if a2 is not None and (_is_event_noun(a2) or (a2.lower_ in PLACE_HEADS and owner(a2) is None)
-                           or a2.ent_type_ in ("GPE", "LOC", "FAC", "DATE")):
+                           or _is_place_phrase(a2)):
         a2 = None
     actor1 = _mention(sentence, a1, strip_assets=True) if a1 is not None else None
     actor2 = _mention(sentence, a2, strip_assets=a2_assets) if a2 is not None else None

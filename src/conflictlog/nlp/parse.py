@@ -67,6 +67,16 @@ _SIMPLE_NAME = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 _NAME_SPLIT = re.compile(r"(\s+|-)")
 
 
+# "IS militants": the small model reads the group's initials as the verb "is" and derails the parse.
+_IS_GROUP = re.compile(r"(?<![A-Z] )\bIS\b(?! [A-Z]{2,})")
+
+
+def mask_for_parse(text: str) -> str:
+    """Text as the statistical parser sees it: same length (offsets stay valid), with the group name "IS"
+    written so that it is not taken for the verb. Token texts may differ; spans read the article text."""
+    return _IS_GROUP.sub("IZ", text) if "IS" in text else text
+
+
 class PlaceRuler:
     """Entity ruler for gazetteer place names (exact, case-sensitive token match) plus ORG guard patterns.
 
@@ -207,7 +217,7 @@ class Parser:
                     jobs.append((a_idx, s_idx))
                     texts.append(text)
         docs: dict[tuple[int, int], Any] = {}
-        for key, sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=64)):
+        for key, sdoc in zip(jobs, self.nlp.pipe((mask_for_parse(t) for t in texts), batch_size=64)):
             docs[key] = sdoc
         logger.debug("parse: %d articles, %d of %d sentences parsed", len(articles), len(texts),
                      sum(len(s) for s in splits))
@@ -217,7 +227,7 @@ class Parser:
                 sdoc = docs.get((a_idx, s_idx))
                 entities: tuple[Entity, ...] = ()
                 if sdoc is not None:
-                    entities = tuple(Entity(e.text, e.label_, start + e.start_char, start + e.end_char)
-                                     for e in sdoc.ents)
+                    entities = tuple(Entity(article.text[start + e.start_char:start + e.end_char], e.label_,
+                                            start + e.start_char, start + e.end_char) for e in sdoc.ents)
                 sentences.append(Sentence(s_idx, start, end, article.text[start:end], entities, sdoc))
             yield ParsedArticle(article, tuple(sentences))

@@ -1,0 +1,62 @@
+"""Actor spans and roles around a trigger: who acts, who is acted upon, who backs them."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictlog.extract import extract_events
+
+pytestmark = pytest.mark.slow
+
+
+def _first(parse_text, text: str):
+    events = extract_events(parse_text(text))
+    assert events, text
+    return events[0]
+
+
+@pytest.mark.parametrize(("text", "actor1", "actor2"), [
+    ("On 2 June 2022, Turkish forces shelled SDF positions near Tal Tamr.", "Turkish forces", "SDF"),
+    ("On 2 June 2022, a shepherd was shot dead by unknown gunmen near Daraa.", "unknown gunmen", "a shepherd"),
+    ("On 2 June 2022, an attack by IS militants on army checkpoints near Kirkuk killed two soldiers.",
+     "IS militants", "army"),
+    ("On 2 June 2022, clashes broke out between Hamza Division and Ahrar al-Sham in al-Bab.",
+     "Hamza Division", "Ahrar al-Sham"),
+    ("On 2 June 2022, Israeli warplanes carried out airstrikes against Hezbollah positions in Qusayr.",
+     "Israeli warplanes", "Hezbollah"),
+    ("On 2 June 2022, police arrested three journalists in Kabul.", "police", "three journalists"),
+])
+def test_actors_roles(parse_text, text: str, actor1: str, actor2: str) -> None:
+    event = _first(parse_text, text)
+    assert event.actor1 is not None and event.actor1.text == actor1
+    assert event.actor2 is not None and event.actor2.text == actor2
+
+
+def test_actors_spans_point_into_the_article(parse_text) -> None:
+    text = "On 2 June 2022, Turkish forces shelled SDF positions near Tal Tamr."
+    doc = parse_text(text)
+    event = extract_events(doc)[0]
+    for actor in (event.actor1, event.actor2):
+        assert actor is not None and actor.span is not None
+        assert doc.article.text[actor.span.start:actor.span.end] == actor.text
+
+
+def test_actors_backed_by_is_associated_with_actor1(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, SDF fighters, backed by coalition warplanes, attacked IS positions "
+                               "near Hajin.")
+    assert event.actor1 is not None and event.actor1.text == "SDF fighters"
+    assert [a.text for a in event.assoc_actor_1] == ["coalition warplanes"]
+    assert event.event_type == "Battles"  # the backing aircraft do not make it an air strike
+
+
+def test_actors_protesters_are_coded_as_protesters_with_named_group_associated(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, members of the teachers' union protested in Lagos.")
+    assert event.actor1 is not None and event.actor1.text == "protesters"
+    assert event.assoc_actor_1 and "teachers' union" in event.assoc_actor_1[0].text
+
+
+def test_actors_date_is_never_an_actor(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, soldiers exchanged fire with militants near Bannu.")
+    spans = [a.text for a in (event.actor1, event.actor2) if a]
+    assert all("June" not in s for s in spans)
+    assert event.actor2 is not None and event.actor2.text == "militants"

@@ -1,0 +1,52 @@
+"""Which place is the event's place, with its qualifier and country hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictlog.extract import extract_events
+from conflictlog.extract.places import country_hint, find_countries
+
+
+def _place(parse_text, text: str):
+    events = extract_events(parse_text(text))
+    assert events and events[0].place is not None, text
+    return events[0].place
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "place", "qualifier"), [
+    ("On 2 June 2022, regime forces shelled Kafr Nabl town in Idleb countryside.", "Kafr Nabl", None),
+    ("On 2 June 2022, clashes erupted near Al Bab city.", "Al Bab", "near"),
+    ("On 2 June 2022, gunmen attacked a checkpoint in the outskirts of the city of al-Mayadin in the province "
+     "of Deir Ezzor.", "al-Mayadin", "outskirts"),
+    ("On 2 June 2022, militants attacked SDF positions in the Omar oil fields.", "Omar oil fields", None),
+    ("On 2 June 2022, the army shelled rebel positions in Aleppo countryside.", "Aleppo", "countryside"),
+    ("On 2 June 2022, police arrested two men in Kandahar province.", "Kandahar", "province"),
+])
+def test_places_event_place_and_qualifier(parse_text, text: str, place: str, qualifier: str | None) -> None:
+    got = _place(parse_text, text)
+    assert (got.text, got.qualifier) == (place, qualifier)
+
+
+@pytest.mark.slow
+def test_places_prefers_the_trigger_place_over_the_first_place_named(parse_text) -> None:
+    text = ("On 2 June 2022, a commander from Homs was killed when an IED exploded under his car in Palmyra.")
+    assert _place(parse_text, text).text == "Palmyra"
+
+
+@pytest.mark.slow
+def test_places_span_and_country_hint(parse_text) -> None:
+    text = "On 2 June 2022, Turkish drones struck a car near Qamishli in northeastern Syria."
+    doc = parse_text(text)
+    place = extract_events(doc)[0].place
+    assert place is not None and place.span is not None
+    assert doc.article.text[place.span.start:place.span.end] == place.text == "Qamishli"
+    assert place.country_hint == "Syria"
+
+
+def test_places_country_hint_falls_back_to_the_article() -> None:
+    article = "Fighting continued in Iraq. Later, gunmen attacked a bus. Officials in Iraq condemned it."
+    assert country_hint("Later, gunmen attacked a bus.", article) == "Iraq"
+    assert country_hint("Rebels entered Mali from Niger.", article) == "Mali"
+    assert find_countries("no country here") == []

@@ -1,0 +1,97 @@
+"""The ACLED taxonomy and trigger lexicon: well-formed data, precedence, context modifiers."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictlog.extract.taxonomy import code_event, find_triggers, is_civilian, is_state, load_taxonomy
+
+
+def test_taxonomy_has_six_types_and_25_sub_types() -> None:
+    tax = load_taxonomy()
+    assert sorted(tax.types) == sorted([
+        "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+        "Strategic developments"])
+    assert sum(len(subs) for subs in tax.types.values()) == 25
+    assert set(tax.types["Riots"]) == {"Violent demonstration", "Mob violence"}
+    assert all(tax.definitions[name] for subs in tax.types.values() for name in subs)
+
+
+def test_taxonomy_every_trigger_and_modifier_maps_to_a_valid_pair() -> None:
+    tax = load_taxonomy()
+    assert tax.triggers
+    for trig in tax.triggers:
+        assert tax.is_valid(trig.event_type, trig.sub_event_type), trig.id
+        for _, (event_type, sub_event_type) in trig.modifiers:
+            assert tax.is_valid(event_type, sub_event_type), trig.id
+    covered = {t.sub_event_type for t in tax.triggers} | {m[1][1] for t in tax.triggers for m in t.modifiers}
+    assert covered == {s for subs in tax.types.values() for s in subs}, "every sub-event type is reachable"
+
+
+def test_taxonomy_trigger_ids_are_unique() -> None:
+    ids = [t.id for t in load_taxonomy().triggers]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("Artillery shelled the town, killing two people.", "Shelling/artillery/missile attack"),
+    ("An airstrike hit a market and killed five civilians.", "Air/drone strike"),
+    ("Engineers defused an IED planted on the road.", "Disrupted weapons use"),
+    ("A suicide bomber blew himself up at a checkpoint.", "Suicide bomb"),
+    ("Fighters clashed near the bridge.", "Armed clash"),
+    ("Hundreds protested outside the ministry.", "Peaceful protest"),
+])
+def test_taxonomy_precedence_puts_the_specific_act_first(text: str, first: str) -> None:
+    matches = find_triggers(text)
+    assert matches[0].trigger.sub_event_type == first
+
+
+def test_taxonomy_no_trigger_in_commentary() -> None:
+    assert find_triggers("The situation in the region remains tense and talks continue.") == ()
+
+
+def test_taxonomy_generic_attack_on_civilians_is_violence_against_civilians() -> None:
+    text = "Gunmen attacked a farmer in the village."
+    match = next(m for m in find_triggers(text) if m.trigger.id == "attack")
+    assert code_event(match, text, "Gunmen", "a farmer") == ("Violence against civilians", "Attack")
+    assert code_event(match, text, "Gunmen", "an army checkpoint") == ("Battles", "Armed clash")
+
+
+def test_taxonomy_territory_depends_on_whether_the_actor_is_the_state() -> None:
+    text = "They recaptured the town."
+    match = next(m for m in find_triggers(text) if m.trigger.id == "territory")
+    assert code_event(match, text, "government forces", None) == ("Battles", "Government regains territory")
+    assert code_event(match, text, "rebel fighters", None) == ("Battles", "Non-state actor overtakes territory")
+
+
+def test_taxonomy_protest_turns_riot_when_violent() -> None:
+    calm = "Teachers protested in front of the ministry."
+    angry = "Students protested and threw stones at the police station."
+    assert code_event(find_triggers(calm)[0], calm) == ("Protests", "Peaceful protest")
+    match = next(m for m in find_triggers(angry) if m.trigger.id == "protest")
+    assert code_event(match, angry) == ("Riots", "Violent demonstration")
+
+
+def test_taxonomy_protest_with_intervention_and_excessive_force() -> None:
+    dispersed = "Workers protested until police dispersed them with tear gas."
+    shot = "Police opened fire on protesters with live ammunition, killing one."
+    match = next(m for m in find_triggers(dispersed) if m.trigger.id == "protest")
+    assert code_event(match, dispersed) == ("Protests", "Protest with intervention")
+    match = next(m for m in find_triggers(shot) if m.trigger.id == "protest")
+    assert code_event(match, shot) == ("Protests", "Excessive force against protesters")
+
+
+def test_taxonomy_detentions_by_armed_groups_are_abductions() -> None:
+    text = "Militants detained three traders."
+    match = next(m for m in find_triggers(text) if m.trigger.id == "detain")
+    assert code_event(match, text, "Militants", "three traders") == (
+        "Violence against civilians", "Abduction/forced disappearance")
+    assert code_event(match, text, "the police", "three traders") == ("Strategic developments", "Arrests")
+
+
+def test_taxonomy_actor_classes() -> None:
+    assert is_civilian("two farmers")
+    assert is_civilian("an off-duty soldier")
+    assert not is_civilian("army soldiers")
+    assert is_state("government forces")
+    assert not is_state("IS militants")

@@ -1,0 +1,70 @@
+"""The spaCy-backed parser: sentence offsets, candidate-only parsing, the gazetteer entity ruler."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictlog.errors import BackendUnavailable
+from conflictlog.records import Article
+
+pytestmark = pytest.mark.slow
+
+TEXT = ("Reports from the region.\n\nOn 9 February, the YPG-linked Afrin Liberation Forces attacked a base "
+        "near al-Mayadin. The weather was fine.\nRebels shelled the town of Afrin, killing two people.")
+
+
+@pytest.fixture(scope="module")
+def parser():
+    from conflictlog.nlp.parse import Parser
+
+    return Parser.load(place_patterns=[("al-Mayadin", "GPE"), ("Mayadin", "GPE"), ("Afrin", "GPE")])
+
+
+def _article(text: str = TEXT) -> Article:
+    return Article(article_id="a1", source="test.md", text=text, published=date(2019, 2, 12))
+
+
+def test_parse_sentences_cover_the_text_with_offsets(parser) -> None:
+    doc = parser.parse(_article())
+    assert [s.index for s in doc.sentences] == list(range(len(doc.sentences)))
+    for sentence in doc.sentences:
+        assert TEXT[sentence.start:sentence.end] == sentence.text
+    covered = "".join(TEXT[s.start:s.end] for s in doc.sentences)
+    assert covered.replace(" ", "") == TEXT.replace("\n", "").replace(" ", "")
+    assert doc.sentences[0].text == "Reports from the region."  # paragraphs never merge
+
+
+def test_parse_only_candidate_sentences_get_the_full_pipeline(parser) -> None:
+    doc = parser.parse(_article())
+    parsed = {s.text: s.doc is not None for s in doc.sentences}
+    assert parsed["The weather was fine."] is False
+    assert parsed["Rebels shelled the town of Afrin, killing two people."] is True
+    assert all(not s.entities for s in doc.sentences if s.doc is None)
+
+
+def test_parse_ruler_keeps_organisation_names_and_tags_places(parser) -> None:
+    doc = parser.parse(_article())
+    ents = {(e.text, e.label) for s in doc.sentences for e in s.entities}
+    assert ("Afrin Liberation Forces", "ORG") in ents
+    assert ("al-Mayadin", "GPE") in ents
+    assert ("Afrin", "GPE") in ents  # the bare place name elsewhere is still a place
+    for sentence in doc.sentences:
+        for ent in sentence.entities:
+            assert TEXT[ent.start:ent.end] == ent.text
+
+
+def test_parse_many_keeps_order_and_batches(parser) -> None:
+    articles = [_article(f"Gunmen attacked a bus in town number {i}. Nothing else happened.") for i in range(5)]
+    docs = list(parser.parse_many(articles, batch_size=2))
+    assert [d.article.text for d in docs] == [a.text for a in articles]
+    assert all(d.sentences[0].doc is not None for d in docs)
+
+
+def test_parse_missing_model_raises_backend_unavailable() -> None:
+    from conflictlog.nlp.parse import Parser
+
+    with pytest.raises(BackendUnavailable) as info:
+        Parser.load("no_such_model_xyz")
+    assert "no_such_model_xyz" in str(info.value) and info.value.code == "E301"
