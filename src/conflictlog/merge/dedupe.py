@@ -461,7 +461,7 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
         published = [r.published for r in refs.values() if r.published is not None]
         event_date = min(published) if published else date(1970, 1, 1)
         time_precision, event_date_end = TimePrecision.MONTH, None
-        logger.warning("merge: event %s has no dated report; using publication date %s", key, event_date)
+        logger.debug("merge: event %s has no dated report; using publication date %s", key, event_date)
 
     place = place_src.place if place_src is not None else None
     groups = _outlet_groups(ordered, refs)

@@ -1,0 +1,279 @@
+"""Ordered, named schema migrations for the SQLite store, recorded in ``schema_migrations``.
+
+A migration is applied once, in its own transaction, and recorded with its version, name and time. A database
+whose recorded version is newer than the last migration here was written by a newer conflictlog: opening it
+raises E602 rather than risk writing rows an older schema does not understand.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from conflictlog.errors import E602, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema change: its version (1, 2, ...), a name saying what it does, and its SQL script."""
+
+    version: int
+    name: str
+    sql: str
+
+
+_INITIAL = """
+CREATE TABLE articles (
+    article_id      TEXT PRIMARY KEY,
+    source          TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    url             TEXT,
+    title           TEXT,
+    outlet          TEXT,
+    original_outlet TEXT,
+    author          TEXT,
+    published       TEXT,
+    published_raw   TEXT,
+    language        TEXT NOT NULL DEFAULT 'en',
+    ingested_at     TEXT NOT NULL
+);
+
+-- One row per resolved event mention (one report of an event in one article).
+-- record: the whole ResolvedEvent as JSON; the other columns are there to be read and queried.
+CREATE TABLE mentions (
+    mention_id     TEXT PRIMARY KEY,
+    article_id     TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+    event_type     TEXT NOT NULL,
+    sub_event_type TEXT NOT NULL,
+    actor1         TEXT,
+    actor2         TEXT,
+    assoc_actor_1  TEXT NOT NULL DEFAULT '[]',
+    assoc_actor_2  TEXT NOT NULL DEFAULT '[]',
+    actors_raw     TEXT NOT NULL DEFAULT '{}',
+    date_start     TEXT,
+    date_end       TEXT,
+    time_precision INTEGER,
+    country        TEXT,
+    country_iso3   TEXT,
+    admin1         TEXT,
+    admin2         TEXT,
+    location       TEXT,
+    latitude       REAL,
+    longitude      REAL,
+    geo_precision  INTEGER,
+    gazetteer_id   TEXT,
+    fatalities     INTEGER NOT NULL,
+    injured        INTEGER,
+    claimed_by     TEXT,
+    certainty      TEXT NOT NULL,
+    historical     INTEGER NOT NULL,
+    notes          TEXT NOT NULL,
+    confidence     REAL NOT NULL,
+    evidence       TEXT NOT NULL DEFAULT '[]',
+    record         TEXT NOT NULL,
+    split_from     TEXT,  -- event id this report was split from by unmerge; such reports merge with nothing
+    split_at       TEXT
+);
+CREATE INDEX mentions_article ON mentions(article_id);
+
+-- Blocking keys of each report (see conflictlog.merge.keys): new reports are compared only with reports
+-- sharing a key.
+CREATE TABLE mention_blocks (
+    block_key  TEXT NOT NULL,
+    mention_id TEXT NOT NULL REFERENCES mentions(mention_id) ON DELETE CASCADE,
+    PRIMARY KEY (block_key, mention_id)
+) WITHOUT ROWID;
+CREATE INDEX mention_blocks_mention ON mention_blocks(mention_id);
+
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,
+    event_id        TEXT NOT NULL UNIQUE,
+    event_date      TEXT NOT NULL,
+    event_date_end  TEXT,
+    time_precision  INTEGER NOT NULL,
+    event_type      TEXT NOT NULL,
+    sub_event_type  TEXT NOT NULL,
+    actor1          TEXT,
+    actor2          TEXT,
+    assoc_actor_1   TEXT NOT NULL DEFAULT '[]',
+    assoc_actor_2   TEXT NOT NULL DEFAULT '[]',
+    country         TEXT,
+    country_iso3    TEXT NOT NULL,
+    admin1          TEXT,
+    admin2          TEXT,
+    location        TEXT,
+    latitude        REAL,
+    longitude       REAL,
+    geo_precision   INTEGER,
+    fatalities      INTEGER NOT NULL,
+    injured         INTEGER,
+    claimed_by      TEXT,
+    certainty       TEXT NOT NULL,
+    historical      INTEGER NOT NULL,
+    notes           TEXT NOT NULL,
+    evidence        TEXT NOT NULL DEFAULT '[]',
+    fatalities_low  INTEGER,
+    fatalities_best INTEGER,
+    fatalities_high INTEGER,
+    corroboration   INTEGER NOT NULL DEFAULT 1,
+    updated_at      TEXT NOT NULL
+);
+-- Each index ends with the list order (event_date DESC, event_id) so a filtered page needs no sort.
+CREATE INDEX events_date ON events(event_date DESC, event_id);
+CREATE INDEX events_country ON events(country COLLATE NOCASE, event_date DESC, event_id);
+CREATE INDEX events_iso3 ON events(country_iso3, event_date DESC, event_id);
+CREATE INDEX events_admin1 ON events(admin1 COLLATE NOCASE, event_date DESC, event_id);
+CREATE INDEX events_type ON events(event_type COLLATE NOCASE, event_date DESC, event_id);
+CREATE INDEX events_sub_type ON events(sub_event_type COLLATE NOCASE, event_date DESC, event_id);
+CREATE INDEX events_certainty ON events(certainty, event_date DESC, event_id);
+CREATE INDEX events_fatalities ON events(fatalities);
+
+-- Bounding-box filter: one point per geocoded event, keyed by events.id.
+CREATE VIRTUAL TABLE events_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+-- Case-insensitive substring search over every actor of an event (trigram index), keyed by events.id.
+CREATE VIRTUAL TABLE events_actors USING fts5(actors, tokenize = 'trigram');
+
+CREATE TRIGGER events_ai AFTER INSERT ON events BEGIN
+    INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat)
+        SELECT new.id, new.longitude, new.longitude, new.latitude, new.latitude
+        WHERE new.latitude IS NOT NULL AND new.longitude IS NOT NULL;
+    INSERT INTO events_actors(rowid, actors) VALUES (
+        new.id,
+        coalesce(new.actor1, '') || char(10) || coalesce(new.actor2, '') || char(10)
+        || coalesce((SELECT group_concat(value, char(10)) FROM json_each(new.assoc_actor_1)), '') || char(10)
+        || coalesce((SELECT group_concat(value, char(10)) FROM json_each(new.assoc_actor_2)), ''));
+END;
+CREATE TRIGGER events_ad AFTER DELETE ON events BEGIN
+    DELETE FROM events_rtree WHERE id = old.id;
+    DELETE FROM events_actors WHERE rowid = old.id;
+END;
+
+-- One row per supporting article of an event (url exactly as given).
+CREATE TABLE event_sources (
+    event_id        TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    article_id      TEXT NOT NULL,
+    mention_id      TEXT NOT NULL,
+    url             TEXT,
+    title           TEXT,
+    outlet          TEXT,
+    published       TEXT,
+    original_outlet TEXT,
+    PRIMARY KEY (event_id, position)
+) WITHOUT ROWID;
+CREATE INDEX event_sources_article ON event_sources(article_id);
+
+-- Casualty figures as each report states them; conflicting figures are kept side by side.
+CREATE TABLE claims (
+    event_id   TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    mention_id TEXT NOT NULL,
+    claimant   TEXT,
+    outlet     TEXT,
+    fatalities INTEGER NOT NULL,
+    injured    INTEGER,
+    PRIMARY KEY (event_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE event_mentions (
+    event_id   TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+    mention_id TEXT NOT NULL REFERENCES mentions(mention_id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, mention_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX event_mentions_mention ON event_mentions(mention_id);
+
+-- Why each report is part of its event: the report it was linked to, the link score and the reason.
+CREATE TABLE merge_decisions (
+    event_id   TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+    mention_id TEXT NOT NULL,
+    joined_to  TEXT,
+    score      REAL,
+    reason     TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (event_id, mention_id)
+) WITHOUT ROWID;
+
+-- Ids of events that were merged into a larger event, so old links keep working.
+CREATE TABLE event_aliases (
+    old_event_id TEXT PRIMARY KEY,
+    event_id     TEXT NOT NULL,
+    changed_at   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX event_aliases_target ON event_aliases(event_id);
+
+CREATE TABLE runs (
+    run_id   TEXT PRIMARY KEY,
+    started  TEXT,
+    finished TEXT,
+    counts   TEXT NOT NULL DEFAULT '{}',
+    failures TEXT NOT NULL DEFAULT '[]'
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial_schema", _INITIAL),)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def applied_versions(conn: sqlite3.Connection) -> dict[int, str]:
+    """Recorded migrations of a database: version -> name (empty for a new database)."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    return {int(v): str(n) for v, n in conn.execute("SELECT version, name FROM schema_migrations")}
+
+
+def migrate(conn: sqlite3.Connection, path: str, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:
+    """Apply every migration the database lacks, in order, each in its own transaction; returns their names.
+
+    Raises StoreError (E602) when the database records a version newer than the newest migration known here.
+    The connection must be in autocommit mode (``isolation_level=None``).
+    """
+    done = applied_versions(conn)
+    newest = migrations[-1].version if migrations else 0
+    found = max(done, default=0)
+    if found > newest:
+        raise StoreError(E602.format(path=path, found=found, supported=newest), code="E602")
+    applied: list[str] = []
+    for migration in migrations:
+        if migration.version in done:
+            continue
+        logger.info("%s: applying schema migration %d %s", path, migration.version, migration.name)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, _now()),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(migration.name)
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete statements (executescript would commit on its own)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,632 @@
+"""The default embedded store: one SQLite file (stdlib sqlite3 with JSON1, FTS5 and R*Tree).
+
+Each article is written in one transaction with its reports and the events they join, so a failure part-way
+leaves the database as it was. Merging is incremental: a new report is compared only with stored reports that
+share a blocking key, and only the events it joins are rewritten (see conflictlog.merge).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from conflictlog.errors import E601, NotFound, StoreError
+from conflictlog.merge.dedupe import Cluster, cluster_events, unique_by_mention
+from conflictlog.merge.keys import block_keys
+from conflictlog.records import (
+    Article,
+    Certainty,
+    Claim,
+    Event,
+    GeoPrecision,
+    ResolvedEvent,
+    RunReport,
+    SourceRef,
+    TimePrecision,
+)
+from conflictlog.store import codec
+from conflictlog.store.base import AddResult, EventFilter
+from conflictlog.store.migrations import migrate
+
+logger = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+_BATCH = 500
+_EVENT_COLUMNS = (
+    "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
+    "actor2", "assoc_actor_1", "assoc_actor_2", "country", "country_iso3", "admin1", "admin2", "location",
+    "latitude", "longitude", "geo_precision", "fatalities", "injured", "claimed_by", "certainty", "historical",
+    "notes", "evidence", "fatalities_low", "fatalities_best", "fatalities_high", "corroboration", "updated_at",
+)
+_EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
+_EVENT_INSERT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+# R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
+_BBOX_SLACK = 1e-4
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _country_code(event: Event) -> str:
+    return event.event_id.split("-", 1)[0] if "-" in event.event_id else "XXX"
+
+
+def event_where(flt: EventFilter | None) -> tuple[str, list[Any]]:
+    """SQL WHERE clause (over events ``e``) and parameters for an EventFilter; every field is honoured."""
+    if flt is None:
+        return "", []
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.country:
+        clauses.append("(e.country = ? COLLATE NOCASE OR e.country_iso3 = ?)")
+        params += [flt.country, flt.country.upper()]
+    for column, value in (("admin1", flt.admin1), ("event_type", flt.event_type), ("sub_event_type", flt.sub_event_type)):
+        if value:
+            clauses.append(f"e.{column} = ? COLLATE NOCASE")
+            params.append(value)
+    if flt.actor:
+        needle = flt.actor.strip()
+        if len(needle) >= 3:
+            clauses.append("e.id IN (SELECT rowid FROM events_actors WHERE events_actors MATCH ?)")
+            params.append('"' + needle.replace('"', '""') + '"')
+        elif needle:
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append(
+                "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "
+                "OR e.assoc_actor_1 LIKE ? ESCAPE '\\' OR e.assoc_actor_2 LIKE ? ESCAPE '\\')"
+            )
+            params += [pattern] * 4
+    if flt.since is not None:
+        clauses.append("e.event_date >= ?")
+        params.append(flt.since.isoformat())
+    if flt.until is not None:
+        clauses.append("e.event_date <= ?")
+        params.append(flt.until.isoformat())
+    if flt.min_fatalities is not None:
+        clauses.append("e.fatalities >= ?")
+        params.append(int(flt.min_fatalities))
+    if flt.certainty:
+        values = [Certainty(c).value for c in flt.certainty]
+        clauses.append(f"e.certainty IN ({', '.join('?' * len(values))})")
+        params += values
+    if flt.hide_historical:
+        clauses.append("e.historical = 0")
+    if flt.hide_unverified:
+        clauses.append("e.certainty != 'unverified'")
+    if flt.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
+        spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+        parts: list[str] = []
+        for lo, hi in spans:  # a box crossing the antimeridian is two boxes
+            parts.append(
+                "(e.id IN (SELECT id FROM events_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? "
+                "AND max_lat <= ?) AND e.longitude BETWEEN ? AND ? AND e.latitude BETWEEN ? AND ?)"
+            )
+            params += [lo - _BBOX_SLACK, hi + _BBOX_SLACK, min_lat - _BBOX_SLACK, max_lat + _BBOX_SLACK, lo, hi, min_lat, max_lat]
+        clauses.append("(" + " OR ".join(parts) + ")")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class SQLiteStore:
+    """The Store protocol (store/base.py) over one SQLite file; safe to share between threads (one lock)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        with self._db_errors():
+            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA busy_timeout = 5000")
+            if self.path != MEMORY:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._conn, self.path)
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _db_errors(self) -> Iterator[None]:
+        """Turn sqlite3 errors into coded StoreErrors naming the database file."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise StoreError(E601.format(path=self.path, reason=err), code="E601") from err
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        with self._lock, self._db_errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles -------------------------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        """True when this article is already stored."""
+        with self._lock, self._db_errors():
+            return self._conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)).fetchone() is not None
+
+    def get_article(self, article_id: str) -> Article:
+        """The stored article; raises NotFound."""
+        with self._lock, self._db_errors():
+            row = self._conn.execute(
+                "SELECT article_id, source, text, url, title, outlet, original_outlet, author, published, "
+                "published_raw, language FROM articles WHERE article_id = ?",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"{self.path}: no article {article_id!r}")
+        return Article(
+            article_id=row[0], source=row[1], text=row[2], url=row[3], title=row[4], outlet=row[5],
+            original_outlet=row[6], author=row[7], published=codec.from_iso(row[8]), published_raw=row[9],
+            language=row[10],
+        )
+
+    def add_article(self, article: Article, resolved: Sequence[ResolvedEvent]) -> AddResult:
+        """Store one article with its resolved event mentions and merge them into events, in one transaction.
+
+        An article already stored is skipped (``stored=False``). Any failure rolls back everything of this
+        article and leaves the database as it was.
+        """
+        with self._transaction() as conn:
+            if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)).fetchone():
+                logger.debug("%s: article %s already stored; skipped", self.path, article.article_id)
+                return AddResult(article.article_id, stored=False)
+            self._insert_article(conn, article)
+            new = self._insert_mentions(conn, article, resolved)
+            created, updated = self._merge_new(conn, new)
+        logger.info(
+            "%s: stored article %s: %d mentions, %d events created, %d updated",
+            self.path, article.article_id, len(new), len(created), len(updated),
+        )
+        return AddResult(article.article_id, True, len(new), tuple(created), tuple(updated))
+
+    def _insert_article(self, conn: sqlite3.Connection, article: Article) -> None:
+        conn.execute(
+            "INSERT INTO articles(article_id, source, text, url, title, outlet, original_outlet, author, published, "
+            "published_raw, language, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.article_id, article.source, article.text, article.url, article.title, article.outlet,
+                article.original_outlet, article.author, codec.iso(article.published), article.published_raw,
+                article.language, _now(),
+            ),
+        )
+
+    def _insert_mentions(
+        self, conn: sqlite3.Connection, article: Article, resolved: Sequence[ResolvedEvent]
+    ) -> list[ResolvedEvent]:
+        """Insert the article's reports and their blocking keys; returns the reports inserted."""
+        new: list[ResolvedEvent] = []
+        for item in unique_by_mention(resolved):
+            m = item.mention
+            if m.article_id != article.article_id:
+                raise StoreError(
+                    E601.format(
+                        path=self.path,
+                        reason=f"mention {m.mention_id} belongs to article {m.article_id}, not {article.article_id}",
+                    ),
+                    code="E601",
+                )
+            if conn.execute("SELECT 1 FROM mentions WHERE mention_id = ?", (m.mention_id,)).fetchone():
+                logger.warning("%s: mention %s is already stored; skipped", self.path, m.mention_id)
+                continue
+            record = codec.resolved_to_dict(item)
+            place = item.place
+            conn.execute(
+                "INSERT INTO mentions(mention_id, article_id, event_type, sub_event_type, actor1, actor2, assoc_actor_1, "
+                "assoc_actor_2, actors_raw, date_start, date_end, time_precision, country, country_iso3, admin1, admin2, "
+                "location, latitude, longitude, geo_precision, gazetteer_id, fatalities, injured, claimed_by, certainty, "
+                "historical, notes, confidence, evidence, record) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    m.mention_id, m.article_id, m.event_type, m.sub_event_type, item.actor1, item.actor2,
+                    codec.dumps(list(item.assoc_actor_1)), codec.dumps(list(item.assoc_actor_2)),
+                    codec.dumps({k: record["mention"][k] for k in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")}),
+                    codec.iso(m.date.start) if m.date else None, codec.iso(m.date.end) if m.date else None,
+                    int(m.date.precision) if m.date else None,
+                    place.country if place else None, place.country_iso3 if place else None,
+                    place.admin1 if place else None, place.admin2 if place else None, place.location if place else None,
+                    place.latitude if place else None, place.longitude if place else None,
+                    int(place.geo_precision) if place else None, place.gazetteer_id if place else None,
+                    m.fatalities, m.injured, m.claimed_by, m.certainty.value, int(m.historical), m.notes,
+                    m.confidence, codec.dumps(record["mention"]["evidence"]), codec.dumps(record),
+                ),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO mention_blocks(block_key, mention_id) VALUES (?, ?)",
+                [(key, m.mention_id) for key in block_keys(item)],
+            )
+            new.append(item)
+        return new
+
+    # -- merge ----------------------------------------------------------------------------------------------
+
+    def _load_mentions(self, conn: sqlite3.Connection, mention_ids: Sequence[str]) -> tuple[list[ResolvedEvent], dict[str, SourceRef]]:
+        """Stored reports and the SourceRef of each (from its article)."""
+        resolved: list[ResolvedEvent] = []
+        sources: dict[str, SourceRef] = {}
+        for i in range(0, len(mention_ids), _BATCH):
+            chunk = list(mention_ids[i : i + _BATCH])
+            rows = conn.execute(
+                "SELECT m.record, a.article_id, a.url, a.title, a.outlet, a.published, a.original_outlet "
+                f"FROM mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.mention_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for record, article_id, url, title, outlet, published, original in rows:
+                item = codec.resolved_from_dict(json.loads(record))
+                resolved.append(item)
+                sources[item.mention.mention_id] = SourceRef(
+                    article_id, item.mention.mention_id, url, title, outlet, codec.from_iso(published), original
+                )
+        return resolved, sources
+
+    def _merge_new(self, conn: sqlite3.Connection, new: Sequence[ResolvedEvent]) -> tuple[list[str], list[str]]:
+        """Merge newly inserted reports into events; only events they join are rewritten."""
+        if not new:
+            return [], []
+        new_ids = {r.mention.mention_id for r in new}
+        keys = sorted({key for r in new for key in block_keys(r)})
+        touched: set[str] = set()
+        for i in range(0, len(keys), _BATCH):
+            chunk = keys[i : i + _BATCH]
+            touched.update(
+                row[0]
+                for row in conn.execute(
+                    "SELECT DISTINCT em.event_id FROM mention_blocks b "
+                    "JOIN mentions m ON m.mention_id = b.mention_id AND m.split_from IS NULL "
+                    "JOIN event_mentions em ON em.mention_id = b.mention_id "
+                    f"WHERE b.block_key IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        old_members: dict[str, frozenset[str]] = {}
+        for event_id in sorted(touched):
+            old_members[event_id] = frozenset(
+                row[0] for row in conn.execute("SELECT mention_id FROM event_mentions WHERE event_id = ?", (event_id,))
+            )
+        old_ids = sorted({m for members in old_members.values() for m in members})
+        stored, sources = self._load_mentions(conn, old_ids)
+        region = [*stored, *new]
+        for item in new:
+            sources.setdefault(item.mention.mention_id, self._source_of_new(conn, item))
+        unchanged = set(old_members.values())
+        changed = [(c, e) for c, e in cluster_events(region, sources) if frozenset(c.mention_ids) not in unchanged]
+        # Every old event that lost or gained a report is rewritten; an old id that disappears points to the
+        # event now holding the old event's first report.
+        home = {m: event.event_id for cluster, event in changed for m in cluster.mention_ids}
+        replaced: dict[str, str] = {}
+        for event_id, members in old_members.items():
+            if members & home.keys():
+                replaced[event_id] = home[min(members)]
+                self._delete_event(conn, event_id)
+        created: list[str] = []
+        updated: list[str] = []
+        for cluster, event in changed:
+            (updated if set(cluster.mention_ids) - new_ids else created).append(event.event_id)
+            self._write_event(conn, event, cluster)
+        now = _now()
+        for old_id, new_id in replaced.items():
+            if old_id != new_id:
+                conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (new_id, old_id))
+                conn.execute(
+                    "INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
+                    (old_id, new_id, now),
+                )
+                logger.debug("%s: event %s merged into %s", self.path, old_id, new_id)
+        conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        return sorted(created), sorted(updated)
+
+    def _source_of_new(self, conn: sqlite3.Connection, item: ResolvedEvent) -> SourceRef:
+        row = conn.execute(
+            "SELECT url, title, outlet, published, original_outlet FROM articles WHERE article_id = ?",
+            (item.mention.article_id,),
+        ).fetchone()
+        return SourceRef(item.mention.article_id, item.mention.mention_id, row[0], row[1], row[2], codec.from_iso(row[3]), row[4])
+
+    def _delete_event(self, conn: sqlite3.Connection, event_id: str) -> None:
+        conn.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
+
+    def _write_event(self, conn: sqlite3.Connection, event: Event, cluster: Cluster | None, reasons: dict[str, str] | None = None) -> None:
+        """Insert one event with its sources, claims, reports and merge decisions (replacing a same-id event)."""
+        self._delete_event(conn, event.event_id)
+        now = _now()
+        conn.execute(_EVENT_INSERT, self._event_row(event, now))
+        self._write_children(conn, [event])
+        if cluster is not None:
+            conn.executemany(
+                "INSERT INTO event_mentions(event_id, mention_id) VALUES (?, ?)",
+                [(event.event_id, m) for m in cluster.mention_ids],
+            )
+            conn.executemany(
+                "INSERT INTO merge_decisions(event_id, mention_id, joined_to, score, reason, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (event.event_id, d.mention_id, d.joined_to, d.score, (reasons or {}).get(d.mention_id, d.reason), now)
+                    for d in cluster.decisions
+                ],
+            )
+
+    @staticmethod
+    def _event_row(event: Event, now: str) -> tuple[Any, ...]:
+        return (
+            event.event_id, event.event_date.isoformat(), codec.iso(event.event_date_end), int(event.time_precision),
+            event.event_type, event.sub_event_type, event.actor1, event.actor2, codec.dumps(list(event.assoc_actor_1)),
+            codec.dumps(list(event.assoc_actor_2)), event.country, _country_code(event), event.admin1, event.admin2,
+            event.location, event.latitude, event.longitude,
+            int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
+            event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
+            codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
+            event.fatalities_high, event.corroboration, now,
+        )
+
+    @staticmethod
+    def _write_children(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+        conn.executemany(
+            "INSERT INTO event_sources(event_id, position, article_id, mention_id, url, title, outlet, published, "
+            "original_outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.event_id, i, s.article_id, s.mention_id, s.url, s.title, s.outlet, codec.iso(s.published), s.original_outlet)
+                for e in events
+                for i, s in enumerate(e.sources)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO claims(event_id, position, mention_id, claimant, outlet, fatalities, injured) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.event_id, i, c.mention_id, c.claimant, c.outlet, c.fatalities, c.injured)
+                for e in events
+                for i, c in enumerate(e.claims)
+            ],
+        )
+
+    # -- events ---------------------------------------------------------------------------------------------
+
+    def _resolve_id(self, event_id: str) -> str:
+        """The current id of an event (following the alias of an event merged into a larger one)."""
+        if self._conn.execute("SELECT 1 FROM events WHERE event_id = ?", (event_id,)).fetchone():
+            return event_id
+        row = self._conn.execute("SELECT event_id FROM event_aliases WHERE old_event_id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"{self.path}: no event {event_id!r}")
+        return str(row[0])
+
+    def get_event(self, event_id: str) -> Event:
+        """One event with its sources, claims and evidence; raises NotFound. An id of an event that was merged
+        into a larger one gives the larger event."""
+        with self._lock, self._db_errors():
+            current = self._resolve_id(event_id)
+            rows = self._conn.execute(_EVENT_SELECT + " WHERE e.event_id = ?", (current,)).fetchall()
+            return self._events_from_rows(rows)[0]
+
+    def _events_from_rows(self, rows: Sequence[Sequence[Any]]) -> list[Event]:
+        ids = [row[0] for row in rows]
+        sources: dict[str, list[SourceRef]] = {i: [] for i in ids}
+        claims: dict[str, list[Claim]] = {i: [] for i in ids}
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            marks = ", ".join("?" * len(chunk))
+            for r in self._conn.execute(
+                "SELECT event_id, article_id, mention_id, url, title, outlet, published, original_outlet FROM event_sources "
+                f"WHERE event_id IN ({marks}) ORDER BY event_id, position",
+                chunk,
+            ):
+                sources[r[0]].append(SourceRef(r[1], r[2], r[3], r[4], r[5], codec.from_iso(r[6]), r[7]))
+            for r in self._conn.execute(
+                "SELECT event_id, mention_id, claimant, outlet, fatalities, injured FROM claims "
+                f"WHERE event_id IN ({marks}) ORDER BY event_id, position",
+                chunk,
+            ):
+                claims[r[0]].append(Claim(r[1], r[2], r[3], r[4], r[5]))
+        events: list[Event] = []
+        for r in rows:
+            events.append(
+                Event(
+                    event_id=r[0],
+                    event_date=codec.from_iso(r[1]),  # type: ignore[arg-type]
+                    event_date_end=codec.from_iso(r[2]),
+                    time_precision=TimePrecision(r[3]),
+                    event_type=r[4],
+                    sub_event_type=r[5],
+                    actor1=r[6],
+                    actor2=r[7],
+                    assoc_actor_1=tuple(json.loads(r[8])),
+                    assoc_actor_2=tuple(json.loads(r[9])),
+                    country=r[10],
+                    admin1=r[12],
+                    admin2=r[13],
+                    location=r[14],
+                    latitude=r[15],
+                    longitude=r[16],
+                    geo_precision=GeoPrecision(r[17]) if r[17] is not None else None,
+                    fatalities=r[18],
+                    injured=r[19],
+                    claimed_by=r[20],
+                    certainty=Certainty(r[21]),
+                    historical=bool(r[22]),
+                    notes=r[23],
+                    evidence=codec.evidence_from_list(json.loads(r[24])),
+                    fatalities_low=r[25],
+                    fatalities_best=r[26],
+                    fatalities_high=r[27],
+                    corroboration=r[28],
+                    sources=tuple(sources[r[0]]),
+                    claims=tuple(claims[r[0]]),
+                )
+            )
+        return events
+
+    def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
+        """Events matching the filter, newest first (event_date desc, event_id)."""
+        where, params = event_where(flt)
+        sql = _EVENT_SELECT + where + " ORDER BY e.event_date DESC, e.event_id"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else int(limit), int(offset)]
+        with self._lock, self._db_errors():
+            return self._events_from_rows(self._conn.execute(sql, params).fetchall())
+
+    def count_events(self, flt: EventFilter) -> int:
+        """How many events match the filter."""
+        where, params = event_where(flt)
+        with self._lock, self._db_errors():
+            return int(self._conn.execute("SELECT count(*) FROM events e" + where, params).fetchone()[0])
+
+    def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
+        """Stream every matching event in a stable order (event_date desc, event_id), a batch at a time."""
+        where, params = event_where(flt)
+        last: tuple[str, str] | None = None
+        while True:
+            page_where, page_params = where, list(params)
+            if last is not None:  # keyset pagination: stable while other writers add events
+                cond = "(e.event_date < ? OR (e.event_date = ? AND e.event_id > ?))"
+                page_where = (where + " AND " + cond) if where else " WHERE " + cond
+                page_params += [last[0], last[0], last[1]]
+            sql = _EVENT_SELECT + page_where + " ORDER BY e.event_date DESC, e.event_id LIMIT ?"
+            with self._lock, self._db_errors():
+                batch = self._events_from_rows(self._conn.execute(sql, [*page_params, _BATCH]).fetchall())
+            yield from batch
+            if len(batch) < _BATCH:
+                return
+            last = (batch[-1].event_date.isoformat(), batch[-1].event_id)
+
+    def event_ids_for_article(self, article_id: str) -> list[str]:
+        """Ids of the events an article supports."""
+        with self._lock, self._db_errors():
+            return [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT DISTINCT event_id FROM event_sources WHERE article_id = ? ORDER BY event_id", (article_id,)
+                )
+            ]
+
+    # -- merge decisions and unmerge --------------------------------------------------------------------------
+
+    def merge_decisions(self, event_id: str) -> list[dict[str, Any]]:
+        """Every merge decision behind an event: the mentions joined, score and reason."""
+        with self._lock, self._db_errors():
+            current = self._resolve_id(event_id)
+            rows = self._conn.execute(
+                "SELECT d.event_id, d.mention_id, m.article_id, d.joined_to, d.score, d.reason, d.decided_at "
+                "FROM merge_decisions d LEFT JOIN mentions m ON m.mention_id = d.mention_id "
+                "WHERE d.event_id = ? ORDER BY d.joined_to IS NOT NULL, d.mention_id",
+                (current,),
+            ).fetchall()
+        keys = ("event_id", "mention_id", "article_id", "joined_to", "score", "reason", "decided_at")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def unmerge(self, event_id: str) -> list[str]:
+        """Split an event back into one event per report; returns the new event ids.
+
+        The split is recorded on each report (``mentions.split_from``) and such reports are never merged
+        again, neither with each other nor with later reports.
+        """
+        with self._transaction() as conn:
+            current = self._resolve_id(event_id)
+            mention_ids = [
+                r[0] for r in conn.execute("SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY mention_id", (current,))
+            ]
+            if not mention_ids:
+                raise StoreError(
+                    E601.format(path=self.path, reason=f"event {current} has no stored reports to split (bulk-loaded)"),
+                    code="E601",
+                )
+            resolved, sources = self._load_mentions(conn, mention_ids)
+            now = _now()
+            self._delete_event(conn, current)
+            conn.executemany(
+                "UPDATE mentions SET split_from = ?, split_at = ? WHERE mention_id = ?",
+                [(current, now, m) for m in mention_ids],
+            )
+            new_ids: list[str] = []
+            isolated = frozenset(mention_ids)
+            for cluster, event in cluster_events(resolved, sources, isolated):
+                reasons = {m: f"split from {current} by unmerge" for m in cluster.mention_ids}
+                self._write_event(conn, event, cluster, reasons)
+                new_ids.append(event.event_id)
+            conn.execute("DELETE FROM event_aliases WHERE event_id = ?", (current,))
+        logger.info("%s: unmerged %s into %d events", self.path, current, len(new_ids))
+        return sorted(new_ids)
+
+    # -- bulk and runs ----------------------------------------------------------------------------------------
+
+    def bulk_load_events(self, events: Iterable[Event]) -> int:
+        """Insert ready-made events directly (benchmarks and fixtures), replacing same-id events; returns how many
+        were written. Written in transactions of 10,000 events."""
+        n = 0
+        batch: list[Event] = []
+
+        def flush() -> None:
+            with self._transaction() as conn:
+                now = _now()
+                ids = [(e.event_id,) for e in batch]
+                conn.executemany("DELETE FROM events WHERE event_id = ?", ids)
+                conn.executemany(_EVENT_INSERT, [self._event_row(e, now) for e in batch])
+                self._write_children(conn, batch)
+
+        for event in events:
+            batch.append(event)
+            if len(batch) >= 10_000:
+                flush()
+                n += len(batch)
+                batch = []
+        if batch:
+            flush()
+            n += len(batch)
+        return n
+
+    def record_run(self, report: RunReport) -> None:
+        """Keep what one ingest run did (counts, failures) in the runs table."""
+        failures = [{"source": f.source, "stage": f.stage, "code": f.code, "message": f.message} for f in report.failures]
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO runs(run_id, started, finished, counts, failures) VALUES "
+                "(?, (SELECT started FROM runs WHERE run_id = ?), ?, ?, ?)",
+                (report.run_id, report.run_id, _now(), codec.dumps(dict(report.counts)), codec.dumps(failures)),
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every recorded run, newest first: run_id, finished, counts and failures."""
+        with self._lock, self._db_errors():
+            rows = self._conn.execute("SELECT run_id, started, finished, counts, failures FROM runs ORDER BY finished DESC, run_id").fetchall()
+        return [
+            {"run_id": r[0], "started": r[1], "finished": r[2], "counts": json.loads(r[3]), "failures": json.loads(r[4])}
+            for r in rows
+        ]
+
+    def schema_migrations(self) -> list[tuple[int, str]]:
+        """Applied migrations, in order: (version, name)."""
+        with self._lock, self._db_errors():
+            return [(int(v), str(n)) for v, n in self._conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")]
+
+
+def open_store(path: str | Path) -> SQLiteStore:
+    """Open (and create or migrate) the SQLite store at ``path``; ``":memory:"`` gives a private in-memory store."""
+    return SQLiteStore(path)
+
+
+__all__ = ["SQLiteStore", "event_where", "open_store"]

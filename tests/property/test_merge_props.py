@@ -1,0 +1,123 @@
+"""Merge properties: idempotent, independent of input order, stable event ids, every report in one event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflictlog.bench_merge import make_place, make_report
+from conflictlog.merge.dedupe import cluster_mentions, event_id_for, plan_clusters
+from conflictlog.records import Certainty, GeoPrecision, ResolvedEvent, SourceRef, TimePrecision
+
+# A small world so that random reports often describe the same incident.
+PLACES = (
+    make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:1"),
+    make_place("Haritan", latitude=36.27, longitude=37.13, gazetteer_id="geonames:2"),
+    make_place("Aleppo", latitude=36.1, longitude=37.4, geo_precision=GeoPrecision.REGION, gazetteer_id="geonames:3"),
+    make_place("Idlib", latitude=35.93, longitude=36.63, admin1="Idlib", gazetteer_id="geonames:4"),
+    make_place("Mosul", "IRQ", 36.34, 43.13, admin1="Nineveh", gazetteer_id="geonames:5"),
+    None,
+)
+TYPES = (
+    ("Battles", "Armed clash"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Protests", "Peaceful protest"),
+)
+ACTORS = ("Military Forces of Syria (2000-)", "Islamic State (Syria)", "Syrian Democratic Forces", "Civilians (Syria)")
+SENTENCES = ("Clashes broke out at dawn.", "Shelling hit the town.", "Protesters gathered.", "Ten fighters were killed.")
+OUTLETS = ("Outlet A", "Outlet B", "Outlet C")
+
+
+@dataclass(frozen=True)
+class World:
+    reports: tuple[ResolvedEvent, ...]
+    sources: dict[str, SourceRef]
+
+
+@st.composite
+def report_specs(draw: st.DrawFn) -> dict[str, object]:
+    etype, sub = draw(st.sampled_from(TYPES))
+    precision = draw(st.sampled_from(list(TimePrecision)))
+    day = date(2024, 3, 1) + timedelta(days=draw(st.integers(0, 6)))
+    return {
+        "event_type": etype,
+        "sub_event_type": sub,
+        "day": day,
+        "end": day + timedelta(days=6) if precision != TimePrecision.DAY else day,
+        "time_precision": precision,
+        "dated": draw(st.booleans()) or draw(st.booleans()),
+        "place": draw(st.sampled_from(PLACES)),
+        "actors": tuple(draw(st.lists(st.sampled_from(ACTORS), max_size=2, unique=True))),
+        "fatalities": draw(st.integers(0, 12)),
+        "injured": draw(st.none() | st.integers(0, 5)),
+        "certainty": draw(st.sampled_from(list(Certainty))),
+        "historical": draw(st.booleans()),
+        "evidence": draw(st.sampled_from(SENTENCES)),
+        "confidence": draw(st.sampled_from((0.5, 0.7, 0.9))),
+        "claimed_by": draw(st.none() | st.sampled_from(("SOHR", "SDF press center"))),
+    }
+
+
+@st.composite
+def worlds(draw: st.DrawFn, max_reports: int = 14) -> World:
+    specs = draw(st.lists(report_specs(), min_size=1, max_size=max_reports))
+    reports: list[ResolvedEvent] = []
+    sources: dict[str, SourceRef] = {}
+    for i, spec in enumerate(specs):
+        article_id = f"a{draw(st.integers(0, max(0, i)))}"  # some articles carry several reports
+        mention_id = f"m{i:03d}"
+        reports.append(make_report(mention_id, article_id, **spec))  # type: ignore[arg-type]
+        outlet = OUTLETS[int(article_id[1:]) % len(OUTLETS)]
+        original = OUTLETS[0] if int(article_id[1:]) % 4 == 3 else None
+        sources[mention_id] = SourceRef(article_id, mention_id, f"https://n.example/{article_id}", None, outlet, date(2024, 3, 8), original)
+    return World(tuple(reports), sources)
+
+
+@given(worlds(), st.randoms(use_true_random=False))
+def test_merge_props_order_independent(world: World, rnd: object) -> None:
+    shuffled = list(world.reports)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert cluster_mentions(shuffled, world.sources) == cluster_mentions(list(world.reports), world.sources)
+
+
+@given(worlds())
+def test_merge_props_idempotent(world: World) -> None:
+    once = cluster_mentions(list(world.reports), world.sources)
+    assert cluster_mentions(list(world.reports) * 2, world.sources) == once
+    assert cluster_mentions(list(world.reports), world.sources) == once
+
+
+@given(worlds())
+def test_merge_props_every_report_in_exactly_one_event(world: World) -> None:
+    events = cluster_mentions(list(world.reports), world.sources)
+    claimed = [c.mention_id for e in events for c in e.claims]
+    assert sorted(claimed) == sorted(r.mention.mention_id for r in world.reports)
+    assert len({e.event_id for e in events}) == len(events)
+    for e in events:
+        assert e.fatalities_low is not None and e.fatalities_high is not None and e.fatalities_best is not None
+        assert e.fatalities_low <= e.fatalities_best <= e.fatalities_high
+        assert 1 <= e.corroboration <= len(e.sources)
+
+
+@given(worlds())
+def test_merge_props_ids_are_hash_of_smallest_report(world: World) -> None:
+    by_id = {r.mention.mention_id: r for r in world.reports}
+    events = {e.event_id: e for e in cluster_mentions(list(world.reports), world.sources)}
+    for cluster in plan_clusters(list(world.reports)):
+        first = by_id[min(cluster.mention_ids)]
+        assert cluster.key == first.mention.mention_id
+        matching = [e for e in events.values() if {c.mention_id for c in e.claims} == set(cluster.mention_ids)]
+        assert len(matching) == 1
+        assert matching[0].event_id.split("-")[1] == event_id_for(cluster.key, None).split("-")[1]
+
+
+@given(worlds())
+def test_merge_props_unrelated_report_changes_no_event(world: World) -> None:
+    before = cluster_mentions(list(world.reports), world.sources)
+    far = make_report("zzz", "far", place=make_place("Kabul", "AFG", 34.53, 69.17, admin1="Kabul"), day=date(2021, 1, 1))
+    after = cluster_mentions([*world.reports, far], world.sources)
+    assert [e for e in after if e.event_id.startswith("AFG-")][0].claims[0].mention_id == "zzz"
+    assert [e for e in after if not e.event_id.startswith("AFG-")] == before

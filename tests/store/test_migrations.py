@@ -1,0 +1,70 @@
+"""Schema migrations: ordered, named, recorded; a newer database is refused with E602."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conflictlog.errors import StoreError
+from conflictlog.store import open_store
+from conflictlog.store.migrations import LATEST_VERSION, MIGRATIONS, Migration, migrate
+
+
+def test_migrations_are_recorded_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite"
+    store = open_store(path)
+    assert store.schema_migrations() == [(m.version, m.name) for m in MIGRATIONS]
+    store.close()
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").fetchall()
+    assert [r[0] for r in rows] == list(range(1, LATEST_VERSION + 1))
+    assert all(r[2] for r in rows)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    assert {"articles", "mentions", "events", "event_mentions", "claims", "merge_decisions", "runs", "events_rtree"} <= tables
+    conn.close()
+
+
+def test_migrations_reopen_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite"
+    open_store(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, str(path)) == []
+    assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == LATEST_VERSION
+    conn.close()
+
+
+def test_migrations_newer_database_gives_e602(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, 'from_the_future', 'now')", (LATEST_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as err:
+        open_store(path)
+    assert err.value.code == "E602"
+    assert str(path) in str(err.value) and str(LATEST_VERSION + 1) in str(err.value)
+
+
+def test_migrations_new_migration_applies_to_old_database_and_failure_rolls_back(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite"
+    open_store(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    broken = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "broken", "CREATE TABLE extra(x);\nSELECT * FROM no_such_table;"))
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn, str(path), broken)
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone()[0] == 0
+    good = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "add_extra", "CREATE TABLE extra(x);"))
+    assert migrate(conn, str(path), good) == ["add_extra"]
+    assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == LATEST_VERSION + 1
+    conn.close()
+
+
+def test_migrations_unreadable_file_gives_coded_error(tmp_path: Path) -> None:
+    path = tmp_path / "not-a-db.sqlite"
+    path.write_bytes(b"this is not a database file at all" * 100)
+    with pytest.raises(StoreError) as err:
+        open_store(path)
+    assert err.value.code == "E601" and str(path) in str(err.value)

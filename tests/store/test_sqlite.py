@@ -1,0 +1,350 @@
+"""The SQLite store: round-trips, filters, idempotent and atomic ingest, incremental merge, unmerge."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conflictlog.bench_merge import make_place, make_report
+from conflictlog.errors import NotFound, StoreError
+from conflictlog.merge.dedupe import build_events
+from conflictlog.records import (
+    Article,
+    Certainty,
+    Claim,
+    Event,
+    Evidence,
+    Failure,
+    GeoPrecision,
+    ResolvedEvent,
+    RunReport,
+    SourceRef,
+    TimePrecision,
+)
+from conflictlog.store import EventFilter, SQLiteStore, open_store
+
+ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
+IDLIB = make_place("Idlib", latitude=35.93, longitude=36.63, admin1="Idlib", gazetteer_id="geonames:169389")
+MOSUL = make_place("Mosul", "IRQ", 36.34, 43.13, admin1="Nineveh", gazetteer_id="geonames:99072", country="Iraq")
+
+
+def article(article_id: str, outlet: str = "Outlet", published: date = date(2024, 3, 2), **kw: object) -> Article:
+    return Article(
+        article_id=article_id, source=f"{article_id}.md", text=f"Text of {article_id}.", url=f"https://news.example/{article_id}",
+        title=f"Title {article_id}", outlet=outlet, published=published, **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def store() -> SQLiteStore:
+    s = open_store(":memory:")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_sqlite_article_round_trip_and_not_found(store: SQLiteStore) -> None:
+    art = article("a1", original_outlet="South Front", author="A. Writer", published_raw="Feb 12, 2019")
+    store.add_article(art, [])
+    assert store.has_article("a1") and not store.has_article("zz")
+    assert store.get_article("a1") == art
+    with pytest.raises(NotFound):
+        store.get_article("zz")
+
+
+def test_sqlite_event_round_trip_keeps_sources_claims_evidence(store: SQLiteStore) -> None:
+    a1 = article("a1", outlet="Outlet A")
+    a2 = replace(article("a2", outlet="Outlet B"), url="https://b.example/story?id=7&ref=rss#top")
+    r1 = make_report("m1", "a1", place=ALEPPO, fatalities=3, claimed_by="SOHR", injured=4)
+    r2 = make_report("m2", "a2", place=ALEPPO, fatalities=5, evidence="Five were killed in Aleppo, a monitor said.")
+    store.add_article(a1, [r1])
+    result = store.add_article(a2, [r2])
+    assert result.stored and result.n_mentions == 1 and len(result.events_updated) == 1
+    (expected,) = build_events([r1, r2], [a1, a2])
+    got = store.get_event(expected.event_id)
+    assert got == expected
+    assert got.sources[1].url == "https://b.example/story?id=7&ref=rss#top"
+    assert got.claims == (Claim("m1", "SOHR", "Outlet A", 3, 4), Claim("m2", None, "Outlet B", 5, None))
+    assert got.evidence[1] == Evidence("Five were killed in Aleppo, a monitor said.", 0, 43, ())
+    with pytest.raises(NotFound):
+        store.get_event("SYR-000000000000")
+
+
+def test_sqlite_add_article_is_idempotent(store: SQLiteStore) -> None:
+    art = article("a1")
+    reports = [make_report("m1", "a1"), make_report("m2", "a1", place=IDLIB, evidence="x")]
+    first = store.add_article(art, reports)
+    second = store.add_article(art, reports)
+    assert first.stored and len(first.events_created) == 2
+    assert not second.stored and second.n_mentions == 0
+    assert store.count_events(EventFilter()) == 2
+
+
+def test_sqlite_failure_mid_add_rolls_back_everything(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_article(article("a1"), [make_report("m1", "a1", fatalities=2)])
+    before = store.get_event(store.query_events(EventFilter())[0].event_id)
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    # Fails after the article and its mentions are inserted, while merging into events.
+    monkeypatch.setattr(SQLiteStore, "_write_event", boom)
+    with pytest.raises(RuntimeError):
+        store.add_article(article("a2"), [make_report("m2", "a2", fatalities=9, evidence="x")])
+    monkeypatch.undo()
+    assert not store.has_article("a2")
+    assert store.count_events(EventFilter()) == 1
+    assert store.get_event(before.event_id) == before
+    with store._lock:
+        assert store._conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 1
+        assert store._conn.execute("SELECT count(*) FROM mention_blocks WHERE mention_id = 'm2'").fetchone()[0] == 0
+    # The same article stores cleanly afterwards.
+    assert store.add_article(article("a2"), [make_report("m2", "a2", fatalities=9, evidence="x")]).stored
+
+
+def test_sqlite_interrupted_ingest_rerun_adds_only_what_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = [
+        (article("a1"), [make_report("m1", "a1", fatalities=1)]),
+        (article("a2"), [make_report("m2", "a2", fatalities=2, evidence="b")]),
+        (article("a3"), [make_report("m3", "a3", place=IDLIB, evidence="c")]),
+        (article("a4"), [make_report("m4", "a4", place=MOSUL, actors=("Islamic State (Iraq)",), evidence="d")]),
+    ]
+    path = tmp_path / "db" / "events.sqlite"
+    store = open_store(path)
+    original = SQLiteStore._merge_new
+    calls = {"n": 0}
+
+    def crash_on_third(self: SQLiteStore, *args: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C half-way
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SQLiteStore, "_merge_new", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        for art, reports in batch:
+            store.add_article(art, reports)
+    store.close()
+    monkeypatch.undo()
+
+    store = open_store(path)
+    assert [store.has_article(a.article_id) for a, _ in batch] == [True, True, False, False]
+    results = [store.add_article(art, reports) for art, reports in batch]
+    assert [r.stored for r in results] == [False, False, True, True]
+    all_reports = [r for _, reports in batch for r in reports]
+    expected = sorted(build_events(all_reports, [a for a, _ in batch]), key=lambda e: (e.event_date, e.event_id))
+    got = sorted(store.iter_events(), key=lambda e: (e.event_date, e.event_id))
+    assert got == expected
+    store.close()
+
+
+def test_sqlite_file_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "x.sqlite"
+    store = open_store(str(path))
+    assert path.exists()
+    with store._lock:
+        assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            store._conn.execute("INSERT INTO mentions(mention_id, article_id, event_type, sub_event_type, fatalities, "
+                                "certainty, historical, notes, confidence, record) VALUES ('m', 'missing', 't', 's', 0, 'reported', 0, '', 0.5, '{}')")
+    store.close()
+
+
+def _event(event_id: str, **kw: object) -> Event:
+    base = dict(
+        event_id=event_id, event_date=date(2024, 3, 1), time_precision=TimePrecision.DAY, event_type="Battles",
+        sub_event_type="Armed clash", actor1="Military Forces of Syria (2000-)", actor2="Islamic State (Syria)",
+        assoc_actor_1=(), assoc_actor_2=(), country="Syria", admin1="Aleppo", admin2=None, location="Aleppo",
+        latitude=36.2, longitude=37.16, geo_precision=GeoPrecision.TOWN, fatalities=0, injured=None, claimed_by=None,
+        certainty=Certainty.REPORTED, historical=False, notes="", sources=(), evidence=(),
+    )
+    base.update(kw)
+    return Event(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def filled(store: SQLiteStore) -> SQLiteStore:
+    store.bulk_load_events(
+        [
+            _event("SYR-1", fatalities=5),
+            _event("SYR-2", event_date=date(2024, 2, 1), admin1="Idlib", location="Idlib", latitude=35.93, longitude=36.63,
+                   event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", actor1="Military Forces of Russia (2000-)",
+                   actor2="Civilians (Syria)", certainty=Certainty.CLAIMED),
+            _event("SYR-3", event_date=date(2023, 10, 7), historical=True, certainty=Certainty.UNVERIFIED, fatalities=40,
+                   assoc_actor_1=("Hayat Tahrir al-Sham",)),
+            _event("IRQ-4", event_date=date(2024, 3, 5), country="Iraq", admin1="Nineveh", location="Mosul", latitude=36.34,
+                   longitude=43.13, actor1="Protesters (Iraq)", actor2=None, event_type="Protests", sub_event_type="Peaceful protest"),
+            _event("XXX-5", event_date=date(2024, 1, 1), country=None, admin1=None, location=None, latitude=None, longitude=None,
+                   geo_precision=None, actor1="IS", actor2=None),
+            _event("FJI-6", event_date=date(2024, 1, 2), country="Fiji", admin1="Northern", latitude=-16.5, longitude=179.4, actor1=None, actor2=None),
+        ]
+    )
+    return store
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (EventFilter(), ["IRQ-4", "SYR-1", "SYR-2", "FJI-6", "XXX-5", "SYR-3"]),
+        (EventFilter(country="syria"), ["SYR-1", "SYR-2", "SYR-3"]),
+        (EventFilter(country="IRQ"), ["IRQ-4"]),
+        (EventFilter(admin1="idlib"), ["SYR-2"]),
+        (EventFilter(event_type="Explosions/Remote violence"), ["SYR-2"]),
+        (EventFilter(sub_event_type="peaceful protest"), ["IRQ-4"]),
+        (EventFilter(actor="russia"), ["SYR-2"]),
+        (EventFilter(actor="tahrir"), ["SYR-3"]),  # associated actor
+        (EventFilter(actor="IS"), ["SYR-1", "XXX-5", "SYR-3"]),  # short needle: substring of "Islamic State", "IS"
+        (EventFilter(since=date(2024, 2, 1)), ["IRQ-4", "SYR-1", "SYR-2"]),
+        (EventFilter(until=date(2024, 1, 2)), ["FJI-6", "XXX-5", "SYR-3"]),
+        (EventFilter(since=date(2024, 1, 1), until=date(2024, 2, 1)), ["SYR-2", "FJI-6", "XXX-5"]),
+        (EventFilter(min_fatalities=5), ["SYR-1", "SYR-3"]),
+        (EventFilter(certainty=("claimed", "unverified")), ["SYR-2", "SYR-3"]),
+        (EventFilter(hide_historical=True), ["IRQ-4", "SYR-1", "SYR-2", "FJI-6", "XXX-5"]),
+        (EventFilter(hide_unverified=True), ["IRQ-4", "SYR-1", "SYR-2", "FJI-6", "XXX-5"]),
+        (EventFilter(bbox=(36.0, 35.0, 38.0, 37.0)), ["SYR-1", "SYR-2", "SYR-3"]),
+        (EventFilter(bbox=(37.16, 36.2, 43.13, 36.34)), ["IRQ-4", "SYR-1", "SYR-3"]),  # points on the edges count
+        (EventFilter(bbox=(179.0, -17.0, -179.0, -16.0)), ["FJI-6"]),  # across the antimeridian
+        (EventFilter(country="Syria", actor="islamic", min_fatalities=1, hide_historical=True), ["SYR-1"]),
+    ],
+)
+def test_sqlite_filters_each_field(filled: SQLiteStore, flt: EventFilter, expected: list[str]) -> None:
+    got = [e.event_id for e in filled.query_events(flt)]
+    assert got == expected
+    assert filled.count_events(flt) == len(expected)
+    assert [e.event_id for e in filled.iter_events(flt)] == expected
+
+
+def test_sqlite_query_pages_newest_first(filled: SQLiteStore) -> None:
+    assert [e.event_id for e in filled.query_events(EventFilter(), limit=2)] == ["IRQ-4", "SYR-1"]
+    assert [e.event_id for e in filled.query_events(EventFilter(), limit=2, offset=2)] == ["SYR-2", "FJI-6"]
+    assert [e.event_id for e in filled.query_events(EventFilter(), offset=5)] == ["SYR-3"]
+
+
+def test_sqlite_iter_events_streams_past_one_batch(store: SQLiteStore) -> None:
+    events = [_event(f"SYR-{i:04d}", event_date=date(2020, 1, 1 + i % 28)) for i in range(1203)]
+    assert store.bulk_load_events(events) == 1203
+    ids = [e.event_id for e in store.iter_events()]
+    assert len(ids) == len(set(ids)) == 1203
+    assert ids == [e.event_id for e in store.query_events(EventFilter())]
+
+
+def test_sqlite_bulk_load_replaces_same_id_and_round_trips(store: SQLiteStore) -> None:
+    full = _event(
+        "SYR-9", sources=(SourceRef("a1", "m1", "https://x.example/?q=1", "T", "Outlet", date(2024, 3, 2), "Orig"),),
+        evidence=(Evidence("Sentence.", 10, 19, ("killed",)),), claims=(Claim("m1", "SOHR", "Outlet", 3, None),),
+        fatalities_low=3, fatalities_best=3, fatalities_high=3, corroboration=1, event_date_end=date(2024, 3, 3),
+        time_precision=TimePrecision.WEEK, injured=0,
+    )
+    store.bulk_load_events([_event("SYR-9", fatalities=1)])
+    store.bulk_load_events([full])
+    assert store.count_events(EventFilter()) == 1
+    assert store.get_event("SYR-9") == full
+    assert store.count_events(EventFilter(min_fatalities=1)) == 0
+
+
+def test_sqlite_new_report_joins_stored_event_and_old_id_still_resolves(store: SQLiteStore) -> None:
+    later = store.add_article(article("a2"), [make_report("m2", "a2", fatalities=2)])
+    (old_id,) = later.events_created
+    # m1 sorts before m2, so the merged event's canonical key (and id) changes.
+    joined = store.add_article(article("a1"), [make_report("m1", "a1", fatalities=4, evidence="x")])
+    (new_id,) = joined.events_updated
+    assert new_id != old_id and not joined.events_created
+    assert store.count_events(EventFilter()) == 1
+    assert store.get_event(old_id).event_id == new_id
+    assert [d["mention_id"] for d in store.merge_decisions(old_id)] == ["m1", "m2"]
+
+
+def test_sqlite_adding_an_article_touches_only_events_it_joins(store: SQLiteStore) -> None:
+    store.add_article(article("a1"), [make_report("m1", "a1")])
+    store.add_article(article("a2"), [make_report("m2", "a2", place=IDLIB, evidence="x")])
+    before = {e.event_id: e for e in store.iter_events()}
+    result = store.add_article(article("a3"), [make_report("m3", "a3", place=IDLIB, evidence="y")])
+    after = {e.event_id: e for e in store.iter_events()}
+    assert len(result.events_updated) == 1 and not result.events_created
+    untouched = [i for i in before if i not in result.events_updated]
+    assert untouched and all(after[i] == before[i] for i in untouched)
+
+
+def test_sqlite_merge_decisions_record_score_and_reason(store: SQLiteStore) -> None:
+    store.add_article(article("a1"), [make_report("m1", "a1")])
+    store.add_article(article("a2"), [make_report("m2", "a2", evidence="x")])
+    (event,) = store.query_events(EventFilter())
+    first, second = store.merge_decisions(event.event_id)
+    assert first["mention_id"] == "m1" and first["joined_to"] is None and first["article_id"] == "a1"
+    assert second["mention_id"] == "m2" and second["joined_to"] == "m1"
+    assert second["score"] >= 0.75 and "same day" in second["reason"] and second["decided_at"]
+
+
+def test_sqlite_unmerge_splits_and_later_ingest_does_not_glue_back(store: SQLiteStore) -> None:
+    store.add_article(article("a1"), [make_report("m1", "a1", fatalities=1)])
+    store.add_article(article("a2"), [make_report("m2", "a2", fatalities=2, evidence="x")])
+    (merged,) = store.query_events(EventFilter())
+    new_ids = store.unmerge(merged.event_id)
+    assert len(new_ids) == 2 and merged.event_id not in new_ids
+    assert sorted(store.get_event(i).fatalities for i in new_ids) == [1, 2]
+    with pytest.raises(NotFound):
+        store.get_event(merged.event_id)
+    for event_id in new_ids:
+        (decision,) = store.merge_decisions(event_id)
+        assert decision["reason"] == f"split from {merged.event_id} by unmerge"
+    # A third report of the same incident starts its own event instead of re-joining the split reports.
+    result = store.add_article(article("a3"), [make_report("m3", "a3", evidence="y")])
+    assert len(result.events_created) == 1 and not result.events_updated
+    assert store.count_events(EventFilter()) == 3
+    store.bulk_load_events([_event("SYR-77")])
+    with pytest.raises(StoreError):
+        store.unmerge("SYR-77")  # bulk-loaded events have no reports to split
+
+
+def test_sqlite_record_run_keeps_counts_and_failures(store: SQLiteStore) -> None:
+    report = RunReport("run-1", {"articles.stored": 3}, (Failure("bad.bin", "ingest", "E103", "bad.bin: binary"),))
+    store.record_run(report)
+    store.record_run(replace(report, counts={"articles.stored": 4}))
+    (run,) = store.runs()
+    assert run["counts"] == {"articles.stored": 4}
+    assert run["failures"] == [{"source": "bad.bin", "stage": "ingest", "code": "E103", "message": "bad.bin: binary"}]
+
+
+def test_sqlite_mention_of_another_article_is_refused(store: SQLiteStore) -> None:
+    with pytest.raises(StoreError) as err:
+        store.add_article(article("a1"), [make_report("m1", "other")])
+    assert "m1" in str(err.value) and err.value.code == "E601"
+    assert not store.has_article("a1")
+
+
+def test_sqlite_store_serves_several_threads(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "t.sqlite")
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(5):
+                aid = f"t{k}-{i}"
+                store.add_article(article(aid), [make_report(f"m{aid}", aid, place=IDLIB if i % 2 else ALEPPO, evidence=aid)])
+                store.count_events(EventFilter())
+        except BaseException as err:  # collected and re-raised by the test below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sum(len(e.sources) for e in store.iter_events()) == 20
+    store.close()
+
+
+def test_sqlite_resolved_reports_survive_storage(store: SQLiteStore) -> None:
+    report = make_report("m1", "a1", assoc=("Hayat Tahrir al-Sham",), injured=2, notes="n", historical=True,
+                         day=date(2024, 3, 1), end=date(2024, 3, 7), time_precision=TimePrecision.WEEK)
+    store.add_article(article("a1"), [report])
+    with store._lock:
+        (loaded,), _ = store._load_mentions(store._conn, ["m1"])
+    assert isinstance(loaded, ResolvedEvent)
+    assert loaded == report
