@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conflictlog.extract.dates import event_date, find_dates, is_historical, sentence_dates
-from conflictlog.records import Article, DateMention, ParsedArticle, Sentence, TimePrecision
+from conflictlog.records import Article, DateMention, Entity, ParsedArticle, Sentence, TimePrecision
 
 # Tuesday 12 February 2019
 PUBLISHED = date(2019, 2, 12)
@@ -114,6 +114,16 @@ def test_dates_reported_clause_date_wins_over_announcement_date():
     text = "On February 9, the front announced that its fighters had struck two posts on February 6th and 7th."
     (only,) = sentence_dates(_doc(text))
     assert (only.start, only.end, only.precision) == (date(2019, 2, 6), date(2019, 2, 7), W)
+
+
+def test_dates_explicit_date_wins_over_weekday_and_entity_fallback_reads_dates():
+    (only,) = sentence_dates(_doc("Clashes erupted on Sunday, 3 February, in the hills."))
+    assert (only.start, only.precision) == (date(2019, 2, 3), D)
+    text = "Clashes erupted on February the 3rd in the hills."
+    start = text.index("February")
+    sentence = Sentence(0, 0, len(text), text, (Entity("February the 3rd", "DATE", start, start + 16),))
+    (parsed,) = sentence_dates(ParsedArticle(Article("a2", "test", text, published=PUBLISHED), (sentence,)))
+    assert (parsed.start, parsed.precision, parsed.text) == (date(2019, 2, 3), D, "February the 3rd")
 
 
 def test_dates_headline_reports_publication_day():

@@ -20,8 +20,8 @@ Conventions (ACLED codebook, "Event Time"):
 * A date without a year takes the publication year, or the year before when that would put it more than a
   day after publication. Without a publication date only absolute dates resolve.
 
-Which date a sentence gets: its own date if it has one (when a reporting clause carries one date and the
-reported clause another, "On February 9, X announced that ... on February 6th and 7th", the reported
+Which date a sentence gets: its own date if it has one (an explicit date before a relative one; when a
+reporting clause carries one date and the reported clause another, "On February 9, X announced that ... on February 6th and 7th", the reported
 clause's date wins). A sentence with no date of its own continues the story of the previous sentence in the
 same paragraph and takes the last event date there, unless it opens with a topic shift ("Meanwhile",
 "Elsewhere", "Separately", "In other news"); a historical aside ("liberated in October 2017") is never
@@ -386,6 +386,8 @@ def _choose(sentence_text: str, found: list[_Found], published: date | None) -> 
         return None
     current = [item for item in found if not is_historical(item.mention, published, "")]
     candidates = current or found
+    explicit = [item for item in candidates if not item.relative]
+    candidates = explicit or candidates  # "on Sunday, 3 February": the stated date is the more exact
     chosen = candidates[0]
     for later in candidates[1:]:
         between = sentence_text[chosen.end:later.start]
