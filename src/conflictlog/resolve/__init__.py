@@ -1,1 +1,95 @@
-"""resolve stage."""
+"""resolve stage: geocode each event's place and normalise its actors to canonical ACLED-style names.
+
+Entry point: ``Resolver.load()`` then ``resolver.resolve(mention, article) -> ResolvedEvent``. The parts are usable
+alone: ``gazetteer.load_gazetteer()``, ``geocode.Geocoder``, ``actors.load_actor_normalizer()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from conflictlog.records import Article, EventMention, Place, ResolvedEvent
+from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
+from conflictlog.resolve.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from conflictlog.resolve.geocode import Geocoder
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ActorNormalizer", "Gazetteer", "GazetteerEntry", "Geocoder", "Resolver", "canonical_key",
+           "load_actor_normalizer", "load_gazetteer"]
+
+
+@dataclass
+class Resolver:
+    """Geocodes places and normalises actors of event mentions, using the article for country context."""
+
+    gazetteer: Gazetteer
+    geocoder: Geocoder
+    actors: ActorNormalizer
+    _country_pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _country_of: dict[str, str] = field(default_factory=dict, repr=False)
+    _context_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls) -> Resolver:
+        """A resolver over the shared gazetteer and actor table (the gazetteer index is built on first use)."""
+        gazetteer = load_gazetteer()
+        return cls(gazetteer=gazetteer, geocoder=Geocoder(gazetteer), actors=load_actor_normalizer())
+
+    def article_countries(self, article: Article | None) -> tuple[str, ...]:
+        """Countries (ACLED names) an article names, by country name or demonym, most mentioned first."""
+        if article is None:
+            return ()
+        cached = self._context_cache.get(article.article_id)
+        if cached is not None:
+            return cached
+        pattern = self._countries_regex()
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for match in pattern.finditer(f"{article.title or ''}\n{article.text}"):
+            country = self._country_of[match.group(0).lower()]
+            counts[country] += 1
+            first.setdefault(country, match.start())
+        result = tuple(sorted(counts, key=lambda c: (-counts[c], first[c])))
+        if len(self._context_cache) > 1024:
+            self._context_cache.clear()
+        self._context_cache[article.article_id] = result
+        return result
+
+    def _countries_regex(self) -> re.Pattern[str]:
+        if self._country_pattern is None:
+            names: dict[str, str] = {}
+            for demonym, country in self.gazetteer.demonyms().items():
+                names[demonym[0].upper() + demonym[1:]] = country
+            for info in self.gazetteer.countries():
+                for name in (info.name, info.geonames_name, *info.aliases):
+                    if len(name) > 2:  # "US", "UK" are too often other things
+                        names[name] = info.name
+            self._country_of = {name.lower(): country for name, country in names.items()}
+            alternatives = sorted((re.escape(n) for n in names), key=len, reverse=True)
+            # case-sensitive: names as written in running text ("Syrian", "Iraq"), not "turkey" or "chad"
+            self._country_pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+        return self._country_pattern
+
+    def resolve(self, mention: EventMention, article: Article | None = None) -> ResolvedEvent:
+        """Geocode the mention's place and normalise its actors with the event's country and date."""
+        context = self.article_countries(article)
+        place: Place | None = None
+        if mention.place is not None:
+            place = self.geocoder.geocode(mention.place, context)
+        country = place.country if place is not None else (context[0] if context else None)
+        event_date: date | None = mention.date.start if mention.date is not None else (
+            article.published if article is not None else None)
+
+        def one(actor) -> str | None:  # noqa: ANN001 - ActorMention | None
+            return self.actors.normalize(actor.text, country, event_date) if actor is not None else None
+
+        return ResolvedEvent(
+            mention=mention, place=place, actor1=one(mention.actor1), actor2=one(mention.actor2),
+            assoc_actor_1=self.actors.normalize_many((a.text for a in mention.assoc_actor_1), country, event_date),
+            assoc_actor_2=self.actors.normalize_many((a.text for a in mention.assoc_actor_2), country, event_date),
+        )

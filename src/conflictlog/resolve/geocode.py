@@ -1,0 +1,235 @@
+"""Geocoding: a PlaceMention to a Place with ACLED admin levels and geo_precision.
+
+Precision follows ACLED: 1 the town (or facility) itself; 2 near / outskirts / countryside of a town, an admin2
+district or a named region; 3 only the province (admin1) known, with the province capital's coordinates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from conflictlog.records import GeoPrecision, Place, PlaceMention
+from conflictlog.resolve.gazetteer import (
+    FEATURE_RANK,
+    Gazetteer,
+    GazetteerEntry,
+    strip_admin_suffix,
+)
+
+logger = logging.getLogger(__name__)
+
+# Words around a place name that change what it denotes. Qualifier values from extract use the same words.
+NEAR_WORDS = ("near", "nearby", "outskirts", "outskirt", "countryside", "around", "outside", "vicinity",
+              "environs", "surroundings", "suburbs", "suburb", "periphery", "rural", "close to", "area",
+              "areas", "west of", "east of", "north of", "south of", "northwest of", "northeast of",
+              "southwest of", "southeast of", "km", "kilometres", "kilometers", "miles", "edge of", "desert near")
+DISTRICT_WORDS = ("district", "districts", "subdistrict", "sub-district", "county", "municipality", "department",
+                  "local government area", "lga", "tehsil", "township", "nahiya")
+PROVINCE_WORDS = ("province", "provinces", "governorate", "governorates", "state", "oblast", "region", "wilaya",
+                  "prefecture")
+TOWN_WORDS = ("city", "town", "village", "hamlet")
+
+_LEADING = re.compile(
+    r"^(?:the\s+)?(?:(?:outskirts|countryside|suburbs|vicinity|environs|surroundings|edge|outskirt|periphery|"
+    r"area|areas|city|town|village|province|provinces|governorate|district|region|state)\s+of\s+(?:the\s+)?)+",
+    re.IGNORECASE)
+_HEAD = re.compile(
+    r"^.*?\b(?:near|nearby|outside|around|close to|(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:north|south|east|west|northwest|northeast|southwest|southeast|north-west|north-east|south-west|"
+    r"south-east)\s+of)\s+(?:the\s+)?", re.IGNORECASE)
+_DIRECTION = re.compile(r"^(?:the\s+)?(?:north|south|east|west|northern|southern|eastern|western|central|"
+                        r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
+                        r"southeast|southwest|rural|greater|upper|lower)\s+", re.IGNORECASE)
+_TRAILING = re.compile(
+    r"(?:\s+(?:city|town|village|countryside|province|provinces|governorate|governorates|district|districts|"
+    r"region|state|oblast|area|areas|outskirts|suburbs|pocket|desert|environs))+$", re.IGNORECASE)
+_WORD_SPLIT = re.compile(r"[^a-z\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A place text split into the bare name and the precision words around it. ``names`` are the spellings
+    to try, fullest first ("al-Anbar desert" before "al-Anbar")."""
+
+    names: tuple[str, ...]
+    near: bool
+    district: bool
+    province: bool
+    town: bool
+    direction: bool
+
+
+def read_place_text(text: str, qualifier: str | None = None) -> _Reading:
+    """Split "the outskirts of the city of al-Mayadin" into the name and the words that set precision."""
+    raw = " ".join(text.split()).strip(" ,.;:")
+    words = f" {raw.lower()} {(qualifier or '').lower()} "
+    full = re.sub(r"^the\s+", "", raw, flags=re.IGNORECASE)
+    name = _LEADING.sub("", _HEAD.sub("", raw))
+    direction = bool(_DIRECTION.match(name))
+    name = _DIRECTION.sub("", name)
+    name = _LEADING.sub("", name)
+    bare = _TRAILING.sub("", name).strip(" ,.;:") or raw
+    names = tuple(dict.fromkeys(n for n in (full, name, bare) if n))
+
+    def has(options: Sequence[str]) -> bool:
+        return any(f" {w} " in words or f" {w}," in words for w in options)
+
+    return _Reading(names=names, near=has(NEAR_WORDS), district=has(DISTRICT_WORDS),
+                    province=has(PROVINCE_WORDS), town=has(TOWN_WORDS), direction=direction)
+
+
+# Curated rows have no population; they were added because conflicts happen there, so they count as
+# much as a sizeable town when choosing between same-named places in different countries.
+CURATED_WEIGHT = 50_000
+
+
+def _weight(entry: GazetteerEntry) -> int:
+    return entry.population or (CURATED_WEIGHT if entry.gazetteer_id.startswith("curated:") else 0)
+
+
+class Geocoder:
+    """Turns place mentions into :class:`Place` records using a :class:`Gazetteer`."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def geocode(self, place: PlaceMention, context_countries: Sequence[str] = (), *,
+                strict: bool = False) -> Place | None:
+        """Geocode a place mention; ``context_countries`` (names or codes, most relevant first) break ties.
+
+        With ``strict`` only places in the context countries (or the mention's ``country_hint``) are accepted.
+        """
+        # "Oleksandrivka, Kharkiv oblast": the parts after a comma name the area that contains the place
+        head, *areas = [part.strip() for part in place.text.split(",") if part.strip()] or [place.text]
+        countries = [c for c in (place.country_hint, *context_countries) if c]
+        admin1: str | None = None
+        for area in areas:
+            if self.gazetteer.is_country(area):
+                countries.insert(0, area)
+                continue
+            found = self._admin1_of(area, countries)
+            if found is not None:
+                countries.insert(0, found.country_iso2)
+                admin1 = admin1 or found.admin1
+        reading = read_place_text(head, place.qualifier)
+        context = [iso for iso in (self.gazetteer.country_iso2(c) for c in countries) if iso]
+        context = list(dict.fromkeys(context))
+        entry, score = self._choose(reading, context, admin1, strict=strict)
+        if entry is None:
+            logger.debug("geocode: %r not found (context %s)", place.text, context)
+            return None
+        precision = self._precision(entry, reading)
+        # ACLED names the province itself as the location when only the province is known
+        location = entry.name
+        info = self.gazetteer.country_info(entry.country_iso2)
+        result = Place(
+            location=location, country=entry.country, admin1=entry.admin1 if entry.feature != "country" else None,
+            admin2=entry.admin2, latitude=entry.latitude, longitude=entry.longitude, geo_precision=precision,
+            country_iso3=info.iso3 if info else None, gazetteer_id=entry.gazetteer_id, score=score,
+        )
+        logger.debug("geocode: %r -> %s (%s, precision %d)", place.text, entry.gazetteer_id, entry.feature,
+                     int(precision))
+        return result
+
+    def geocode_any(self, places: Sequence[PlaceMention], context_countries: Sequence[str] = ()) -> Place | None:
+        """The most precise place among alternative mentions of one event's place (e.g. village, then province)."""
+        found = [p for p in (self.geocode(place, context_countries) for place in places) if p is not None]
+        if not found:
+            return None
+        return min(found, key=lambda p: (int(p.geo_precision), -p.score))
+
+    def geocode_name(self, name: str, country: str | None = None) -> Place | None:
+        """Geocode a bare place name, optionally only within a country (name or code)."""
+        return self.geocode(PlaceMention(text=name, country_hint=country), strict=country is not None)
+
+    # ---------------------------------------------------------------------------------------- internals
+
+    def _candidates(self, name: str, context: list[str]) -> tuple[list[GazetteerEntry], bool]:
+        """Exact-name candidates, else transliteration-tolerant ones; the flag says whether they were exact."""
+        exact = self.gazetteer.lookup(name, loose=False)
+        if exact:
+            return exact, True
+        loose = self.gazetteer.lookup(name, loose=True)
+        if context:
+            loose = [e for e in loose if e.country_iso2 in context]
+        else:
+            # without a country to check against, accept a loose match only for a sizeable place
+            loose = [e for e in loose if e.feature in ("country", "admin1") or e.population >= 100_000]
+        return loose, False
+
+    def _admin1_of(self, area: str, countries: Sequence[str]) -> GazetteerEntry | None:
+        reading = read_place_text(area)
+        iso = [i for i in (self.gazetteer.country_iso2(c) for c in countries) if i]
+        for name in reading.names:
+            for entry in self.gazetteer.lookup(name, loose=False):
+                if entry.feature in ("admin1", "admin2") and (not iso or entry.country_iso2 in iso):
+                    return entry
+        return None
+
+    def _choose(self, reading: _Reading, context: list[str], admin1: str | None = None,
+                strict: bool = False) -> tuple[GazetteerEntry | None, float]:
+        """Best entry for the mention; ``strict`` keeps only places in the context countries."""
+        candidates: list[GazetteerEntry] = []
+        exact = False
+        for name in reading.names:
+            candidates, exact = self._candidates(name, context)
+            if candidates:
+                break
+        if not candidates:
+            return None, 0.0
+        if admin1 is not None:
+            # a containing province was named: keep places inside it when there are any
+            inside = [e for e in candidates if e.admin1 == admin1]
+            candidates = inside or candidates
+        in_context = [e for e in candidates if e.country_iso2 in context]
+        if context and not in_context:
+            # a place outside every country in play must be a well-known town to be the one meant
+            candidates = [] if strict else [e for e in candidates
+                                            if e.feature == "country" or e.feature == "city" and e.population >= 100_000]
+            if not candidates:
+                return None, 0.0
+        pool = in_context or candidates
+        # pick the country first (context order, then the most important match), then the feature
+        def importance(iso2: str) -> tuple:
+            ctx = context.index(iso2) if iso2 in context else len(context)
+            return (ctx, -max(_weight(e) for e in pool if e.country_iso2 == iso2))
+
+        country = min({e.country_iso2 for e in pool}, key=importance)
+        pool = [e for e in pool if e.country_iso2 == country]
+        wanted = self._feature_preference(reading, pool)
+        pool.sort(key=lambda e: (wanted.get(e.feature, 9), -e.population, FEATURE_RANK[e.feature]))
+        best = pool[0]
+        score = 1.0 if exact else 0.6
+        if not in_context and len({e.country_iso2 for e in candidates}) > 1:
+            score -= 0.2
+        if context and best.country_iso2 not in context:
+            score -= 0.2
+        return best, round(max(score, 0.1), 2)
+
+    @staticmethod
+    def _feature_preference(reading: _Reading, pool: list[GazetteerEntry]) -> dict[str, int]:
+        """Feature order for this mention: what the words around the name say it is."""
+        if reading.province:
+            return {"admin1": 0, "region": 1, "admin2": 2, "city": 3, "town": 3, "facility": 4, "country": 5}
+        if reading.district:
+            return {"admin2": 0, "city": 1, "town": 1, "admin1": 2, "region": 3, "facility": 4, "country": 5}
+        if reading.town or reading.near:
+            return {"facility": 0, "city": 0, "town": 0, "region": 1, "admin2": 2, "admin1": 3, "country": 4}
+        if reading.direction and any(e.feature == "admin1" for e in pool):
+            return {"admin1": 0, "region": 1, "city": 2, "town": 2, "admin2": 3, "facility": 4, "country": 5}
+        # bare name: the town of that name if there is one, else the named facility/region/area
+        return {"facility": 0, "town": 0, "city": 0, "region": 1, "admin2": 2, "admin1": 3, "country": 4}
+
+    @staticmethod
+    def _precision(entry: GazetteerEntry, reading: _Reading) -> GeoPrecision:
+        if entry.feature in ("admin1", "country"):
+            return GeoPrecision.REGION
+        if entry.feature in ("admin2", "region"):
+            return GeoPrecision.NEAR
+        if reading.near or reading.direction:
+            return GeoPrecision.NEAR
+        return GeoPrecision.TOWN
+

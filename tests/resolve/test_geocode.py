@@ -1,0 +1,141 @@
+"""Geocoder: ACLED geo_precision rules, country context, curated places, and place-text reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictlog.records import GeoPrecision, PlaceMention
+from conflictlog.resolve.gazetteer import distance_km
+from conflictlog.resolve.geocode import Geocoder, read_place_text
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier", "name", "near", "province", "district"),
+    [
+        ("the outskirts of the city of al-Mayadin", None, "al-Mayadin", True, False, False),
+        ("Deir Ezzor province", None, "Deir Ezzor", False, True, False),
+        ("the province of Deir Ezzor", None, "Deir Ezzor", False, True, False),
+        ("Mayadin district", None, "Mayadin", False, False, True),
+        ("al-Mayadin", "near", "al-Mayadin", True, False, False),
+        ("the desert near al-Tanaf", None, "al-Tanaf", True, False, False),
+        ("10 km west of Hajin", None, "Hajin", True, False, False),
+        ("Raqqa city", None, "Raqqa", False, False, False),
+    ],
+)
+def test_geocode_read_place_text(text: str, qualifier: str | None, name: str, near: bool, province: bool,
+                                 district: bool) -> None:
+    reading = read_place_text(text, qualifier)
+    assert name in reading.names
+    assert (reading.near, reading.province, reading.district) == (near, province, district)
+
+
+@pytest.mark.slow
+def test_geocode_town_itself_is_precision_1(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Hajin"), ("Syria",))
+    assert place is not None
+    assert (place.location, place.country, place.admin1) == ("Hajin", "Syria", "Deir ez-Zor")
+    assert place.geo_precision is GeoPrecision.TOWN
+    assert place.country_iso3 == "SYR" and place.gazetteer_id.startswith("geonames:")
+    assert distance_km(place.latitude, place.longitude, 34.695, 40.831) < 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "mention",
+    [PlaceMention("the outskirts of the city of al-Mayadin"), PlaceMention("al-Mayadin", qualifier="outskirts"),
+     PlaceMention("al-Mayadin countryside"), PlaceMention("near al-Mayadin")],
+)
+def test_geocode_near_a_town_is_precision_2_at_the_town(geocoder: Geocoder, mention: PlaceMention) -> None:
+    place = geocoder.geocode(mention, ("Syria",))
+    assert place is not None and place.location == "Al Mayadin"
+    assert place.geo_precision is GeoPrecision.NEAR
+    assert distance_km(place.latitude, place.longitude, 35.02, 40.45) < 5
+
+
+@pytest.mark.slow
+def test_geocode_district_is_precision_2(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Mayadin district"), ("Syria",))
+    assert place is not None
+    assert place.geo_precision is GeoPrecision.NEAR
+    assert (place.admin1, place.admin2) == ("Deir ez-Zor", "Mayadin")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mention", "admin1", "capital"),
+    [(PlaceMention("Deir Ezzor", qualifier="province"), "Deir ez-Zor", (35.336, 40.141)),
+     (PlaceMention("the province of al-Raqqa"), "Ar-Raqqa", (35.953, 39.008)),
+     (PlaceMention("Helmand"), "Helmand", (31.59, 64.37)),
+     (PlaceMention("Idlib Governorate"), "Idleb", (35.93, 36.63))],
+)
+def test_geocode_province_only_is_precision_3_at_its_capital(geocoder: Geocoder, mention: PlaceMention, admin1: str,
+                                                             capital: tuple[float, float]) -> None:
+    place = geocoder.geocode(mention)
+    assert place is not None
+    assert place.geo_precision is GeoPrecision.REGION
+    assert place.admin1 == admin1 and place.location == admin1 and place.admin2 is None
+    assert distance_km(place.latitude, place.longitude, *capital) < 10
+
+
+@pytest.mark.slow
+def test_geocode_bare_city_name_is_the_city_not_the_province(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Raqqa"), ("Syria",))
+    assert place is not None and place.geo_precision is GeoPrecision.TOWN
+    assert place.admin1 == "Ar-Raqqa" and place.gazetteer_id == "geonames:172955"
+
+
+@pytest.mark.slow
+def test_geocode_prefers_context_country(geocoder: Geocoder) -> None:
+    lebanon = geocoder.geocode(PlaceMention("Tripoli"), ("Lebanon",))
+    libya = geocoder.geocode(PlaceMention("Tripoli"), ("Libya", "Lebanon"))
+    assert lebanon is not None and lebanon.country == "Lebanon"
+    assert libya is not None and libya.country == "Libya"
+
+
+@pytest.mark.slow
+def test_geocode_country_hint_counts_as_context(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Tripoli", country_hint="Lebanon"), ("Libya",))
+    assert place is not None and place.country == "Lebanon"
+
+
+@pytest.mark.slow
+def test_geocode_name_with_country_is_strict(geocoder: Geocoder) -> None:
+    assert geocoder.geocode_name("Kandahar", "Syria") is None
+    place = geocoder.geocode_name("Kandahar", "AF")
+    assert place is not None and place.country == "Afghanistan"
+
+
+@pytest.mark.slow
+def test_geocode_comma_names_the_containing_province(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Tripoli, Ash Shimal"))
+    assert place is not None and place.country == "Lebanon"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "slug", "precision"),
+    [("the Omar oil fields", "curated:omar-oil-field", GeoPrecision.TOWN),
+     ("al-Tanaf", "curated:tanf-base", GeoPrecision.TOWN),
+     ("the desert near al-Tanaf", "curated:tanf-base", GeoPrecision.NEAR),
+     ("the Euphrates Valley", "curated:euphrates-valley", GeoPrecision.NEAR),
+     ("the Homs-Deir Ezzor desert", "curated:syrian-badia", GeoPrecision.NEAR),
+     ("the al-Anbar desert", "curated:anbar-desert", GeoPrecision.NEAR),
+     ("Baghuz", "curated:baghuz", GeoPrecision.TOWN)],
+)
+def test_geocode_curated_places(geocoder: Geocoder, text: str, slug: str, precision: GeoPrecision) -> None:
+    place = geocoder.geocode(PlaceMention(text))
+    assert place is not None
+    assert place.gazetteer_id == slug and place.geo_precision is precision
+
+
+@pytest.mark.slow
+def test_geocode_unknown_place_is_none(geocoder: Geocoder) -> None:
+    assert geocoder.geocode(PlaceMention("Qwzxqwzx village"), ("Syria",)) is None
+
+
+@pytest.mark.slow
+def test_geocode_any_takes_the_most_precise(geocoder: Geocoder) -> None:
+    place = geocoder.geocode_any([PlaceMention("Deir Ezzor", qualifier="province"), PlaceMention("Hajin"),
+                                  PlaceMention("Qwzxqwzx")], ("Syria",))
+    assert place is not None and place.location == "Hajin"
+    assert geocoder.geocode_any([PlaceMention("Qwzxqwzx")]) is None
