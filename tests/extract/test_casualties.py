@@ -113,6 +113,7 @@ def test_casualties_event_reads_on_into_follow_up_sentences():
         ("Bandits stop a bus and shoot the driver dead.", 1),
         ("A commander of the Hill Front (HF) was shot dead.", 1),
         ("Police shot 3 protesters.", 0),
+        ("The site held several mass graves of civilians who had been executed.", 0),
     ],
 )
 def test_casualties_group_with_apposition_relative_clause_or_bracket(text, fatalities):

@@ -108,7 +108,8 @@ _NON_PERSON = {
     "houses", "homes", "buildings", "tanks", "cattle", "cows", "goats", "sheep", "camels", "animals",
     "rounds", "shells", "rockets", "missiles", "drones", "times", "villages", "positions", "roads", "events",
     "locations", "attacks", "incidents", "bombs", "mortars", "trucks", "cars", "motorcycles", "shops",
-    "dollars", "usd", "million", "billion",
+    "dollars", "usd", "million", "billion", "graves", "grave", "tunnels", "weapons", "munitions", "caches",
+    "checkpoints", "posts", "bases", "schools", "hospitals", "mosques", "churches", "families", "households",
 }
 _STOP = {",", ";", ":", "(", ")", "[", "]", '"', "“", "”", ".", "and", "or", "but", "while", "who", "which",
          "that", "after", "before", "when", "as", "in", "on", "at", "by", "with", "near", "during", "following",
@@ -283,6 +284,10 @@ def _parse_group(tokens: list[str], i: int) -> _Group | None:
             continue
         end += 1
     head = tokens[end - 1] if end > start_noun else ""
+    counted = tokens[start_noun:end]
+    counted = counted[:counted.index("of")] if "of" in counted else counted
+    if any(token in _NON_PERSON for token in counted):
+        return None  # "several mass graves of civilians": the figure counts graves, not people
     if head in _NON_PERSON or (quantity is None and tokens[i] in {"a", "an", "the"} and end == start_noun):
         return None
     if quantity is None and tokens[i] in {"he", "she"}:
