@@ -145,6 +145,8 @@ def test_dates_without_publication_date_give_none_for_undated_sentences():
         (None, "The group has a long history of faking battles.", True),
         (None, "Civilians executed more than two years ago were found.", True),
         (None, "Troops advanced on the town.", False),
+        (None, "Raids of this kind happened in the past as well.", True),
+        (None, "Three raids took place in the past 24 hours.", False),
         (DateMention(date(2019, 1, 20), date(2019, 1, 20), D), "Troops advanced.", False),
     ],
 )

@@ -116,7 +116,8 @@ _TOPIC_SHIFT_RE = re.compile(r"^\W*(?:meanwhile|elsewhere|separately|in other ne
                              r"also on|the situation|in another)\b", re.IGNORECASE)
 _HISTORY_CUES_RE = re.compile(
     r"\b(?:(?:has|have|had)\s+a\s+long\s+history\s+of|years?\s+ago|decades?\s+ago|back\s+in|historically|"
-    r"in\s+the\s+past|for\s+years|for\s+decades|was\s+liberated\s+in|in\s+(?:19|20)\d{2}\s*,?\s+when)\b",
+    r"in\s+the\s+past(?!\s+(?:\d|few|several|couple|two|three|day|days|week|weeks|hours?|month|months|24|48))|"
+    r"for\s+years|for\s+decades|in\s+(?:19|20)\d{2}\s*,?\s+when)\b",
     re.IGNORECASE,
 )
 
