@@ -2,7 +2,7 @@
 
 The counter works on tokens, not on a parse, so it runs on any sentence (parsed or not):
 
-1. A coder's note wins: "Fatalities coded as 0 (VoJ reported 3)" -> 0; "split across 2 events (7)" -> 7.
+1. A coder's note wins: "Fatalities coded as 0 (the group reported 3)" -> 0; "split across 2 events (7)" -> 7.
 2. Otherwise each clause is read for a quantified group next to a casualty word:
    subject + verb ("3 soldiers and 2 civilians were killed" -> 5, "two people died"),
    verb + object ("killing 10 ISIS members", "gunmen killed a farmer"),
@@ -130,7 +130,7 @@ _ZERO_INJURED_RE = re.compile(
     re.IGNORECASE,
 )
 _CODED_PATTERNS = (
-    # "Unclear fatalities coded as 10 and split between 5 locations" -> 10 // 5
+    # "fatalities coded as 12 and split between 4 locations" -> 12 // 4
     re.compile(r"fatalit(?:y|ies)[^.;]{0,40}?coded as (\d+) and split (?:between|across) (\d+)", re.I),
     re.compile(r"fatalit(?:y|ies) (?:are |were |is )?coded as (\d+)", re.I),
     re.compile(r"fatalit(?:y|ies)[^.;]{0,60}?split across \d+ (?:events|locations)\s*\((\d+)\)", re.I),
@@ -296,7 +296,7 @@ def _parse_group(tokens: list[str], i: int) -> _Group | None:
 
 
 def _parse_list(tokens: list[str], i: int) -> list[_Group]:
-    """Groups joined by "and" / commas: "3 soldiers and 2 civilians", "one policeman and one 'Arbaki'"."""
+    """Groups joined by "and" / commas: "3 soldiers and 2 civilians", "one policeman and one militiaman"."""
     groups: list[_Group] = []
     group = _parse_group(tokens, i)
     while group is not None:
@@ -317,13 +317,13 @@ def _parse_list(tokens: list[str], i: int) -> list[_Group]:
 
 def _skip_apposition(tokens: list[str], j: int) -> int:
     """Skip what stands between a group and its verb: ", including five assailants and one police constable,",
-    a bracket "(BCL)", or a relative pronoun ("three brothers who were shot dead")."""
+    a bracket "(HF)", or a relative pronoun ("two guards who were shot dead")."""
     if j < len(tokens) and tokens[j] == "(":
         close = next((m for m in range(j + 1, min(j + 12, len(tokens))) if tokens[m] == ")"), None)
         if close is not None:
             j = close + 1
             if j < len(tokens) and tokens[j] not in _AUX:
-                # "36 soldiers from the X (Solid Structure) operations room were killed": the group goes on
+                # "12 soldiers from the Hill Front (HF) command were killed": the group goes on
                 while j < len(tokens) and tokens[j] not in _STOP and tokens[j] not in _AUX and j - close < 5:
                     j += 1
     if j < len(tokens) and tokens[j] in {"who", "that", "which"}:
@@ -399,7 +399,7 @@ class _Tally:
 
 
 def _is_named_person(original: list[str], j: int) -> bool:
-    """Two or more capitalised words followed by a comma and a title: "Ali Gampong, a barangay chair"."""
+    """Two or more capitalised words followed by a comma and a title: "Tomas Lund, a local judge"."""
     k = j
     while k < len(original) and original[k].lower() not in _MONTHS and (
             original[k][:1].isupper() or re.match(r"(?:al|el|ad|ar|as|an|ash|bin|ibn|abu|de|van|von)\b-?", original[k])
@@ -447,7 +447,7 @@ def _count_sentence(text: str) -> _Tally:
                 i = groups[-1].end
                 continue
             if kind and j < len(tokens) and (tokens[j] in {"him", "her"} or _is_named_person(original, j)):
-                # "killing him", "shot and killed Sidi Brahim Ould Sidati, the president ...": one person
+                # "killing him", "shot and killed Marta al-Rosen, a judge ...": one person
                 tally.add(kind, [_Group(1, 1, j, j + 1, tokens[j])], " ".join(tokens[i:j + 1]))
                 i = j + 1
                 continue

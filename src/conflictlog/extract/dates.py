@@ -9,7 +9,7 @@ Conventions (ACLED codebook, "Event Time"):
 * ``DateMention.start`` is the ACLED ``event_date``; ``end`` closes the range the text allows.
 * A single stated day has precision 1 (DAY). A multi-day range ("between 4 and 6 March", "February 6th and
   7th") is coded on its first day, precision 2 (WEEK) when it spans at most a week, else 3 (MONTH).
-* "As reported on 1 March 2020", "Around 2 May 2022" or "(as reported)": that day, precision 2 (ACLED
+* "As reported on 1 March 2020", "Around 5 May 2018" or "(as reported)": that day, precision 2 (ACLED
   codes the report date when the day of the event itself is not given). "(month of)": precision 3.
 * Relative expressions (past tense, never after publication): "yesterday"/"last night" (day before, 1);
   "on Tuesday" (the most recent Tuesday on or before publication, 1; "last Tuesday" strictly before);
@@ -28,7 +28,7 @@ same paragraph and takes the last event date there, unless it opens with a topic
 carried and does not end the story it interrupts. Otherwise the sentence gets the window [publication - 1
 day, publication] with precision 2 (WEEK) and ``text=None``: undated news reports what happened in the day
 or so before it appeared, and ACLED codes a range on its first day. A headline (no closing punctuation)
-or a sentence whose main verb is in the present tense ("Warplanes bomb ...") reports news of the
+or a sentence whose main verb is in the present tense ("Jets strike ...") reports news of the
 publication day: [publication, publication], precision 2.
 """
 
@@ -412,7 +412,7 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
     article_text = doc.article.text
     # Undated past-tense news reports what happened in the day or so before publication: the window
     # [published - 1 day, published], coded on its first day (ACLED's range convention) with precision 2.
-    # Headlines and present-tense reports ("Warplanes bomb ...") are news of the publication day itself.
+    # Headlines and present-tense reports ("Jets strike ...") are news of the publication day itself.
     default = DateMention(published - timedelta(days=1), published, TimePrecision.WEEK) if published else None
     today = DateMention(published, published, TimePrecision.WEEK) if published else None
     results: list[DateMention | None] = []
