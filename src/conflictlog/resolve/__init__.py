@@ -77,7 +77,13 @@ class Resolver:
 
     def resolve(self, mention: EventMention, article: Article | None = None) -> ResolvedEvent:
         """Geocode the mention's place and normalise its actors with the event's country and date."""
+        texts = [a.text for a in (mention.actor1, mention.actor2, *mention.assoc_actor_1, *mention.assoc_actor_2)
+                 if a is not None]
+        # a group active in one country only ("QSD", "Houthis") says more than countries the article names
+        inferred = self.actors.infer_country(texts)
         context = self.article_countries(article)
+        if inferred:
+            context = (inferred, *(c for c in context if c != inferred))
         place: Place | None = None
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context)

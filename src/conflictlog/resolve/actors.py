@@ -38,7 +38,7 @@ _ALLOWED_PLACEHOLDERS = {"country", "military", "police", "period"}
 
 # Words in front of an actor name that do not change who it is ("the", "some 12", "dozens of").
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:the|a group of|groups of|a number of|a unit of|units of|members of|fighters of|elements of|some|"
+    r"^(?:(?:the|a|an|a group of|groups of|a number of|a unit of|units of|members of|fighters of|elements of|some|"
     r"several|many|dozens of|hundreds of|thousands of|scores of|a few|few|about|around|at least|more than|"
     r"over|nearly|almost|approximately|up to|an estimated|both|all|other|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|\d+)\s+)+")
@@ -48,7 +48,8 @@ _LEADING_DESCRIPTOR = re.compile(
 _TRAILING_NOISE = re.compile(
     r"(?:\s+(?:members|member|fighters|fighter|militants|militant|elements|cells|cell|positions|personnel|"
     r"units|unit|group|groups|militia|militias|loyalists|affiliates|supporters|operatives|jihadists|"
-    r"terrorists|insurgents|gunmen|rebels))+$")
+    r"terrorists|insurgents|gunmen|rebels|forces|troops|soldiers|detachment|detachments|patrol|patrols|"
+    r"convoy|vehicle|vehicles|checkpoint|checkpoints|base|bases|headquarters|post|posts|brigade|battalion))+$")
 
 
 def canonical_key(name: str) -> str:
@@ -78,6 +79,7 @@ class ActorSpec:
     since: tuple[tuple[date, str], ...] = ()
     since_countries: tuple[str, ...] = ()
     before: tuple[tuple[date, str], ...] = ()
+    home: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,42 @@ class ActorNormalizer:
             if result is not None:
                 logger.debug("actor: %r -> %r (%s, %s)", text, result, country_name, event_date)
                 return result
+        result = self._match_contained(text, country_name, event_date)
+        if result is not None:
+            logger.debug("actor: %r -> %r (named inside the phrase)", text, result)
+            return result
         logger.debug("actor: %r not in the alias table", text)
+        return None
+
+    def infer_country(self, texts: Iterable[str]) -> str | None:
+        """The country implied by actors that exist in one country only ("QSD" -> Syria), when all agree."""
+        found: set[str] = set()
+        for text in texts:
+            for variant in self._variants(text or ""):
+                specs = [self._specs[i] for i in self._aliases.get(variant, ())]
+                named = [s for s in specs if not s.generic]
+                homes = {s.home or (s.countries[0] if len(s.countries) == 1 else None) for s in named}
+                if named and None not in homes:
+                    found.update(h for h in homes if h)
+                    break
+        return found.pop() if len(found) == 1 else None
+
+    def _match_contained(self, text: str, country: str | None, event_date: date | None) -> str | None:
+        """A named (non-generic) actor alias inside a longer phrase: "the Nidaa Brigade of the PMF", "a QSD
+        vehicle". Longest alias first; short all-capital aliases ("IS") must be written in capitals."""
+        original = fold(text)
+        words = alias_key(text).split()
+        for size in range(min(6, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                key = " ".join(words[start:start + size])
+                specs = [self._specs[i] for i in self._aliases.get(key, ())]
+                if not specs or all(s.generic for s in specs):
+                    continue
+                if len(key) <= 4 and not re.search(rf"\b{re.escape(key.upper())}\b", original):
+                    continue
+                result = self._match_alias(key, country, event_date)
+                if result is not None:
+                    return result
         return None
 
     def normalize_many(self, texts: Iterable[str], country: str | None = None,
@@ -210,9 +247,11 @@ class ActorNormalizer:
                 continue
             rest = " ".join(words[size:])
             rest = re.sub(r"^(?:pro )?(?:government|regime|state|national|federal)\s+(?=\w)", "", rest) or rest
-            if rest in self._police_words:
+            rest_words = rest.split()
+            ends = {rest, rest_words[0], rest_words[-1], " ".join(rest_words[:2]), " ".join(rest_words[-2:])}
+            if ends & self._police_words:
                 return self.state_force(demonym_country, "police", event_date)
-            if rest in self._military_words:
+            if ends & self._military_words:
                 return self.state_force(demonym_country, "military", event_date)
             # "Syrian civilians", "Iraqi protesters": the generic actor in the named country
             result = self._match_alias(rest, demonym_country, event_date)
@@ -305,6 +344,9 @@ def build_normalizer(table: dict, countries: dict[str, CountryInfo]) -> ActorNor
                 unknown = set(_PLACEHOLDER.findall(template)) - _ALLOWED_PLACEHOLDERS
                 if unknown:
                     raise bad(where, f"unknown placeholder(s) {sorted(unknown)}")
+            home = item.get("home")
+            if home is not None and home not in acled_names:
+                raise bad(where, f"home: {home!r} is not an ACLED country name")
             for key in ("countries", "since_countries"):
                 for country in item.get(key, ()):
                     if country not in acled_names:
@@ -325,7 +367,7 @@ def build_normalizer(table: dict, countries: dict[str, CountryInfo]) -> ActorNor
                 by_country=dict(item.get("by_country", {})), regime=regime,
                 regime_force=item.get("regime_force", "military"),
                 since=tuple(sorted((_parse_date(k, where), v) for k, v in item.get("since", {}).items())),
-                since_countries=tuple(item.get("since_countries", ())),
+                since_countries=tuple(item.get("since_countries", ())), home=home,
                 before=tuple(sorted(((_parse_date(k, where), v) for k, v in item.get("before", {}).items()),
                                     reverse=True)),
             )

@@ -38,10 +38,11 @@ CACHE_VERSION = "gazetteer-v1"
 MIN_CITY_POPULATION = 500
 RULER_MIN_POPULATION = 5000
 RULER_MIN_POPULATION_ELSEWHERE = 15000
-# Alternate spellings go into the ruler only for towns in conflict-heavy countries, where reports use many
-# transliterations ("Deir Ezzor", "Dayr az Zawr"); elsewhere the main name is enough and keeps the ruler small.
+# Countries with many conflict events. Alternate spellings go into the ruler only for their towns, where
+# reports use many transliterations ("Deir Ezzor", "Dayr az Zawr"); elsewhere the main name keeps the ruler
+# small. The geocoder also prefers them, weakly, when nothing else tells two same-named places apart.
 RULER_ALTERNATE_POPULATION = 20000
-RULER_ALTERNATE_COUNTRIES = frozenset(
+CONFLICT_COUNTRIES = frozenset(
     "SY IQ YE AF SO NG UA MM ML BF NE CD SD SS ET PK LB LY PS IL TR IR CM TD MZ CF KE IN BD DZ MX CO BR PH".split())
 
 E501 = "{path}: bad gazetteer row {row}: {reason}"
@@ -104,6 +105,15 @@ def skeleton_key(text: str) -> str:
     kept = [t for t in tokens if t not in ARTICLES] or tokens
     letters = re.sub(r"[aeiouwy]", "", "".join(kept))
     return re.sub(r"(.)\1+", r"\1", letters)
+
+
+def vowel_key(text: str) -> str:
+    """Loose key that keeps the shape of a name: articles dropped, every vowel run (w/y included) written "a",
+    doubles collapsed. "Ras al-Ain" and "Ra's al 'Ayn" both give "rasan"."""
+    tokens = [t for t in _NON_ALNUM.split(fold(text).lower()) if t]
+    kept = [t for t in tokens if t not in ARTICLES] or tokens
+    shaped = re.sub(r"[aeiouwy]+", "a", "".join(kept))
+    return re.sub(r"(.)\1+", r"\1", shaped)
 
 
 def strip_admin_suffix(name: str) -> str:
@@ -177,6 +187,7 @@ class CountryInfo:
     aliases: tuple[str, ...]
     demonyms: tuple[str, ...]
     capital: str
+    neighbours: tuple[str, ...] = ()
 
 
 def _read_csv(path: Path) -> Iterator[dict[str, str]]:
@@ -205,6 +216,7 @@ def load_country_table() -> dict[str, CountryInfo]:
             iso2=iso2, iso3=info.get("iso3") or "", name=acled, geonames_name=info["name"].strip(),
             aliases=_split(row.get("aliases")), demonyms=_split(row.get("demonyms")),
             capital=info.get("capital") or "",
+            neighbours=tuple(n for n in (info.get("neighbours") or "").split(",") if n),
         )
     return table
 
@@ -251,6 +263,7 @@ class Gazetteer:
             for demonym in info.demonyms:
                 self._demonyms.setdefault(demonym.lower(), iso2)
         self._entry_cache: dict[int, GazetteerEntry] = {}
+        self._skip = frozenset(row["name"].strip().lower() for row in _read_csv(RULER_SKIP_CSV))
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -283,14 +296,21 @@ class Gazetteer:
             if stripped != key:
                 ids = self._ids(self._index, stripped)
         if not ids and loose:
+            shape = vowel_key(name)
+            if len(shape) >= 5:
+                ids = self._ids(self._skeleton, "~" + shape)
             skel = skeleton_key(name)
-            if len(skel) >= 3:
-                ids = self._ids(self._skeleton, skel)
+            if len(skel) >= 4:
+                ids = list(dict.fromkeys(ids + self._ids(self._skeleton, skel)))
         iso2 = self.country_iso2(country) if country else None
         entries = [self.entry(i) for i in dict.fromkeys(ids)]
         entries.sort(key=lambda e: (0 if iso2 is None or e.country_iso2 == iso2 else 1,
                                     FEATURE_RANK[e.feature], -e.population))
         return entries
+
+    def is_common_word(self, name: str) -> bool:
+        """True for names that are also everyday words ("Airport", "Police", "Most") and so never a place alone."""
+        return name.strip().lower() in self._skip
 
     def ruler_patterns(self) -> list[tuple[str, str]]:
         """(surface name, label) pairs for a spaCy EntityRuler: GPE towns/admin areas/countries, LOC, FAC."""
@@ -428,8 +448,11 @@ class _Builder:
             self._put(self.index, normalize_name(name), idx)
         for name in skeleton_names:
             skel = skeleton_key(name)
-            if len(skel) >= 3:
+            if len(skel) >= 4:
                 self._put(self.skeleton, skel, idx)
+            shape = vowel_key(name)
+            if len(shape) >= 5:
+                self._put(self.skeleton, "~" + shape, idx)
         label = RULER_LABEL[row[2]]
         for name in ruler_names:
             for variant in _surface_variants(name):
@@ -634,10 +657,10 @@ def build_gazetteer_state() -> dict:
                admin1_name.get(code1), admin2_of(city, code1), float(city["latitude"]), float(city["longitude"]),
                int(city["population"]), "GeoNames")
         ruler_names: list[str] = []
-        floor = RULER_MIN_POPULATION if iso2 in RULER_ALTERNATE_COUNTRIES else RULER_MIN_POPULATION_ELSEWHERE
+        floor = RULER_MIN_POPULATION if iso2 in CONFLICT_COUNTRIES else RULER_MIN_POPULATION_ELSEWHERE
         if city["population"] >= floor:
             ruler_names = [city["name"]]
-            if iso2 in RULER_ALTERNATE_COUNTRIES and city["population"] >= RULER_ALTERNATE_POPULATION:
+            if iso2 in CONFLICT_COUNTRIES and city["population"] >= RULER_ALTERNATE_POPULATION:
                 ruler_names += [n for n in alternates if n[0].isupper() and " " not in n.strip("-")[1:2]]
         builder.add(row, [city["name"], *alternates], ruler_names=ruler_names,
                     skeleton_names=[city["name"]] + (alternates if city["population"] >= 5000 else []))

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import (
+    CONFLICT_COUNTRIES,
     FEATURE_RANK,
     Gazetteer,
     GazetteerEntry,
+    normalize_name,
     strip_admin_suffix,
 )
 
@@ -90,6 +92,12 @@ def _weight(entry: GazetteerEntry) -> int:
     return entry.population or (CURATED_WEIGHT if entry.gazetteer_id.startswith("curated:") else 0)
 
 
+def _resembles(query: str, name: str) -> bool:
+    if not query or not name or query[0] != name[0]:
+        return False
+    return 0.67 <= len(query) / len(name) <= 1.5
+
+
 class Geocoder:
     """Turns place mentions into :class:`Place` records using a :class:`Gazetteer`."""
 
@@ -149,16 +157,33 @@ class Geocoder:
 
     def _candidates(self, name: str, context: list[str]) -> tuple[list[GazetteerEntry], bool]:
         """Exact-name candidates, else transliteration-tolerant ones; the flag says whether they were exact."""
+        if self.gazetteer.is_common_word(name):
+            return [], True
         exact = self.gazetteer.lookup(name, loose=False)
         if exact:
             return exact, True
-        loose = self.gazetteer.lookup(name, loose=True)
-        if context:
-            loose = [e for e in loose if e.country_iso2 in context]
-        else:
-            # without a country to check against, accept a loose match only for a sizeable place
-            loose = [e for e in loose if e.feature in ("country", "admin1") or e.population >= 100_000]
-        return loose, False
+        key = normalize_name(name)
+        # a loose (consonant-skeleton) match must look like the name: same first letter, similar length
+        loose = [e for e in self.gazetteer.lookup(name, loose=True) if _resembles(key, normalize_name(e.name))]
+        in_context = [e for e in loose if e.country_iso2 in context]
+        if in_context:
+            return in_context, False
+        # otherwise only a spelling that points to one country is trusted: across a border from the context,
+        # else in a conflict country, else anywhere
+        near = self._neighbours(context)
+        for group in ([e for e in loose if e.country_iso2 in near],
+                      [e for e in loose if e.country_iso2 in CONFLICT_COUNTRIES], loose):
+            if len({e.country_iso2 for e in group}) == 1:
+                return group, False
+        return [], False
+
+    def _neighbours(self, context: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for iso2 in context:
+            info = self.gazetteer.country_info(iso2)
+            if info is not None:
+                found.update(info.neighbours)
+        return found
 
     def _admin1_of(self, area: str, countries: Sequence[str]) -> GazetteerEntry | None:
         reading = read_place_text(area)
@@ -186,15 +211,31 @@ class Geocoder:
             candidates = inside or candidates
         in_context = [e for e in candidates if e.country_iso2 in context]
         if context and not in_context:
-            # a place outside every country in play must be a well-known town to be the one meant
-            candidates = [] if strict else [e for e in candidates
-                                            if e.feature == "country" or e.feature == "city" and e.population >= 100_000]
+            if strict:
+                return None, 0.0
+            # reports name the country of the actors ("Turkish drones") as often as that of the place: a place
+            # just across a border is plausible, one far away must be a major city or a country to be meant
+            near = self._neighbours(context)
+            candidates = [e for e in candidates if e.country_iso2 in near or e.feature == "country"
+                          or e.feature == "city" and e.population >= 1_000_000]
             if not candidates:
                 return None, 0.0
+        near = self._neighbours(context)
         pool = in_context or candidates
-        # pick the country first (context order, then the most important match), then the feature
+        # a capital-size city outweighs a same-named hamlet in the context country ("Kabul" vs "Cabool")
+        if in_context:
+            local = max(_weight(e) for e in in_context)
+            major = [e for e in candidates if e.feature == "city" and e.population >= 1_000_000
+                     and e.population >= 20 * max(local, 1)]
+            if major:
+                pool = major
+
+        # pick the country first (context order, then neighbours, then the most important match), then the feature
         def importance(iso2: str) -> tuple:
-            ctx = context.index(iso2) if iso2 in context else len(context)
+            if iso2 in context:
+                ctx = context.index(iso2)
+            else:
+                ctx = len(context) + (0 if iso2 in near else 1 if iso2 in CONFLICT_COUNTRIES else 2)
             return (ctx, -max(_weight(e) for e in pool if e.country_iso2 == iso2))
 
         country = min({e.country_iso2 for e in pool}, key=importance)
