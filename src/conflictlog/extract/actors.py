@@ -59,7 +59,8 @@ def trigger_token(doc: Any, start: int, end: int) -> Any | None:
     """The syntactic head among the tokens covering [start, end) of a sentence Doc (None when no Doc)."""
     if doc is None:
         return None
-    toks = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    span = doc.char_span(start, end, alignment_mode="expand")
+    toks = list(span) if span is not None else []
     if not toks:
         return None
     inside = {t.i for t in toks}

@@ -325,9 +325,8 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
     previous_text: str | None = None
     for i, sentence in enumerate(doc.sentences):
         date = dates[i] if i < len(dates) else None
-        analysed = None
-        if is_candidate_sentence(sentence.text):
-            analysed = _analyse(sentence, doc, tax) if sentence.doc is not None else None
+        # the parser gave a Doc exactly to the candidate sentences; _analyse finds no trigger in others
+        analysed = _analyse(sentence, doc, tax) if sentence.doc is not None else None
         if analysed is None:
             if sentence.doc is None:
                 fb = _fallback_place(sentence.text, sentence.start)
@@ -339,7 +338,7 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
                         for a in (roles.actor1, roles.actor2, *roles.assoc_actor_1, *roles.assoc_actor_2)
                         if a is not None and a.span is not None)
         cands = places_mod.place_candidates(sentence, tok, exclude)
-        place = places_mod.find_place(sentence, tok, article.text, exclude)
+        place = places_mod.find_place(sentence, tok, article.text, exclude, cands)
         fatalities, injured, cas_cues = _casualties(sentence.text)
         claimed_by, certainty, att_cues = _attribution(sentence.text, previous_text)
         historical = _historical(date, doc, sentence.text)

@@ -87,6 +87,11 @@ def country_hint(sentence_text: str, article_text: str) -> str | None:
     in_sentence = find_countries(sentence_text)
     if in_sentence:
         return in_sentence[0]
+    return _article_country(article_text)
+
+
+@lru_cache(maxsize=64)
+def _article_country(article_text: str) -> str | None:
     counts: dict[str, int] = {}
     for name in find_countries(article_text):
         counts[name] = counts.get(name, 0) + 1
@@ -238,9 +243,12 @@ def place_candidates(sentence: Sentence, trigger_token: Any | None, exclude: tup
 
 
 def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
-               exclude: tuple[tuple[int, int], ...] = ()) -> PlaceMention | None:
-    """The event's place in a parsed sentence, with its qualifier and a country hint; None if none is named."""
-    cands = place_candidates(sentence, trigger_token, exclude)
+               exclude: tuple[tuple[int, int], ...] = (),
+               candidates: list[PlaceCandidate] | None = None) -> PlaceMention | None:
+    """The event's place in a parsed sentence, with its qualifier and a country hint; None if none is named.
+
+    ``candidates`` may pass in ``place_candidates`` already computed for the same trigger and exclusions."""
+    cands = candidates if candidates is not None else place_candidates(sentence, trigger_token, exclude)
     countries = set(find_countries(sentence.text))
     # a bare country name is the fallback, not the first choice, when a finer place exists
     finer = [c for c in cands if c.mention.text not in countries]

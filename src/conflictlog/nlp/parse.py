@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from conflictlog.errors import BackendUnavailable, ParseError
@@ -142,13 +144,17 @@ def _register() -> None:
 class Parser:
     """spaCy-backed parser: cheap sentence split for all sentences, full pipeline for candidate ones."""
 
-    def __init__(self, nlp: Any, splitter: Any) -> None:
+    def __init__(self, nlp: Any, splitter: Any, n_process: int = 1) -> None:
         self.nlp = nlp
         self.splitter = splitter
+        self.n_process = n_process
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, place_patterns: Iterable[tuple[str, str]] | None = None) -> Parser:
+    def load(cls, model: str = DEFAULT_MODEL, place_patterns: Iterable[tuple[str, str]] | None = None,
+             n_process: int = 1) -> Parser:
         """Load the spaCy model and entity ruler; ``place_patterns`` defaults to the resolver's gazetteer.
+
+        ``n_process`` > 1 makes ``parse_many`` parse in that many worker processes.
 
         Raises BackendUnavailable with an install hint when spaCy or the model is missing.
         """
@@ -171,7 +177,7 @@ class Parser:
             logger.info("parse: place ruler with %d place names", n_places)
         splitter = spacy.blank("en")
         splitter.add_pipe("sentencizer")
-        return cls(nlp, splitter)
+        return cls(nlp, splitter, n_process)
 
     def _split(self, text: str) -> list[tuple[int, int]]:
         """Sentence offsets over the whole text: paragraphs by line, then the rule-based sentencizer."""
@@ -190,44 +196,52 @@ class Parser:
         """Split one article into sentences and parse its candidate sentences."""
         return next(self.parse_many([article], batch_size=1))
 
-    def parse_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ParsedArticle]:
-        """Parse articles lazily, piping the candidate sentences of ``batch_size`` articles at a time."""
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= batch_size:
-                yield from self._parse_batch(batch)
-                batch = []
-        if batch:
-            yield from self._parse_batch(batch)
+    def parse_many(self, articles: Iterable[Article], batch_size: int = 16,
+                   n_process: int | None = None) -> Iterator[ParsedArticle]:
+        """Parse articles lazily, in order, as one stream of candidate sentences through ``nlp.pipe``.
 
-    def _parse_batch(self, articles: Sequence[Article]) -> Iterator[ParsedArticle]:
-        splits: list[list[tuple[int, int]]] = []
-        jobs: list[tuple[int, int]] = []  # (article index, sentence index) of candidate sentences
-        texts: list[str] = []
-        for a_idx, article in enumerate(articles):
-            try:
-                spans = self._split(article.text)
-            except (ValueError, RuntimeError) as err:
-                raise ParseError(f"{article.source}: cannot split sentences: {err}", code="E302") from err
-            splits.append(spans)
-            for s_idx, (start, end) in enumerate(spans):
-                text = article.text[start:end]
-                if is_candidate_sentence(text):
-                    jobs.append((a_idx, s_idx))
-                    texts.append(text)
-        docs: dict[tuple[int, int], Any] = {}
-        for key, sdoc in zip(jobs, self.nlp.pipe((mask_for_parse(t) for t in texts), batch_size=64)):
-            docs[key] = sdoc
-        logger.debug("parse: %d articles, %d of %d sentences parsed", len(articles), len(texts),
-                     sum(len(s) for s in splits))
-        for a_idx, article in enumerate(articles):
-            sentences: list[Sentence] = []
-            for s_idx, (start, end) in enumerate(splits[a_idx]):
-                sdoc = docs.get((a_idx, s_idx))
-                entities: tuple[Entity, ...] = ()
-                if sdoc is not None:
-                    entities = tuple(Entity(article.text[start + e.start_char:start + e.end_char], e.label_,
-                                            start + e.start_char, start + e.end_char) for e in sdoc.ents)
-                sentences.append(Sentence(s_idx, start, end, article.text[start:end], entities, sdoc))
-            yield ParsedArticle(article, tuple(sentences))
+        ``batch_size`` counts articles per pipe batch (about four candidate sentences each); ``n_process``
+        (default: the value given to ``load``) > 1 parses in worker processes.
+        """
+        n_proc = self.n_process if n_process is None else n_process
+        pending: deque[tuple[int, Article, list[tuple[int, int]]]] = deque()
+        parsed: dict[tuple[int, int], Any] = {}
+
+        def candidates() -> Iterator[tuple[str, tuple[int, int]]]:
+            for a_no, article in enumerate(articles):
+                try:
+                    spans = self._split(article.text)
+                except (ValueError, RuntimeError) as err:
+                    raise ParseError(f"{article.source}: cannot split sentences: {err}", code="E302") from err
+                pending.append((a_no, article, spans))
+                for s_idx, (start, end) in enumerate(spans):
+                    text = article.text[start:end]
+                    if is_candidate_sentence(text):
+                        yield mask_for_parse(text), (a_no, s_idx)
+
+        def finish(upto: int) -> Iterator[ParsedArticle]:
+            while pending and pending[0][0] < upto:
+                a_no, article, spans = pending.popleft()
+                yield self._assemble(a_no, article, spans, parsed)
+
+        stream = self.nlp.pipe(candidates(), as_tuples=True, batch_size=max(8, batch_size * 4), n_process=n_proc)
+        for sdoc, (a_no, s_idx) in stream:
+            # every article before this one has all its sentences back
+            yield from finish(a_no)
+            parsed[(a_no, s_idx)] = sdoc
+        yield from finish(sys.maxsize)
+
+    @staticmethod
+    def _assemble(a_no: int, article: Article, spans: list[tuple[int, int]],
+                  parsed: dict[tuple[int, int], Any]) -> ParsedArticle:
+        sentences: list[Sentence] = []
+        for s_idx, (start, end) in enumerate(spans):
+            sdoc = parsed.pop((a_no, s_idx), None)
+            entities: tuple[Entity, ...] = ()
+            if sdoc is not None:
+                entities = tuple(Entity(article.text[start + e.start_char:start + e.end_char], e.label_,
+                                        start + e.start_char, start + e.end_char) for e in sdoc.ents)
+            sentences.append(Sentence(s_idx, start, end, article.text[start:end], entities, sdoc))
+        logger.debug("parse: %s: %d of %d sentences parsed", article.source,
+                     sum(s.doc is not None for s in sentences), len(sentences))
+        return ParsedArticle(article, tuple(sentences))
