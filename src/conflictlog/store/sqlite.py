@@ -127,6 +127,9 @@ class SQLiteStore:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA busy_timeout = 5000")
+            # A 64 MB page cache keeps the event indexes in memory while loading and querying large stores.
+            self._conn.execute("PRAGMA cache_size = -65536")
+            self._conn.execute("PRAGMA temp_store = MEMORY")
             if self.path != MEMORY:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")
