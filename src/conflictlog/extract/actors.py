@@ -36,7 +36,9 @@ WEAPON_OBJECTS = frozenset({"fire", "shot", "shots", "stones", "stone", "rocks",
                             "mortars", "mortar", "rockets", "rocket", "missiles", "missile", "launchers", "grenades",
                             "grenade", "tires", "tyres", "weapons", "guns", "artillery", "drones", "bombs", "tear",
                             "gas", "canisters", "molotov", "cocktails", "airstrikes", "airstrike", "strikes", "strike",
-                            "raids", "attack", "attacks", "operation", "fires"})
+                            "raids", "attack", "attacks", "operation", "fires", "ied", "ieds", "landmine",
+                            "landmines", "mine", "mines", "bomb", "device", "devices", "explosive", "explosives",
+                            "explosion", "blast", "shell", "ordnance", "vbied", "grenade"})
 # Heads that name a place, which is never an actor ("shelled Fleifel town", "the vicinity of X").
 PLACE_HEADS = frozenset({"town", "village", "villages", "city", "area", "areas", "vicinity", "outskirts",
                          "countryside", "district", "province", "governorate", "region", "neighborhood",
@@ -366,7 +368,7 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
     if a1 is not None and a2 is not None and a1.i == a2.i:
         a2 = None
     if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
-                           or _is_place_phrase(a1)):
+                           or _is_place_phrase(a1) or a1.lower_ in WEAPON_OBJECTS):
         a1 = None
     if a2 is not None and (_is_event_noun(a2) or (a2.lower_ in PLACE_HEADS and owner(a2) is None)
                            or _is_place_phrase(a2)):

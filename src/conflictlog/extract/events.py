@@ -54,6 +54,12 @@ _GENERIC_CROWD = frozenset({"protesters", "protestors", "demonstrators", "people
                             "residents", "locals", "hundreds", "dozens", "thousands"})
 
 
+_UNIDENTIFIED_PERPETRATOR = frozenset({
+    ("Violence against civilians", "Attack"), ("Violence against civilians", "Abduction/forced disappearance"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"), ("Explosions/Remote violence", "Grenade"),
+})
+
+
 def is_candidate_sentence(text: str) -> bool:
     """True when a sentence can carry an event: it has a trigger from the lexicon (cheap regex check)."""
     if not text or len(text) > MAX_CANDIDATE_CHARS or len(text.strip()) < 12:
@@ -124,7 +130,7 @@ def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None,
         return True
     if token is None:
         return False
-    if token.dep_ == "amod" and token.tag_ in ("VBN", "VBG", "JJ") and match.trigger.id not in ("protest",):
+    if token.dep_ == "amod" and token.tag_ in ("VBN", "JJ") and match.trigger.id not in ("protest",):
         return True  # "injured fighters", "the arrested persons", "a destroyed tank"
     cur, hops = token, 0
     while hops < 6:
@@ -234,7 +240,8 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
     role_match = match
     if match.trigger.id.startswith("label-"):
         # a coder label ("Looting:") types the event; the roles sit on the sentence's own verb
-        role_match = next((m for m in matches if not m.trigger.id.startswith("label-")), match)
+        role_match = next((m for m in matches if not m.trigger.id.startswith("label-") and not _is_hypothetical(
+            sentence, m, actors_mod.trigger_token(sentence.doc, m.start, m.end), tax)), match)
         if role_match is match and sentence.doc is not None:
             root = next((t for t in sentence.doc if t.dep_ == "ROOT"), None)
             if root is not None:
@@ -276,6 +283,9 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
                     target = victim.text
                     break
     pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None, target, tax)
+    if roles.actor1 is None and pair in _UNIDENTIFIED_PERPETRATOR:
+        # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group
+        roles = replace(roles, actor1=ActorMention("unidentified armed group"))
     if pair[0] == "Protests":
         roles = _protest_actor(roles, "protesters")
     elif pair[0] == "Riots":
