@@ -7,7 +7,7 @@ WEB_STAMP := src/conflictlog/serve/static/vendor/.built
 DEMO_DB ?= demo.sqlite
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: setup venv web-assets demo test test-fast bench evaluate basemap clean
+.PHONY: setup venv web-assets demo demo-stop test test-fast bench evaluate basemap clean
 
 setup: venv web-assets
 
@@ -32,8 +32,10 @@ demo: setup
 	rm -f $(DEMO_DB)
 	$(VENV)/bin/conflictlog --db $(DEMO_DB) ingest examples/
 	$(VENV)/bin/conflictlog --db $(DEMO_DB) events
-	@echo ""
-	@echo "Map of these events: run  $(VENV)/bin/conflictlog --db $(DEMO_DB) serve  and open http://127.0.0.1:8000/"
+	@bash scripts/demo_serve.sh $(DEMO_DB)
+
+demo-stop:
+	@if [ -f .demo-server.pid ]; then kill $$(cat .demo-server.pid) 2>/dev/null || true; rm -f .demo-server.pid; fi
 
 test: setup
 	$(PY) -m pytest -q
