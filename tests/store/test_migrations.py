@@ -68,3 +68,28 @@ def test_migrations_unreadable_file_gives_coded_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as err:
         open_store(path)
     assert err.value.code == "E601" and str(path) in str(err.value)
+
+
+def test_migrations_upgrade_keeps_old_events_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, str(path), MIGRATIONS[:1])
+    conn.execute(
+        "INSERT INTO events(event_id, event_date, time_precision, event_type, sub_event_type, actor1, actor2, country, "
+        "country_iso3, fatalities, certainty, historical, notes, updated_at) VALUES ('SYR-1', '2024-03-01', 1, 'Battles', "
+        "'Armed clash', 'Islamic State (Syria)', NULL, 'Syria', 'SYR', 2, 'reported', 0, '', 'now')"
+    )
+    conn.close()
+    store = open_store(path)
+    assert [v for v, _ in store.schema_migrations()] == [m.version for m in MIGRATIONS]
+    from conflictlog.store import EventFilter
+    from conflictlog.store import sqlite as sqlite_module
+
+    assert store.count_events(EventFilter(actor="islamic")) == 1
+    original = sqlite_module._ACTOR_PROBE
+    sqlite_module._ACTOR_PROBE = 1  # force the scan of folded names filled in by the migration
+    try:
+        assert [e.event_id for e in store.query_events(EventFilter(actor="ISLAMIC"))] == ["SYR-1"]
+    finally:
+        sqlite_module._ACTOR_PROBE = original
+    store.close()

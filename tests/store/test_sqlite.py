@@ -27,6 +27,7 @@ from conflictlog.records import (
     TimePrecision,
 )
 from conflictlog.store import EventFilter, SQLiteStore, open_store
+from conflictlog.store import sqlite as sqlite_module
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
 IDLIB = make_place("Idlib", latitude=35.93, longitude=36.63, admin1="Idlib", gazetteer_id="geonames:169389")
@@ -197,6 +198,7 @@ def filled(store: SQLiteStore) -> SQLiteStore:
         (EventFilter(event_type="Explosions/Remote violence"), ["SYR-2"]),
         (EventFilter(sub_event_type="peaceful protest"), ["IRQ-4"]),
         (EventFilter(actor="russia"), ["SYR-2"]),
+        (EventFilter(actor="RUSSIA (2000"), ["SYR-2"]),
         (EventFilter(actor="tahrir"), ["SYR-3"]),  # associated actor
         (EventFilter(actor="IS"), ["SYR-1", "XXX-5", "SYR-3"]),  # short needle: substring of "Islamic State", "IS"
         (EventFilter(since=date(2024, 2, 1)), ["IRQ-4", "SYR-1", "SYR-2"]),
@@ -212,7 +214,12 @@ def filled(store: SQLiteStore) -> SQLiteStore:
         (EventFilter(country="Syria", actor="islamic", min_fatalities=1, hide_historical=True), ["SYR-1"]),
     ],
 )
-def test_sqlite_filters_each_field(filled: SQLiteStore, flt: EventFilter, expected: list[str]) -> None:
+@pytest.mark.parametrize("probe", [1, 2000], ids=["actor-scan", "actor-trigram"])
+def test_sqlite_filters_each_field(
+    filled: SQLiteStore, flt: EventFilter, expected: list[str], probe: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both ways of answering the actor substring (scan of folded names, trigram index) give the same events.
+    monkeypatch.setattr(sqlite_module, "_ACTOR_PROBE", probe)
     got = [e.event_id for e in filled.query_events(flt)]
     assert got == expected
     assert filled.count_events(flt) == len(expected)

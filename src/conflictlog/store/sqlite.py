@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -44,46 +44,61 @@ _EVENT_COLUMNS = (
     "actor2", "assoc_actor_1", "assoc_actor_2", "country", "country_iso3", "admin1", "admin2", "location",
     "latitude", "longitude", "geo_precision", "fatalities", "injured", "claimed_by", "certainty", "historical",
     "notes", "evidence", "fatalities_low", "fatalities_best", "fatalities_high", "corroboration", "updated_at",
+    "actors_folded",
 )
 _EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
 _EVENT_INSERT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 # R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
 _BBOX_SLACK = 1e-4
+# More trigram matches than this and the actor filter scans folded names instead (see SQLiteStore._where).
+_ACTOR_PROBE = 2000
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _actors_folded(event: Event) -> str:
+    """Every actor of an event, case-folded, one per line (what the actor filter searches)."""
+    names = [event.actor1 or "", event.actor2 or "", "\n".join(event.assoc_actor_1), "\n".join(event.assoc_actor_2)]
+    return "\n".join(names).casefold()
+
+
 def _country_code(event: Event) -> str:
     return event.event_id.split("-", 1)[0] if "-" in event.event_id else "XXX"
 
 
-def event_where(flt: EventFilter | None) -> tuple[str, list[Any]]:
-    """SQL WHERE clause (over events ``e``) and parameters for an EventFilter; every field is honoured."""
+def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str, list[Any]]:
+    """SQL WHERE clause (over events ``e``) and parameters for an EventFilter; every field is honoured.
+
+    ``actor_index`` picks the trigram index for the actor substring (fast when few events match); False scans
+    folded actor names (fast when many match)."""
     if flt is None:
         return "", []
     clauses: list[str] = []
     params: list[Any] = []
     if flt.country:
-        clauses.append("(e.country = ? COLLATE NOCASE OR e.country_iso3 = ?)")
-        params += [flt.country, flt.country.upper()]
+        # Three letters are an ISO3 code (no country's name is that short); anything else is a name.
+        if len(flt.country) == 3 and flt.country.isascii() and flt.country.isalpha():
+            clauses.append("e.country_iso3 = ?")
+            params.append(flt.country.upper())
+        else:
+            clauses.append("e.country = ? COLLATE NOCASE")
+            params.append(flt.country)
     for column, value in (("admin1", flt.admin1), ("event_type", flt.event_type), ("sub_event_type", flt.sub_event_type)):
         if value:
             clauses.append(f"e.{column} = ? COLLATE NOCASE")
             params.append(value)
     if flt.actor:
-        needle = flt.actor.strip()
-        if len(needle) >= 3:
-            clauses.append("e.id IN (SELECT rowid FROM events_actors WHERE events_actors MATCH ?)")
-            params.append('"' + needle.replace('"', '""') + '"')
-        elif needle:
-            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append(
-                "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "
-                "OR e.assoc_actor_1 LIKE ? ESCAPE '\\' OR e.assoc_actor_2 LIKE ? ESCAPE '\\')"
-            )
-            params += [pattern] * 4
+        needle = flt.actor.strip().casefold()
+        if needle:
+            # The planner's choice, made by the caller: trigram index for a rare substring, otherwise a scan.
+            if actor_index and len(needle) >= 3:
+                clauses.append("e.id IN (SELECT rowid FROM events_actors WHERE events_actors MATCH ?)")
+                params.append('"' + needle.replace('"', '""') + '"')
+            else:
+                clauses.append("instr(e.actors_folded, ?) > 0")
+                params.append(needle)
     if flt.since is not None:
         clauses.append("e.event_date >= ?")
         params.append(flt.since.isoformat())
@@ -158,8 +173,11 @@ class SQLiteStore:
             self._conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (first refreshing planner statistics where SQLite thinks they are stale)."""
         with self._lock:
+            with suppress(sqlite3.Error):  # a read-only or busy database still closes
+                self._conn.execute("PRAGMA analysis_limit = 1000")
+                self._conn.execute("PRAGMA optimize")
             self._conn.close()
 
     def __enter__(self) -> SQLiteStore:
@@ -384,7 +402,7 @@ class SQLiteStore:
             int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
-            event.fatalities_high, event.corroboration, now,
+            event.fatalities_high, event.corroboration, now, _actors_folded(event),
         )
 
     @staticmethod
@@ -483,9 +501,23 @@ class SQLiteStore:
             )
         return events
 
+    def _where(self, flt: EventFilter | None) -> tuple[str, list[Any]]:
+        """WHERE clause for a filter, with the actor substring answered by the trigram index only when few events
+        match it (a probe reads at most _ACTOR_PROBE matches)."""
+        use_index = True
+        if flt is not None and flt.actor and len(flt.actor.strip()) >= 3:
+            phrase = '"' + flt.actor.strip().casefold().replace('"', '""') + '"'
+            n = self._conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM events_actors WHERE events_actors MATCH ? LIMIT ?)",
+                (phrase, _ACTOR_PROBE),
+            ).fetchone()[0]
+            use_index = n < _ACTOR_PROBE
+        return event_where(flt, actor_index=use_index)
+
     def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
         """Events matching the filter, newest first (event_date desc, event_id)."""
-        where, params = event_where(flt)
+        with self._lock, self._db_errors():
+            where, params = self._where(flt)
         sql = _EVENT_SELECT + where + " ORDER BY e.event_date DESC, e.event_id"
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
@@ -495,13 +527,15 @@ class SQLiteStore:
 
     def count_events(self, flt: EventFilter) -> int:
         """How many events match the filter."""
-        where, params = event_where(flt)
+        with self._lock, self._db_errors():
+            where, params = self._where(flt)
         with self._lock, self._db_errors():
             return int(self._conn.execute("SELECT count(*) FROM events e" + where, params).fetchone()[0])
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
         """Stream every matching event in a stable order (event_date desc, event_id), a batch at a time."""
-        where, params = event_where(flt)
+        with self._lock, self._db_errors():
+            where, params = self._where(flt)
         last: tuple[str, str] | None = None
         while True:
             page_where, page_params = where, list(params)
@@ -600,6 +634,10 @@ class SQLiteStore:
         if batch:
             flush()
             n += len(batch)
+        with self._lock, self._db_errors():
+            # Fresh statistics let the planner pick the selective index for each filter.
+            self._conn.execute("PRAGMA analysis_limit = 1000")
+            self._conn.execute("PRAGMA optimize")
         return n
 
     def record_run(self, report: RunReport) -> None:
