@@ -209,3 +209,33 @@ def test_actors_bad_table_entries_raise_coded_errors(patch: dict, message: str) 
     with pytest.raises(ResolveError, match=message) as err:
         build_normalizer(table, load_country_table())
     assert err.value.code == "E503"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("Turkish army warplanes", "Syria", "Military Forces of Turkey (2016-)"),
+        ("PKK forces", "Iraq", "PKK: Kurdistan Workers Party"),
+        ("an unknown armed group", "Syria", "Unidentified Armed Group (Syria)"),
+        ("the 30th Brigade of the Popular Mobilization Forces", "Iraq",
+         "Military Forces of Iraq (2020-2022) Popular Mobilization Forces"),
+        ("an SDF patrol", "Syria", "QSD: Syrian Democratic Forces"),
+        ("a regime checkpoint", "Syria", "Military Forces of Syria (2000-)"),
+        ("an IS cell leader", "Iraq", "Islamic State (Iraq)"),
+        ("a Yemeni citizen", None, "Civilians (Yemen)"),
+    ],
+)
+def test_actors_names_inside_longer_phrases(actors: ActorNormalizer, text: str, country: str | None,
+                                            expected: str) -> None:
+    assert actors.normalize(text, country, MAR_2022) == expected
+
+
+def test_actors_short_acronyms_inside_phrases_must_be_capitals(actors: ActorNormalizer) -> None:
+    assert actors.normalize("this is what they said", "Syria", MAR_2022) is None
+
+
+def test_actors_infer_country_from_single_country_groups(actors: ActorNormalizer) -> None:
+    assert actors.infer_country(["QSD fighters", "Turkish army"]) == "Syria"
+    assert actors.infer_country(["Houthi rebels"]) == "Yemen"
+    assert actors.infer_country(["gunmen", "civilians"]) is None
+    assert actors.infer_country(["QSD", "Houthis"]) is None

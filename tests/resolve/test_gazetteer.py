@@ -228,3 +228,17 @@ def test_gazetteer_ruler_patterns_cover_places_and_skip_words(gazetteer: Gazette
         assert word not in patterns, word
     assert 10_000 < len(patterns) < 150_000
 
+
+
+def test_gazetteer_cache_write_is_atomic_and_drops_old_versions(tmp_path) -> None:
+    old = tmp_path / f"{gz.CACHE_VERSION}-000000000000.pickle"
+    old.write_bytes(b"stale")
+    new = tmp_path / f"{gz.CACHE_VERSION}-111111111111.pickle"
+    gz._write_atomic(new, {"rows": [], "index": {}})
+    assert new.exists() and not old.exists()
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_gazetteer_cache_dir_follows_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CONFLICTLOG_CACHE", str(tmp_path))
+    assert gz.cache_dir() == tmp_path

@@ -139,3 +139,62 @@ def test_geocode_any_takes_the_most_precise(geocoder: Geocoder) -> None:
                                   PlaceMention("Qwzxqwzx")], ("Syria",))
     assert place is not None and place.location == "Hajin"
     assert geocoder.geocode_any([PlaceMention("Qwzxqwzx")]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fallback"),
+    [("Kaliganj upazila", "Kaliganj"), ("Muya LGA", "Muya"), ("Barangay Malitbog", "Malitbog"),
+     ("Jackson police department", "Jackson"), ("Kharaz refugee camp", "Kharaz"), ("Donetsk - Kuibyshevskyi", "Donetsk"),
+     ("the Hajin-Baghuz road", "Hajin"), ("Aden port", "Aden")],
+)
+def test_geocode_read_place_text_fallback_names(text: str, fallback: str) -> None:
+    assert fallback in read_place_text(text).names
+
+
+def test_geocode_read_place_text_police_department_is_not_a_district() -> None:
+    assert not read_place_text("Jackson police department").district
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["Airport", "the coast", "Police", "Checkpoint"])
+def test_geocode_common_words_are_not_places(geocoder: Geocoder, text: str) -> None:
+    assert geocoder.geocode(PlaceMention(text)) is None
+
+
+@pytest.mark.slow
+def test_geocode_loose_spelling_needs_a_resembling_name(geocoder: Geocoder) -> None:
+    # transliteration variants of a Syrian town resolve; a name that only shares consonants does not
+    place = geocoder.geocode(PlaceMention("Deir al-Zour"))
+    assert place is not None and place.admin1 == "Deir ez-Zor"
+    mayadeen = geocoder.geocode(PlaceMention("Mayadeen"))
+    assert mayadeen is not None and mayadeen.gazetteer_id == "geonames:173480"
+    assert geocoder.geocode(PlaceMention("Sfahin")) is None or geocoder.geocode(PlaceMention("Sfahin")).country != "Iran"
+
+
+@pytest.mark.slow
+def test_geocode_neighbour_of_context_beats_far_homonym(geocoder: Geocoder) -> None:
+    # "Tripoli" in a report that names only Syria is the Lebanese city across the border, not Libya's capital
+    place = geocoder.geocode(PlaceMention("Tripoli"), ("Syria",))
+    assert place is not None and place.country == "Lebanon"
+
+
+@pytest.mark.slow
+def test_geocode_capital_city_beats_same_named_hamlet_in_context(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Kabul"), ("United States",))
+    assert place is not None and place.country == "Afghanistan"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("town", "admin1"), [("Tabriz", "East Azerbaijan"), ("Mashhad", "Razavi Khorasan"),
+                                              ("Sidon", "South"), ("Zakho", "Duhok"), ("Erbil", "Erbil")])
+def test_geocode_admin1_uses_acled_english_names(geocoder: Geocoder, town: str, admin1: str) -> None:
+    place = geocoder.geocode(PlaceMention(town))
+    assert place is not None and place.admin1 == admin1
+
+
+@pytest.mark.slow
+def test_geocode_district_without_seat_town_has_coordinates(gazetteer) -> None:
+    # Argo district (Badakhshan) has no GeoNames town called Argo; its coordinates come from its largest town
+    districts = [e for e in gazetteer.lookup("Argo district", "Afghanistan") if e.feature == "admin2"]
+    assert districts and districts[0].admin1 == "Badakhshan"
+    assert 36.0 < districts[0].latitude < 38.5 and 69.5 < districts[0].longitude < 75.0

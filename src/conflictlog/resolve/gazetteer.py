@@ -251,8 +251,8 @@ class Gazetteer:
     Use :func:`load_gazetteer` to get the shared, cached instance.
     """
 
-    def __init__(self, rows: list[tuple], index: dict[str, list[int] | int], skeleton: dict[str, list[int] | int],
-                 countries: dict[str, CountryInfo], ruler: list[tuple[str, str]],
+    def __init__(self, rows: list[tuple], index: dict[str, tuple[int, ...] | int],
+                 skeleton: dict[str, tuple[int, ...] | int], countries: dict[str, CountryInfo], ruler: dict[str, str],
                  admin1_aliases: dict[str, dict[str, str]]) -> None:
         self._rows = rows
         self._index = index
@@ -278,11 +278,14 @@ class Gazetteer:
         """The entry stored at position ``idx``."""
         entry = self._entry_cache.get(idx)
         if entry is None:
-            entry = GazetteerEntry(*self._rows[idx])
+            row = self._rows[idx]
+            if isinstance(row[0], int):
+                row = (f"geonames:{row[0]}",) + row[1:]
+            entry = GazetteerEntry(*row)
             self._entry_cache[idx] = entry
         return entry
 
-    def _ids(self, table: dict[str, list[int] | int], key: str) -> list[int]:
+    def _ids(self, table: dict[str, tuple[int, ...] | int], key: str) -> list[int]:
         hit = table.get(key)
         if hit is None:
             return []
@@ -320,7 +323,7 @@ class Gazetteer:
 
     def ruler_patterns(self) -> list[tuple[str, str]]:
         """(surface name, label) pairs for a spaCy EntityRuler: GPE towns/admin areas/countries, LOC, FAC."""
-        return list(self._ruler)
+        return [(name, label) for label, names in self._ruler.items() for name in names.split("\n") if name]
 
     def country_iso2(self, code_or_name: str | None) -> str | None:
         """ISO alpha-2 code of a country given by code (SY, SYR), ACLED/GeoNames name, alias or demonym."""
@@ -431,6 +434,10 @@ def _write_atomic(path: Path, state: dict) -> None:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        # indexes built from older data or code are never read again
+        for old in path.parent.glob(f"{CACHE_VERSION}-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError as err:
         logger.warning("cannot write gazetteer cache %s: %s (index kept in memory only)", path, err)
 
@@ -692,9 +699,17 @@ def build_gazetteer_state() -> dict:
     shared: dict[str, str] = {}
     builder.rows = [tuple(shared.setdefault(v, v) if isinstance(v, str) and i >= 2 else v for i, v in enumerate(row))
                     for row in builder.rows]
-    ruler = sorted(builder.ruler)
+    # compact forms for memory: "geonames:123" ids as ints, index hits as tuples, ruler names as one string a label
+    builder.rows = [(int(row[0][9:]),) + row[1:] if row[0].startswith("geonames:") else row for row in builder.rows]
+    for table in (builder.index, builder.skeleton):
+        for key, hit in table.items():
+            if isinstance(hit, list):
+                table[key] = tuple(hit)
+    ruler: dict[str, list[str]] = {}
+    for name, label in sorted(builder.ruler):
+        ruler.setdefault(label, []).append(name)
     return {"rows": builder.rows, "index": builder.index, "skeleton": builder.skeleton, "countries": countries,
-            "ruler": ruler, "admin1_aliases": admin1_aliases}
+            "ruler": {label: "\n".join(names) for label, names in ruler.items()}, "admin1_aliases": admin1_aliases}
 
 
 # Countries where GeoNames writes admin1 names as Arabic/Persian transliterations ("Azarbayjan-e Gharbi") and

@@ -83,7 +83,7 @@ def read_place_text(text: str, qualifier: str | None = None) -> _Reading:
     raw = " ".join(text.split()).strip(" ,.;:")
     words = f" {raw.lower()} {(qualifier or '').lower()} ".replace("police department", "police")
     full = re.sub(r"^the\s+", "", raw, flags=re.IGNORECASE)
-    name = _LEADING.sub("", _HEAD.sub("", raw))
+    name = re.sub(r"^the\s+", "", _LEADING.sub("", _HEAD.sub("", raw)), flags=re.IGNORECASE)
     direction = bool(_DIRECTION.match(name))
     name = _DIRECTION.sub("", name)
     name = _LEADING.sub("", name)
