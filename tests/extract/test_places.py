@@ -26,7 +26,9 @@ def _place(parse_text, text: str):
 ])
 def test_places_event_place_and_qualifier(parse_text, text: str, place: str, qualifier: str | None) -> None:
     got = _place(parse_text, text)
-    assert (got.text, got.qualifier) == (place, qualifier)
+    assert got.span is not None
+    assert (got.span.text, got.qualifier) == (place, qualifier)
+    assert got.text.split(",")[0] == place  # containing areas may follow after commas
 
 
 @pytest.mark.slow
@@ -41,8 +43,24 @@ def test_places_span_and_country_hint(parse_text) -> None:
     doc = parse_text(text)
     place = extract_events(doc)[0].place
     assert place is not None and place.span is not None
-    assert doc.article.text[place.span.start:place.span.end] == place.text == "Qamishli"
+    assert doc.article.text[place.span.start:place.span.end] == place.span.text == "Qamishli"
     assert place.country_hint == "Syria"
+    assert place.text == "Qamishli, Syria"  # the country named after it is passed on as a containing area
+
+
+@pytest.mark.slow
+def test_places_containing_areas_follow_the_place(parse_text) -> None:
+    place = _place(parse_text, "On 2 June 2022, gunmen killed a trader in Kafr Zita (Muhradah, Hama).")
+    assert place.text == "Kafr Zita, Muhradah, Hama"
+    place = _place(parse_text, "On 2 June 2022, regime forces shelled Kafr Zita town in Hama countryside.")
+    assert place.text.startswith("Kafr Zita") and place.text.endswith("Hama")
+
+
+@pytest.mark.slow
+def test_places_unknown_village_falls_back_to_its_known_province(parse_text) -> None:
+    place = _place(parse_text, "On 2 June 2022, regime forces shelled Qqzzyx town in Idleb countryside.")
+    assert place.span is not None and place.span.text == "Idleb"
+    assert place.qualifier == "countryside"
 
 
 def test_places_country_hint_falls_back_to_the_article() -> None:

@@ -29,7 +29,7 @@ ADMIN_NOUNS = {
     "tehsil": "district", "commune": "district", "department": "district", "lga": "district",
     "province": "province", "provinces": "province", "governorate": "province", "governorates": "province", "state": "province", "region": "region",
     "oblast": "province", "prefecture": "province", "countryside": "countryside", "area": "area",
-    "areas": "area", "outskirts": "outskirts", "vicinity": "near", "desert": "region", "valley": "region",
+    "areas": "area", "outskirts": "outskirts", "vicinity": "near", "coast": "near", "desert": "region", "valley": "region",
     "plains": "area", "axis": "near", "sector": "area", "front": "area", "camp": None, "zone": "area",
 }
 # Facility heads: the whole phrase is the place ("Omar oil fields", "Balad Air Base").
@@ -42,7 +42,10 @@ QUALIFIER_PREPS = {"near": "near", "outside": "near", "around": "near", "off": "
 _WRAPPER_NOUNS = frozenset({"outskirts", "vicinity", "countryside", "city", "town", "village", "province",
                             "area", "region", "district", "governorate", "edge", "suburbs", "centre", "center", "provinces",
                             "governorates", "districts", "regions", "cities", "towns", "areas", "countrysides",
-                            "east", "west", "north", "south", "part", "parts", "environs"})
+                            "east", "west", "north", "south", "part", "parts", "environs", "coast", "shores"})
+# Lower-case particles inside place names ("Deir ez Zor", "Toluca de Lerdo", "Ras al-Ain").
+_NAME_PARTICLES = frozenset({"-", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an", "at", "de", "del", "la", "le",
+                             "da", "do", "dos", "du", "des", "bin", "ibn", "um", "abu", "van", "von", "di"})
 _NOT_PLACE = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
                         "friday", "saturday", "sunday", "i", "the"})
@@ -102,8 +105,10 @@ def _article_country(article_text: str) -> str | None:
 
 def _name_tokens(head: Any) -> list[Any]:
     """The proper-name tokens of a noun phrase: compounds, flat names and hyphen parts before the head."""
-    toks = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct", "nummod", "poss")
-            and (t.pos_ == "PROPN" or t.text in ("-", "al", "el", "Al", "El") or t.is_title or t.text[:1].isdigit())]
+    toks = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct", "nummod", "poss",
+                                                 "det", "prep", "pobj")
+            and (t.pos_ == "PROPN" or t.lower_ in _NAME_PARTICLES or t.is_title or t.text[:1].isdigit())
+            and t.ent_type_ != "NORP"]
     # keep the contiguous run that ends at the head
     run: list[Any] = []
     for t in sorted(toks, key=lambda t: t.i, reverse=True):
@@ -265,7 +270,86 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
         return None
     place = best.mention
     hint = country_hint(sentence.text, article_text)
+    nested = [c.mention for c in cands if c is not best and sentence.doc is not None
+              and _distance_to(sentence.doc[c.token_index], sentence.doc[best.token_index]) is not None]
+    # coordinated places ("in X and Y") are separate events, never containing areas
+    others = [c.mention for c in cands if c is not best
+              and not (sentence.doc is not None and sentence.doc[c.token_index].dep_ == "conj")]
+    areas = containing_areas(sentence, place, others, nested)
+    known_area = next((a for a in areas if _known_place(a.text, hint)), None) if areas else None
+    if known_area is not None and not _known_place(place.text, hint, within=known_area.text):
+        # the village is not in the gazetteer but its district or province is: code the event there
+        logger.debug("places: %r unknown, using containing area %r", place.text, known_area.text)
+        inner = [a for a in areas[areas.index(known_area) + 1:]]
+        place = replace(known_area, qualifier=known_area.qualifier or "area",
+                        text=", ".join([known_area.text, *(a.text for a in inner)]))
+    elif areas:
+        # "Village, District, Province": the geocoder reads the parts after a comma as containing areas
+        place = replace(place, text=", ".join([place.text, *(a.text for a in areas)]))
     if hint is not None:
         place = replace(place, country_hint=hint)
     logger.debug("places: %r -> %r (%s)", sentence.text[:60], place.text, place.qualifier)
     return place
+
+
+_AREA_QUALIFIERS = frozenset({"province", "countryside", "district", "region"})
+_PAREN_AREAS = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}\(([^()]{2,80})\)")
+_COMMA_AREA = re.compile(r"^,\s*((?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3})"
+                         r"(?=\s*(?:[,.;(]|$))")
+_AREA_STOP = re.compile(r"\b(coded|as reported|month of|location|unclear|between|and|a\.k\.a)\b", re.I)
+
+
+def containing_areas(sentence: Sentence, place: PlaceMention, others: list[PlaceMention],
+                     nested: list[PlaceMention] = ()) -> list[PlaceMention]:  # type: ignore[assignment]
+    """Areas the sentence names as containing the place, innermost first: "(Bafuliro, Uvira)", ", Sonora",
+    a later "in Y province/countryside", or ``nested`` places hanging off the place's own phrase."""
+    if place.span is None:
+        return []
+    rel_end = place.span.end - sentence.start
+    after = sentence.text[rel_end:]
+    areas: list[PlaceMention] = []
+    m = _PAREN_AREAS.match(after)
+    if m:
+        start = rel_end + m.start(1)
+        for part in m.group(1).split(","):
+            name = part.strip()
+            offset = start + part.index(name) if name else start
+            start += len(part) + 1
+            if not name or not name[0].isupper() or _AREA_STOP.search(name) or len(name.split()) > 4:
+                continue
+            areas.append(PlaceMention(name, Span(sentence.start + offset, sentence.start + offset + len(name), name)))
+    else:
+        m = _COMMA_AREA.match(after)
+        if m and m.group(1).split()[0].lower() not in _NOT_PLACE:
+            start = rel_end + m.start(1)
+            name = m.group(1)
+            areas.append(PlaceMention(name, Span(sentence.start + start, sentence.start + start + len(name), name)))
+    for other in others:
+        if (other.span is not None and other.span.start > place.span.start
+                and (other.qualifier in _AREA_QUALIFIERS or other in nested)
+                and all(other.text != a.text for a in areas)):
+            areas.append(other)
+    return [a for a in areas if a.text != place.text]
+
+
+def _known_place(name: str, country: str | None, within: str | None = None) -> bool:
+    """True when the resolver's gazetteer knows the name exactly, or loosely inside the area ``within``
+    (always True when no gazetteer is installed)."""
+    gaz = _gazetteer()
+    if gaz is None:
+        return True
+    if gaz.lookup(name, country, loose=False):
+        return True
+    if within is None:
+        return False
+    regions = {e.admin1 or e.name for e in gaz.lookup(within, country, loose=False)}
+    return any((e.admin1 or e.name) in regions for e in gaz.lookup(name, country, loose=True))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any | None:
+    try:
+        from conflictlog.resolve.gazetteer import load_gazetteer  # optional: the resolve stage's index
+    except ImportError:
+        return None
+    return load_gazetteer()
