@@ -82,6 +82,10 @@ def test_actors_alias_table(actors: ActorNormalizer, text: str, country: str | N
         ("journalists", "Afghanistan", "Civilians (Afghanistan)"),
         ("unidentified drones", "Syria", "Unidentified Military Forces"),
         ("Protesters", "SY", "Protesters (Syria)"),
+        ("a number of young men", "Syria", "Civilians (Syria)"),
+        ("1 policeman", "Iraq", "Police Forces of Iraq (2020-2022)"),
+        ("2 commandos", "Afghanistan", "Military Forces of Afghanistan (2021-)"),
+        ("Arbaki forces", "Afghanistan", "Militia (Pro-Government)"),
     ],
 )
 def test_actors_generic_groups_take_the_event_country(actors: ActorNormalizer, text: str, country: str,
@@ -103,6 +107,8 @@ def test_actors_generic_groups_take_the_event_country(actors: ActorNormalizer, t
         ("Filipino troops", "Philippines", "Military Forces of the Philippines (2016-2022)"),
         ("Mexican police", "Mexico", "Police Forces of Mexico (2018-2024)"),
         ("Iraqi protesters", None, "Protesters (Iraq)"),
+        ("3 Afghan security personnel", None, "Military Forces of Afghanistan (2021-)"),
+        ("up to 40 Somali elders", None, "Civilians (Somalia)"),
     ],
 )
 def test_actors_nationality_and_force(actors: ActorNormalizer, text: str, country: str | None, expected: str) -> None:

@@ -38,10 +38,10 @@ _ALLOWED_PLACEHOLDERS = {"country", "military", "police", "period"}
 
 # Words in front of an actor name that do not change who it is ("the", "some 12", "dozens of").
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:the|a|an|a group of|groups of|a number of|a unit of|units of|members of|fighters of|elements of|some|"
+    r"^(?:(?:a group of|groups of|a number of|a unit of|units of|members of|fighters of|elements of|some|"
     r"several|many|dozens of|hundreds of|thousands of|scores of|a few|few|about|around|at least|more than|"
     r"over|nearly|almost|approximately|up to|an estimated|both|all|other|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|\d+)\s+)+")
+    r"eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|\d+|the|an|a)\s+)+")
 _LEADING_DESCRIPTOR = re.compile(
     r"^(?:(?:suspected|alleged|so called|so-called|local|armed|heavily armed|unnamed|[a-z]+-(?:backed|led|linked|"
     r"affiliated|allied|aligned|supported|sponsored))\s+)+")
