@@ -211,3 +211,30 @@ def test_dedupe_build_events_takes_sources_from_articles() -> None:
     assert event.sources[1].url == "https://x.example/a?id=1&utm=feed"
     assert event.sources[0].original_outlet == "Outlet A"
     assert event.corroboration == 1
+
+
+def test_dedupe_next_day_at_another_place_is_another_incident() -> None:
+    oil_field = make_place("Oil field", latitude=35.07, longitude=40.46, admin1="Deir ez-Zor", gazetteer_id="curated:field")
+    valley = make_place(
+        "River valley", latitude=35.0, longitude=40.56, admin1="Deir ez-Zor", geo_precision=GeoPrecision.NEAR, gazetteer_id="curated:valley"
+    )
+    actors = ("Islamic State (Syria)", "Syrian Democratic Forces")
+    attack = make_report("m1", "a1", place=oil_field, day=date(2019, 2, 9), actors=actors)
+    advance = make_report(
+        "m2", "a2", place=valley, day=date(2019, 2, 10), actors=actors, sub_event_type="Non-state actor overtakes territory", evidence="x"
+    )
+    assert len(cluster_mentions([attack, advance], {})) == 2
+    # The same place a day apart is the same incident dated differently by two outlets.
+    again = make_report("m3", "a3", place=oil_field, day=date(2019, 2, 10), actors=actors, evidence="y")
+    assert len(cluster_mentions([attack, again], {})) == 1
+
+
+def test_dedupe_one_article_repeats_an_incident_but_does_not_merge_two() -> None:
+    first = make_report("m1", "a1", place=ALEPPO, evidence="Clashes erupted in Aleppo on Friday.")
+    repeat = make_report("m2", "a1", place=ALEPPO, evidence="The Friday clashes in Aleppo left three dead.")
+    assert len(cluster_mentions([first, repeat], {})) == 1
+    nearby = make_report("m3", "a1", place=NEAR_ALEPPO, evidence="Clashes were also reported in Haritan.")
+    assert len(cluster_mentions([first, nearby], {})) == 2
+    # From two different articles, the same pair of places does merge (8 km apart, town radius 10 km).
+    elsewhere = make_report("m4", "a4", place=NEAR_ALEPPO, evidence="Clashes were also reported in Haritan.")
+    assert len(cluster_mentions([first, elsewhere], {})) == 1

@@ -197,6 +197,15 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
         type_score, type_why = s["type_same_event_type"], "same event type"
     else:
         type_score, type_why = s["type_same_family"], f"same type family {a.family}"
+    exact = type_score == s["type_same_sub_event"] and place[0] == s["place_same"]
+    if date_score == s["date_within_tolerance"] and not exact:
+        # Dates that agree only within the tolerance are the same incident dated differently at the same
+        # place; at another place or of another kind, it is the next day's incident.
+        return None
+    if a.article_id == b.article_id and not (exact and date_score > s["date_within_tolerance"]):
+        # One article names two incidents when it gives them different places, kinds or dates; it repeats
+        # one incident in the same terms.
+        return None
     total = (
         s["weight_type"] * type_score
         + s["weight_date"] * date_score
