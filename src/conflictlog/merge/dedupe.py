@@ -3,8 +3,12 @@
 How it works:
 - Pairs of reports that share a blocking key (see ``keys``) are scored: event type family, date ranges
   widened by their precision, places within a radius set by the coarser geo_precision, and overlapping
-  normalised actors. Pairs at or above the threshold are linked; an identical evidence sentence (a
-  republished copy) links two reports whose places agree, whatever their resolved dates.
+  normalised actors. Pairs at or above the threshold (``data/merge_rules.toml``) are linked; an identical
+  evidence sentence (a republished copy) links two reports whose places agree, whatever their resolved dates.
+- Hard rules come first: another type family, another country, dates apart beyond the tolerance, places
+  beyond the radius, or named actors with none in common never link. Dates that agree only within the
+  tolerance link only the same sub-event type at the same place, and two reports from one article link only
+  when they repeat one incident (same sub-event type, same place, overlapping dates).
 - Events are the connected components of the links. Components only grow when reports are added, so
   storing one more article touches only the events its reports join, and the result is a function of the
   set of reports alone (not of their order).
