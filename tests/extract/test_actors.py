@@ -17,14 +17,14 @@ def _first(parse_text, text: str):
 
 @pytest.mark.parametrize(("text", "actor1", "actor2"), [
     ("On 2 June 2022, Turkish forces shelled SDF positions near Tal Tamr.", "Turkish forces", "SDF"),
-    ("On 2 June 2022, a shepherd was shot dead by unknown gunmen near Daraa.", "unknown gunmen", "a shepherd"),
+    ("On 2 June 2022, a shepherd was shot dead by unknown gunmen near Daraa.", "unknown gunmen", "civilians"),
     ("On 2 June 2022, an attack by IS militants on army checkpoints near Kirkuk killed two soldiers.",
      "IS militants", "army"),
     ("On 2 June 2022, clashes broke out between Hamza Division and Ahrar al-Sham in al-Bab.",
      "Hamza Division", "Ahrar al-Sham"),
     ("On 2 June 2022, Israeli warplanes carried out airstrikes against Hezbollah positions in Qusayr.",
      "Israeli warplanes", "Hezbollah"),
-    ("On 2 June 2022, police arrested three journalists in Kabul.", "police", "three journalists"),
+    ("On 2 June 2022, police arrested three journalists in Kabul.", "police", "civilians"),
 ])
 def test_actors_roles(parse_text, text: str, actor1: str, actor2: str) -> None:
     event = _first(parse_text, text)
@@ -60,3 +60,18 @@ def test_actors_date_is_never_an_actor(parse_text) -> None:
     spans = [a.text for a in (event.actor1, event.actor2) if a]
     assert all("June" not in s for s in spans)
     assert event.actor2 is not None and event.actor2.text == "militants"
+
+
+def test_actors_civilian_victims_are_civilians_with_their_description_associated(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, police arrested three journalists in Kabul.")
+    assert event.actor2 is not None and event.actor2.text == "civilians" and event.actor2.span is None
+    assert [a.text for a in event.assoc_actor_2] == ["three journalists"]
+    armed = _first(parse_text, "On 2 June 2022, gunmen shot dead two soldiers at a checkpoint in Daraa.")
+    assert armed.actor2 is not None and armed.actor2.text == "two soldiers"
+    assert armed.event_type == "Battles"
+
+
+def test_actors_unnamed_perpetrator_is_an_unidentified_armed_group(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, the body of a farmer was found shot near Inkhil.")
+    assert event.event_type == "Violence against civilians"
+    assert event.actor1 is not None and event.actor1.text == "unidentified armed group"

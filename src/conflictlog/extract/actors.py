@@ -129,7 +129,8 @@ def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
         lo -= 1
     while hi + 1 in ids:
         hi += 1
-    while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "case"):
+    # "shot dead two soldiers": the verb's complement is parsed into the object phrase
+    while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "case" or doc[lo].lower_ in ("dead", "alive")):
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].dep_ == "case"):
         hi -= 1

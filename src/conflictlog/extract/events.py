@@ -196,6 +196,19 @@ def _protest_actor(roles: actors_mod.Roles, label: str) -> actors_mod.Roles:
     return replace(roles, actor1=actor1, actor2=actor2, assoc_actor_1=tuple(assoc))
 
 
+def _civilian_target(roles: actors_mod.Roles, pair: tuple[str, str]) -> actors_mod.Roles:
+    """ACLED codes unarmed victims as 'Civilians' (the report's own words, "two journalists", go to the
+    associated actors); violence against civilians always has civilians as actor2."""
+    target = roles.actor2
+    civilian = target is not None and is_civilian(target.text)
+    if not civilian and not (pair[0] == "Violence against civilians" and not is_armed(target.text if target else None)):
+        return roles
+    assoc = roles.assoc_actor_2
+    if target is not None and not re.fullmatch(r"(the |some |\d+ |several |many )?civilians?", target.text, re.I):
+        assoc = (target, *assoc)
+    return replace(roles, actor2=ActorMention("civilians"), assoc_actor_2=assoc)
+
+
 def _reporting_subject(token: Any, sentence: Sentence) -> ActorMention | None:
     """'X announced that its forces ...': the reporting verb's subject, for 'its/the group' actors."""
     cur, hops = token, 0
@@ -286,6 +299,7 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
     if roles.actor1 is None and pair in _UNIDENTIFIED_PERPETRATOR:
         # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group
         roles = replace(roles, actor1=ActorMention("unidentified armed group"))
+    roles = _civilian_target(roles, pair)
     if pair[0] == "Protests":
         roles = _protest_actor(roles, "protesters")
     elif pair[0] == "Riots":
