@@ -33,6 +33,8 @@ from conflictlog.resolve.gazetteer import (
         ("ar-Raqqa", "Raqqa"),
         ("As-Sweida", "Sweida"),
         ("ash-Shaddadi", "Shaddadi"),
+        ("Al Hasakah", "Hasakeh"),
+        ("Al 'Amarah", "Amara"),
     ],
 )
 def test_gazetteer_normalize_name_equates_spellings(a: str, b: str) -> None:

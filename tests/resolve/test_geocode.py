@@ -156,7 +156,7 @@ def test_geocode_read_place_text_police_department_is_not_a_district() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("text", ["Airport", "the coast", "Police", "Checkpoint"])
+@pytest.mark.parametrize("text", ["Airport", "the coast", "Police", "Checkpoint", "Line", "Africa"])
 def test_geocode_common_words_are_not_places(geocoder: Geocoder, text: str) -> None:
     assert geocoder.geocode(PlaceMention(text)) is None
 

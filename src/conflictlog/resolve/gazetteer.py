@@ -95,7 +95,11 @@ def normalize_name(text: str) -> str:
 
     "al-Mayadin", "Al Mayadin" and "Mayadin" give "mayadin"; "Deir ez-Zor" and "Deir Ezzor" give "deirezzor".
     """
-    return "".join(name_tokens(text))
+    key = "".join(name_tokens(text))
+    # Arabic final -a is written -ah or -eh as often as -a ("Amarah", "Hasakeh", "Raqqa")
+    if len(key) > 4 and key[-2:] in ("ah", "eh"):
+        key = key[:-2] + "a"
+    return key
 
 
 def skeleton_key(text: str) -> str:

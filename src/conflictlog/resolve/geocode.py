@@ -256,13 +256,18 @@ class Geocoder:
             if major:
                 pool = major
 
-        # pick the country first (context order, then neighbours, then the most important match), then the feature
+        # pick the country first (context order, then neighbours, then a place of the kind the words ask for,
+        # then the most important match), then the feature
+        wanted_all = self._feature_preference(reading, pool)
+
         def importance(iso2: str) -> tuple:
             if iso2 in context:
                 ctx = context.index(iso2)
             else:
                 ctx = len(context) + (0 if iso2 in near else 1 if iso2 in CONFLICT_COUNTRIES else 2)
-            return (ctx, -max(_weight(e) for e in pool if e.country_iso2 == iso2))
+            mine = [e for e in pool if e.country_iso2 == iso2]
+            fit = min(wanted_all.get(e.feature, 9) for e in mine)
+            return (ctx, fit if not context else 0, -max(_weight(e) for e in mine))
 
         country = min({e.country_iso2 for e in pool}, key=importance)
         pool = [e for e in pool if e.country_iso2 == country]
