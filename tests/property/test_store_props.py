@@ -56,6 +56,9 @@ def test_store_props_incremental_equals_batch_in_any_order(world: World, rnd: ob
             assert not store.add_article(articles[article_id], grouped[article_id]).stored
         assert _sorted(list(store.iter_events())) == stored
         assert store.count_events(EventFilter()) == len(stored)
+        # Rebuilding every event from the stored reports gives the same events and ids.
+        assert store.remerge()["ids_changed"] == 0
+        assert _sorted(list(store.iter_events())) == stored
     finally:
         store.close()
 
@@ -70,6 +73,9 @@ def test_store_props_unmerge_keeps_every_report(world: World) -> None:
         biggest = max(store.iter_events(), key=lambda e: (len(e.claims), e.event_id))
         new_ids = store.unmerge(biggest.event_id)
         assert len(new_ids) == len(biggest.claims)
+        split = _sorted(list(store.iter_events()))
+        store.remerge()
+        assert _sorted(list(store.iter_events())) == split  # a re-merge does not glue split reports back
         claimed = sorted(c.mention_id for e in store.iter_events() for c in e.claims)
         assert claimed == sorted(r.mention.mention_id for r in world.reports)
     finally:

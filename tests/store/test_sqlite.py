@@ -355,3 +355,22 @@ def test_sqlite_resolved_reports_survive_storage(store: SQLiteStore) -> None:
         (loaded,), _ = store._load_mentions(store._conn, ["m1"])
     assert isinstance(loaded, ResolvedEvent)
     assert loaded == report
+
+
+def test_sqlite_remerge_rebuilds_the_same_events_and_keeps_splits(store: SQLiteStore) -> None:
+    store.add_article(article("a1"), [make_report("m1", "a1", fatalities=1)])
+    store.add_article(article("a2"), [make_report("m2", "a2", fatalities=2, evidence="x")])
+    store.add_article(article("a3"), [make_report("m3", "a3", place=IDLIB, evidence="y")])
+    store.add_article(article("a4"), [make_report("m4", "a4", place=IDLIB, evidence="z")])
+    store.bulk_load_events([_event("IRQ-bulk")])
+    before = sorted(store.iter_events(), key=lambda e: e.event_id)
+    counts = store.remerge()
+    assert counts == {"reports": 4, "events_before": 2, "events_after": 2, "ids_changed": 0}
+    assert sorted(store.iter_events(), key=lambda e: e.event_id) == before
+    aleppo = next(e for e in before if e.location == "Aleppo" and e.claims)
+    store.unmerge(aleppo.event_id)
+    after_split = sorted(store.iter_events(), key=lambda e: e.event_id)
+    assert store.remerge()["events_after"] == 3  # m1 and m2 stay apart; the Idlib pair stays together
+    assert sorted(store.iter_events(), key=lambda e: e.event_id) == after_split
+    (decision,) = store.merge_decisions(next(e.event_id for e in after_split if e.claims and e.claims[0].mention_id == "m1"))
+    assert decision["reason"] == f"split from {aleppo.event_id} by unmerge"

@@ -609,6 +609,41 @@ class SQLiteStore:
         logger.info("%s: unmerged %s into %d events", self.path, current, len(new_ids))
         return sorted(new_ids)
 
+    def remerge(self) -> dict[str, int]:
+        """Rebuild every event from the stored reports in one transaction (after the merge rules change).
+
+        Reports split apart by unmerge stay apart; bulk-loaded events (no stored reports) are left alone.
+        Returns counts: reports, events before and after, events whose id changed.
+        """
+        with self._transaction() as conn:
+            mention_ids = [r[0] for r in conn.execute("SELECT mention_id FROM mentions ORDER BY mention_id")]
+            isolated = frozenset(r[0] for r in conn.execute("SELECT mention_id FROM mentions WHERE split_from IS NOT NULL"))
+            split_reason = dict(
+                conn.execute("SELECT mention_id, 'split from ' || split_from || ' by unmerge' FROM mentions WHERE split_from IS NOT NULL")
+            )
+            old_of: dict[str, str] = dict(conn.execute("SELECT mention_id, event_id FROM event_mentions"))
+            before = len(set(old_of.values()))
+            resolved, sources = self._load_mentions(conn, mention_ids)
+            conn.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions)")
+            new_of: dict[str, str] = {}
+            for cluster, event in cluster_events(resolved, sources, isolated):
+                self._write_event(conn, event, cluster, {m: split_reason[m] for m in cluster.mention_ids if m in split_reason})
+                new_of.update((m, event.event_id) for m in cluster.mention_ids)
+            now = _now()
+            changed = 0
+            for old_id in sorted(set(old_of.values()) - set(new_of.values())):
+                first = min(m for m, e in old_of.items() if e == old_id)
+                conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (new_of[first], old_id))
+                conn.execute(
+                    "INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
+                    (old_id, new_of[first], now),
+                )
+                changed += 1
+            conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        counts = {"reports": len(mention_ids), "events_before": before, "events_after": len(set(new_of.values())), "ids_changed": changed}
+        logger.info("%s: re-merged %s", self.path, counts)
+        return counts
+
     # -- bulk and runs ----------------------------------------------------------------------------------------
 
     def bulk_load_events(self, events: Iterable[Event]) -> int:
