@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from conflictlog.records import Article, EventMention, Place, ResolvedEvent
+from conflictlog.records import ActorMention, Article, EventMention, Place, ResolvedEvent
 from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
 from conflictlog.resolve.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from conflictlog.resolve.geocode import Geocoder
@@ -88,10 +88,12 @@ class Resolver:
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context)
         country = place.country if place is not None else (context[0] if context else None)
+        if place is None and mention.place is not None:
+            logger.debug("resolve: place %r not found; country from context: %s", mention.place.text, country)
         event_date: date | None = mention.date.start if mention.date is not None else (
             article.published if article is not None else None)
 
-        def one(actor) -> str | None:  # noqa: ANN001 - ActorMention | None
+        def one(actor: ActorMention | None) -> str | None:
             return self.actors.normalize(actor.text, country, event_date) if actor is not None else None
 
         return ResolvedEvent(

@@ -182,8 +182,7 @@ class GazetteerEntry:
         return RULER_LABEL[self.feature]
 
 
-# Row layout inside the cache: a tuple in GazetteerEntry field order.
-_Row = tuple[str, str, str, str, str, "str | None", "str | None", float, float, int, str]
+# Rows inside the cache are tuples in GazetteerEntry field order (GeoNames ids stored as ints).
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +458,7 @@ class _Builder:
 
     def add(self, row: tuple, names: Iterable[str], ruler_names: Iterable[str] = (),
             skeleton_names: Iterable[str] = ()) -> int:
+        """Store one entry row; index its names exactly, loosely (skeleton names) and as ruler patterns."""
         idx = len(self.rows)
         self.rows.append(row)
         for name in names:

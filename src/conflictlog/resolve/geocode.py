@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from difflib import SequenceMatcher
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import (
@@ -19,7 +19,6 @@ from conflictlog.resolve.gazetteer import (
     Gazetteer,
     GazetteerEntry,
     normalize_name,
-    strip_admin_suffix,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,7 +48,6 @@ _DIRECTION = re.compile(r"^(?:the\s+)?(?:north|south|east|west|northern|southern
 _TRAILING = re.compile(
     r"(?:\s+(?:city|town|village|countryside|province|provinces|governorate|governorates|district|districts|"
     r"region|state|oblast|area|areas|outskirts|suburbs|pocket|desert|environs))+$", re.IGNORECASE)
-_WORD_SPLIT = re.compile(r"[^a-z\-]+")
 # Lower admin units and local words after a name ("Kaliganj upazila", "Muya LGA", "X corregimiento").
 _LOCAL_UNIT = re.compile(
     r"\s+(?:upazila|union|lga|l\.g\.a\.|tehsil|taluka|township|commune|municipality|county|sub-?district|"
