@@ -1,0 +1,62 @@
+"""Resolver: geocoding and actor names for one mention, with the article's countries as context."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictlog.records import (
+    ActorMention,
+    Article,
+    DateMention,
+    EventMention,
+    GeoPrecision,
+    PlaceMention,
+    TimePrecision,
+)
+from conflictlog.resolve import Resolver
+
+
+def _mention(actor1: str, actor2: str | None, place: str | None, qualifier: str | None = None) -> EventMention:
+    return EventMention(
+        mention_id="m1", article_id="a1", event_type="Battles", sub_event_type="Armed clash",
+        actor1=ActorMention(actor1), actor2=ActorMention(actor2) if actor2 else None,
+        assoc_actor_2=(ActorMention("US-led coalition warplanes"),),
+        place=PlaceMention(place, qualifier=qualifier) if place else None,
+        date=DateMention(date(2019, 2, 9), date(2019, 2, 9), TimePrecision.DAY),
+    )
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver.load()
+
+
+def _article(text: str) -> Article:
+    return Article(article_id="a1", source="constructed.md", text=text, published=date(2019, 2, 12))
+
+
+@pytest.mark.slow
+def test_resolve_article_countries_most_mentioned_first(resolver: Resolver) -> None:
+    article = _article("Syrian troops and Iraqi police met in Syria. A Syrian official spoke; turkey was served.")
+    assert resolver.article_countries(article) == ("Syria", "Iraq")
+
+
+@pytest.mark.slow
+def test_resolve_mention_gets_place_and_canonical_actors(resolver: Resolver) -> None:
+    article = _article("Fighting went on near the Omar oil fields in eastern Syria, the SDF said.")
+    resolved = resolver.resolve(_mention("a group of 12 ISIS members", "SDF positions", "the Omar oil fields"), article)
+    assert resolved.place is not None and resolved.place.gazetteer_id == "curated:omar-oil-field"
+    assert resolved.place.geo_precision is GeoPrecision.TOWN
+    assert resolved.actor1 == "Islamic State (Syria)"
+    assert resolved.actor2 == "QSD: Syrian Democratic Forces"
+    assert resolved.assoc_actor_2 == ("Global Coalition Against Daesh",)
+
+
+@pytest.mark.slow
+def test_resolve_country_from_single_country_group_when_place_unknown(resolver: Resolver) -> None:
+    article = _article("Houthi rebels fired on a village, residents said.")
+    resolved = resolver.resolve(_mention("Houthi rebels", "residents", "Qwzxqwzx village"), article)
+    assert resolved.place is None
+    assert resolved.actor2 == "Civilians (Yemen)"
