@@ -198,3 +198,46 @@ def test_geocode_district_without_seat_town_has_coordinates(gazetteer) -> None:
     districts = [e for e in gazetteer.lookup("Argo district", "Afghanistan") if e.feature == "admin2"]
     assert districts and districts[0].admin1 == "Badakhshan"
     assert 36.0 < districts[0].latitude < 38.5 and 69.5 < districts[0].longitude < 75.0
+
+
+@pytest.mark.slow
+def test_geocode_unknown_village_falls_back_to_its_named_province(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Nowhereville, Kharkiv"))
+    assert place is not None
+    assert (place.country, place.admin1, place.location) == ("Ukraine", "Kharkiv", "Kharkiv")
+    assert place.geo_precision is GeoPrecision.REGION
+
+
+@pytest.mark.slow
+def test_geocode_unknown_village_falls_back_to_its_named_district(geocoder: Geocoder) -> None:
+    # "Niger" is a country and a Nigerian state; the district named with it settles which
+    place = geocoder.geocode(PlaceMention("Qqqzzz, Paikoro, Niger"))
+    assert place is not None
+    assert (place.country, place.admin1, place.location) == ("Nigeria", "Niger", "Paikoro")
+    assert place.geo_precision is GeoPrecision.NEAR
+
+
+@pytest.mark.slow
+def test_geocode_ambiguous_province_is_read_with_the_town_it_contains(geocoder: Geocoder) -> None:
+    # several countries have a province called Central; only Ghana's holds a Mankesim
+    place = geocoder.geocode(PlaceMention("Mankesim, Central"))
+    assert place is not None
+    assert (place.country, place.admin1, place.location) == ("Ghana", "Central", "Mankesim")
+    assert place.geo_precision is GeoPrecision.TOWN
+
+
+@pytest.mark.slow
+def test_geocode_named_province_outweighs_article_countries(geocoder: Geocoder) -> None:
+    # Tyre is "Sur" in Arabic; a Diyarbakir qualifier means the Turkish district even in a Lebanon story
+    place = geocoder.geocode(PlaceMention("Sur, Diyarbakir"), ("Lebanon",))
+    assert place is not None
+    assert (place.country, place.admin1) == ("Turkey", "Diyarbakir")
+
+
+@pytest.mark.slow
+def test_geocode_homonym_outside_the_named_province_is_not_taken(geocoder: Geocoder) -> None:
+    # a Kaliganj exists, but in Khulna division; the text puts this one in Gazipur district (Dhaka division)
+    place = geocoder.geocode(PlaceMention("Kaliganj upazila, Gazipur"))
+    assert place is not None
+    assert (place.country, place.admin1, place.location) == ("Bangladesh", "Dhaka", "Gazipur")
+    assert place.geo_precision is GeoPrecision.NEAR

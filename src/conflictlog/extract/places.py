@@ -247,6 +247,19 @@ def place_candidates(sentence: Sentence, trigger_token: Any | None, exclude: tup
     return found
 
 
+def _coordinated(token: Any, depth: int = 3) -> bool:
+    """Whether a place token sits in a phrase coordinated with another ("X city and the countryside of Y")."""
+    for _ in range(depth):
+        if token.pos_ in ("VERB", "AUX"):
+            return False  # coordinated clauses ("shot and killed ... in X") are not coordinated places
+        if token.dep_ == "conj" and any(c.dep_ == "cc" for c in token.head.children):
+            return True
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return False
+
+
 def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
                exclude: tuple[tuple[int, int], ...] = (),
                candidates: list[PlaceCandidate] | None = None) -> PlaceMention | None:
@@ -274,7 +287,7 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
               and _distance_to(sentence.doc[c.token_index], sentence.doc[best.token_index]) is not None]
     # coordinated places ("in X and Y") are separate events, never containing areas
     others = [c.mention for c in cands if c is not best
-              and not (sentence.doc is not None and sentence.doc[c.token_index].dep_ == "conj")]
+              and not (sentence.doc is not None and _coordinated(sentence.doc[c.token_index]))]
     areas = containing_areas(sentence, place, others, nested)
     known_area = next((a for a in areas if _known_place(a.text, hint)), None) if areas else None
     if known_area is not None and not _known_place(place.text, hint, within=known_area.text):

@@ -18,6 +18,7 @@ from conflictlog.resolve.gazetteer import (
     FEATURE_RANK,
     Gazetteer,
     GazetteerEntry,
+    distance_km,
     normalize_name,
 )
 
@@ -118,6 +119,29 @@ def _resembles(query: str, name: str) -> bool:
     return SequenceMatcher(None, query, name).ratio() >= 0.7
 
 
+#: Features that can contain a place, in the order a containing area is best read as.
+AREA_FEATURES = ("admin2", "admin1", "region", "city", "town", "country")
+OUTER_AREA_FEATURES = ("admin1", "admin2", "region", "city", "town", "country")
+#: How far a place may lie from a town or region named as containing it.
+AREA_RADIUS_KM = {"city": 30.0, "town": 30.0, "region": 60.0}
+
+
+def _inside(entry: GazetteerEntry, area: GazetteerEntry) -> bool:
+    """Whether ``entry`` can lie in ``area`` (same country, and same province or close to the town named)."""
+    if entry.country_iso2 != area.country_iso2 or entry.gazetteer_id == area.gazetteer_id:
+        return entry.gazetteer_id == area.gazetteer_id
+    if area.feature == "country":
+        return True
+    if area.feature in ("admin1", "admin2"):
+        return entry.admin1 is not None and entry.admin1 == area.admin1
+    return distance_km(entry.latitude, entry.longitude, area.latitude, area.longitude) <= AREA_RADIUS_KM[area.feature]
+
+
+def _inside_all(entry: GazetteerEntry, areas: Sequence[list[GazetteerEntry]]) -> bool:
+    """Whether ``entry`` lies in one reading of each named containing area."""
+    return all(any(_inside(entry, area) for area in readings) for readings in areas)
+
+
 class Geocoder:
     """Turns place mentions into :class:`Place` records using a :class:`Gazetteer`."""
 
@@ -130,26 +154,27 @@ class Geocoder:
 
         With ``strict`` only places in the context countries (or the mention's ``country_hint``) are accepted.
         """
-        # "Oleksandrivka, Kharkiv oblast": the parts after a comma name the area that contains the place
-        head, *areas = [part.strip() for part in place.text.split(",") if part.strip()] or [place.text]
+        # "Oleksandrivka, Kharkiv oblast": the parts after a comma name the areas that contain the place
+        head, *area_texts = [part.strip() for part in place.text.split(",") if part.strip()] or [place.text]
         countries = [c for c in (place.country_hint, *context_countries) if c]
-        admin1: str | None = None
-        for area in areas:
-            if self.gazetteer.is_country(area):
-                countries.insert(0, area)
-                continue
-            found = self._admin1_of(area, countries)
-            if found is not None:
-                countries.insert(0, found.country_iso2)
-                admin1 = admin1 or found.admin1
+        context = list(dict.fromkeys(iso for iso in (self.gazetteer.country_iso2(c) for c in countries) if iso))
         reading = read_place_text(head, place.qualifier)
-        context = [iso for iso in (self.gazetteer.country_iso2(c) for c in countries) if iso]
-        context = list(dict.fromkeys(context))
-        entry, score = self._choose(reading, context, admin1, strict=strict)
+        areas = self._areas(area_texts, reading, context)
+        if areas:
+            # a named containing area outweighs the countries the article mentions
+            context = [areas[0][0].country_iso2, *(c for c in context if c != areas[0][0].country_iso2)]
+        entry, score = self._choose(reading, context, areas, strict=strict)
+        precision: GeoPrecision | None = None
+        if areas and (entry is None or not _inside_all(entry, areas)):
+            # the place is unknown, or known only outside the areas the text puts it in: code it to the
+            # innermost of those areas, as ACLED does for a village it cannot locate
+            entry, score = areas[0][0], 0.5
+            precision = GeoPrecision.REGION if entry.feature == "admin1" else GeoPrecision.NEAR
         if entry is None:
             logger.debug("geocode: %r not found (context %s)", place.text, context)
             return None
-        precision = self._precision(entry, reading)
+        if precision is None:
+            precision = self._precision(entry, reading)
         # ACLED names the province itself as the location when only the province is known
         location = entry.name
         info = self.gazetteer.country_info(entry.country_iso2)
@@ -205,16 +230,41 @@ class Geocoder:
                 found.update(info.neighbours)
         return found
 
-    def _admin1_of(self, area: str, countries: Sequence[str]) -> GazetteerEntry | None:
-        reading = read_place_text(area)
-        iso = [i for i in (self.gazetteer.country_iso2(c) for c in countries) if i]
-        for name in reading.names:
-            for entry in self.gazetteer.lookup(name, loose=False):
-                if entry.feature in ("admin1", "admin2") and (not iso or entry.country_iso2 in iso):
-                    return entry
-        return None
+    def _areas(self, texts: Sequence[str], reading: _Reading, context: Sequence[str]) -> list[list[GazetteerEntry]]:
+        """The containing areas named after a place ("Mankessim, Mfantsiman, Central"), innermost first, each as
+        its gazetteer entries in the one country that explains the most of them and of the place itself."""
+        found: list[list[GazetteerEntry]] = []
+        for text in texts:
+            entries = [e for name in read_place_text(text).names for e in self.gazetteer.lookup(name, loose=False)
+                       if e.feature in AREA_FEATURES]
+            if entries:
+                found.append(list(dict.fromkeys(entries)))
+        if not found:
+            return []
+        heads = [e for name in reading.names if not self.gazetteer.is_common_word(name)
+                 for e in self.gazetteer.lookup(name, loose=False)]
 
-    def _choose(self, reading: _Reading, context: list[str], admin1: str | None = None,
+        def support(iso2: str) -> tuple:
+            # names that agree on a country: each area found there, and the place itself
+            mine = [[e for e in entries if e.country_iso2 == iso2] for entries in found]
+            areas_named = sum(1 for entries in mine if entries)
+            named = areas_named + any(h.country_iso2 == iso2 for h in heads)
+            ctx = context.index(iso2) if iso2 in context else len(context)
+            weight = max((e.population for entries in mine for e in entries), default=0)
+            return (-named, ctx, -areas_named, -weight)
+
+        iso2 = min({e.country_iso2 for entries in (*found, heads) for e in entries}, key=support)
+        chosen = [[e for e in entries if e.country_iso2 == iso2] for entries in found]
+        chosen = [entries for entries in chosen if entries]
+        # a country named as an area ("..., Niger") contains everything: keep it only when nothing finer is named
+        finer = [entries for entries in chosen if entries[0].feature != "country"]
+        for position, entries in enumerate(finer):
+            # the outermost name is a province more often than a district of the same name ("X, Kharkiv")
+            order = OUTER_AREA_FEATURES if position == len(finer) - 1 else AREA_FEATURES
+            entries.sort(key=lambda e: order.index(e.feature))
+        return finer or chosen
+
+    def _choose(self, reading: _Reading, context: list[str], areas: Sequence[list[GazetteerEntry]] = (),
                 strict: bool = False) -> tuple[GazetteerEntry | None, float]:
         """Best entry for the mention; ``strict`` keeps only places in the context countries."""
         candidates: list[GazetteerEntry] = []
@@ -229,9 +279,9 @@ class Geocoder:
                 break
         if not candidates:
             return None, 0.0
-        if admin1 is not None:
-            # a containing province was named: keep places inside it when there are any
-            inside = [e for e in candidates if e.admin1 == admin1]
+        if areas:
+            # containing areas were named: keep places inside them when there are any
+            inside = [e for e in candidates if _inside_all(e, areas)]
             candidates = inside or candidates
         in_context = [e for e in candidates if e.country_iso2 in context]
         if context and not in_context:
