@@ -20,7 +20,6 @@ from typing import Any
 from conflictlog.errors import ConflictlogError
 from conflictlog.records import (
     Article,
-    EventMention,
     Failure,
     ParsedArticle,
     RawDocument,
@@ -47,72 +46,10 @@ class _Counts:
         logger.warning("%s", failure.message)
 
 
-class Resolver:
-    """Geocodes an event mention's place and normalises its actors to canonical names."""
-
-    def __init__(self, geocoder: Any, normalizer: Any) -> None:
-        self.geocoder = geocoder
-        self.normalizer = normalizer
-
-    @classmethod
-    def load(cls) -> Resolver:
-        """Load the offline gazetteer and the actor alias table."""
-        from conflictlog.resolve.actors import load_actor_normalizer
-        from conflictlog.resolve.gazetteer import load_gazetteer
-        from conflictlog.resolve.geocode import Geocoder
-
-        return cls(Geocoder(load_gazetteer()), load_actor_normalizer())
-
-    def resolve(self, mention: EventMention, context_countries: Sequence[str] = ()) -> ResolvedEvent:
-        """Geocode the mention's place, then name its actors with the event's country as qualifier."""
-        place = None
-        if mention.place is not None:
-            hints = [mention.place.country_hint] if mention.place.country_hint else []
-            place = self.geocoder.geocode(mention.place, context_countries=tuple(hints) + tuple(context_countries))
-            if place is None:
-                logger.debug("geocode: %r not found", mention.place.text)
-        country = place.country if place is not None else (context_countries[0] if context_countries else None)
-        event_date = mention.date.start if mention.date is not None else None
-
-        def norm(actor: Any) -> str | None:
-            if actor is None:
-                return None
-            return self.normalizer.normalize(actor.text, country, event_date) or actor.text
-
-        def norm_all(actors: Iterable[Any]) -> tuple[str, ...]:
-            names = (norm(a) for a in actors)
-            return tuple(dict.fromkeys(n for n in names if n))
-
-        return ResolvedEvent(
-            mention=mention,
-            place=place,
-            actor1=norm(mention.actor1),
-            actor2=norm(mention.actor2),
-            assoc_actor_1=norm_all(mention.assoc_actor_1),
-            assoc_actor_2=norm_all(mention.assoc_actor_2),
-        )
-
-
-def _article_countries(doc: ParsedArticle, resolver: Resolver) -> tuple[str, ...]:
-    """Countries named in the article, most mentioned first: context for geocoding ambiguous names."""
-    gazetteer = getattr(resolver.geocoder, "gazetteer", None)
-    if gazetteer is None:
-        return ()
-    seen: Counter[str] = Counter()
-    for sentence in doc.sentences:
-        for entity in sentence.entities:
-            if entity.label not in ("GPE", "NORP", "LOC"):
-                continue
-            country = gazetteer.country_name(entity.text)
-            if country:
-                seen[country] += 1
-    return tuple(name for name, _ in seen.most_common())
-
-
 class Pipeline:
     """A loaded parser, extractor and resolver, reused across many articles."""
 
-    def __init__(self, parser: Any, resolver: Resolver) -> None:
+    def __init__(self, parser: Any, resolver: Any) -> None:
         self.parser = parser
         self.resolver = resolver
 
@@ -120,6 +57,7 @@ class Pipeline:
     def load(cls) -> Pipeline:
         """Load the spaCy model and the offline gazetteer once."""
         from conflictlog.nlp.parse import Parser
+        from conflictlog.resolve import Resolver
 
         return cls(Parser.load(), Resolver.load())
 
@@ -130,8 +68,7 @@ class Pipeline:
         mentions = extract_events(doc)
         if not mentions:
             return []
-        countries = _article_countries(doc, self.resolver)
-        return [self.resolver.resolve(mention, countries) for mention in mentions]
+        return [self.resolver.resolve(mention, doc.article) for mention in mentions]
 
     def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
         """Parse in batches, then extract and resolve each article."""

@@ -94,10 +94,15 @@ class Resolver:
             article.published if article is not None else None)
 
         def one(actor: ActorMention | None) -> str | None:
-            return self.actors.normalize(actor.text, country, event_date) if actor is not None else None
+            # an actor the alias table does not know keeps the report's own words
+            if actor is None:
+                return None
+            return self.actors.normalize(actor.text, country, event_date) or actor.text
+
+        def many(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(name for name in (one(a) for a in actors) if name))
 
         return ResolvedEvent(
             mention=mention, place=place, actor1=one(mention.actor1), actor2=one(mention.actor2),
-            assoc_actor_1=self.actors.normalize_many((a.text for a in mention.assoc_actor_1), country, event_date),
-            assoc_actor_2=self.actors.normalize_many((a.text for a in mention.assoc_actor_2), country, event_date),
+            assoc_actor_1=many(mention.assoc_actor_1), assoc_actor_2=many(mention.assoc_actor_2),
         )
