@@ -58,11 +58,18 @@ def test_places_containing_areas_follow_the_place(parse_text) -> None:
 
 @pytest.mark.slow
 def test_places_coordinated_place_is_not_a_containing_area(parse_text) -> None:
-    place = _place(parse_text, "On 2 June 2022, rockets hit Jisr al-Shughur city and the countryside of Hama.")
+    place = _place(parse_text, "On 2 June 2022, rockets hit Saraqib city and the countryside of Hama.")
     assert "Hama" not in place.text
     # a clause coordinated with another ("shot and killed ... in X town in Y countryside") keeps its areas
     place = _place(parse_text, "On 2 June 2022, gunmen shot and killed a nurse in Kafr Zita town in Hama countryside.")
     assert place.text.startswith("Kafr Zita") and place.text.endswith("Hama")
+
+
+@pytest.mark.slow
+def test_places_unknown_place_gives_way_to_a_known_one(parse_text) -> None:
+    # the first place named is not in the gazetteer; the town it lies near is
+    place = _place(parse_text, "On 2 June 2022, a mob killed a man at Qqzzyx farm near Kwekwe.")
+    assert place.span is not None and place.span.text == "Kwekwe"
 
 
 @pytest.mark.slow

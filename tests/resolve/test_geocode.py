@@ -241,3 +241,16 @@ def test_geocode_homonym_outside_the_named_province_is_not_taken(geocoder: Geoco
     assert place is not None
     assert (place.country, place.admin1, place.location) == ("Bangladesh", "Dhaka", "Gazipur")
     assert place.geo_precision is GeoPrecision.NEAR
+
+
+@pytest.mark.slow
+def test_geocode_own_name_beats_an_alternate_spelling_elsewhere(geocoder: Geocoder) -> None:
+    # a Turkish village lists "Anbar" among its alternate names; the Iraqi province is called so
+    place = geocoder.geocode(PlaceMention("Anbar", qualifier="area"))
+    assert place is not None and (place.country, place.admin1) == ("Iraq", "Al Anbar")
+
+
+@pytest.mark.slow
+def test_geocode_province_only_one_country_has_survives_foreign_context(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Lahij", qualifier="area"), ("United Kingdom",))
+    assert place is not None and (place.country, place.admin1) == ("Yemen", "Lahij")

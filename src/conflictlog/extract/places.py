@@ -247,6 +247,31 @@ def place_candidates(sentence: Sentence, trigger_token: Any | None, exclude: tup
     return found
 
 
+def _with_areas(sentence: Sentence, best: PlaceCandidate, cands: list[PlaceCandidate], hint: str | None
+                ) -> tuple[PlaceMention, bool]:
+    """The candidate place with its containing areas ("Village, District, Province"), and whether the gazetteer
+    knows it or one of those areas; an unknown village whose area is known is coded to that area."""
+    place = best.mention
+    nested = [c.mention for c in cands if c is not best and sentence.doc is not None
+              and _distance_to(sentence.doc[c.token_index], sentence.doc[best.token_index]) is not None]
+    # coordinated places ("in X and Y") are separate events, never containing areas
+    others = [c.mention for c in cands if c is not best
+              and not (sentence.doc is not None and _coordinated(sentence.doc[c.token_index]))]
+    areas = containing_areas(sentence, place, others, nested)
+    known_area = next((a for a in areas if _known_place(a.text, hint)), None) if areas else None
+    if known_area is not None and not _known_place(place.text, hint, within=known_area.text):
+        # the village is not in the gazetteer but its district or province is: code the event there
+        logger.debug("places: %r unknown, using containing area %r", place.text, known_area.text)
+        inner = [a for a in areas[areas.index(known_area) + 1:]]
+        return replace(known_area, qualifier=known_area.qualifier or "area",
+                       text=", ".join([known_area.text, *(a.text for a in inner)])), True
+    known = _known_place(place.text, hint) or known_area is not None
+    if areas:
+        # the geocoder reads the parts after a comma as containing areas
+        return replace(place, text=", ".join([place.text, *(a.text for a in areas)])), known
+    return place, known
+
+
 def _coordinated(token: Any, depth: int = 3) -> bool:
     """Whether a place token sits in a phrase coordinated with another ("X city and the countryside of Y")."""
     for _ in range(depth):
@@ -270,35 +295,22 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
     countries = set(find_countries(sentence.text))
     # a bare country name is the fallback, not the first choice, when a finer place exists
     finer = [c for c in cands if c.mention.text not in countries]
-    best = (finer or cands or [None])[0]
-    if best is None:
+    ordered = finer + [c for c in cands if c not in finer]
+    if not ordered:
         for m in _CAP_AFTER_PREP.finditer(sentence.text):
             name = m.group(1).rstrip(".")
             if name.split()[0].lower() in _NOT_PLACE:
                 continue
             start = sentence.start + m.start(1)
-            best = PlaceCandidate(PlaceMention(name, Span(start, start + len(name), name)), 0.1, 0)
+            ordered = [PlaceCandidate(PlaceMention(name, Span(start, start + len(name), name)), 0.1, 0)]
             break
-    if best is None:
+    if not ordered:
         return None
-    place = best.mention
     hint = country_hint(sentence.text, article_text)
-    nested = [c.mention for c in cands if c is not best and sentence.doc is not None
-              and _distance_to(sentence.doc[c.token_index], sentence.doc[best.token_index]) is not None]
-    # coordinated places ("in X and Y") are separate events, never containing areas
-    others = [c.mention for c in cands if c is not best
-              and not (sentence.doc is not None and _coordinated(sentence.doc[c.token_index]))]
-    areas = containing_areas(sentence, place, others, nested)
-    known_area = next((a for a in areas if _known_place(a.text, hint)), None) if areas else None
-    if known_area is not None and not _known_place(place.text, hint, within=known_area.text):
-        # the village is not in the gazetteer but its district or province is: code the event there
-        logger.debug("places: %r unknown, using containing area %r", place.text, known_area.text)
-        inner = [a for a in areas[areas.index(known_area) + 1:]]
-        place = replace(known_area, qualifier=known_area.qualifier or "area",
-                        text=", ".join([known_area.text, *(a.text for a in inner)]))
-    elif areas:
-        # "Village, District, Province": the geocoder reads the parts after a comma as containing areas
-        place = replace(place, text=", ".join([place.text, *(a.text for a in areas)]))
+    # the best-tied place the gazetteer knows, itself or through a containing area; else the best-tied one
+    readings = (_with_areas(sentence, best, cands, hint) for best in ordered)
+    first, known = next(readings)
+    place = first if known else next((found for found, known in readings if known), first)
     if hint is not None:
         place = replace(place, country_hint=hint)
     logger.debug("places: %r -> %r (%s)", sentence.text[:60], place.text, place.qualifier)

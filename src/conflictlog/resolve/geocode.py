@@ -20,6 +20,7 @@ from conflictlog.resolve.gazetteer import (
     GazetteerEntry,
     distance_km,
     normalize_name,
+    strip_admin_suffix,
 )
 
 logger = logging.getLogger(__name__)
@@ -289,9 +290,12 @@ class Geocoder:
                 return None, 0.0
             # reports name the country of the actors ("Turkish drones") as often as that of the place: a place
             # just across a border is plausible, one far away must be a sizeable city or a country to be meant
+            # (or a province name only one country has: "Lahij" in a story about a British hostage)
             near = self._neighbours(context)
+            provinces = {e.country_iso2 for e in candidates if e.feature == "admin1"}
             candidates = [e for e in candidates if e.country_iso2 in near or e.feature == "country"
-                          or e.feature == "city" and e.population >= 50_000]
+                          or e.feature == "city" and e.population >= 50_000
+                          or e.feature == "admin1" and len(provinces) == 1]
             if not candidates:
                 return None, 0.0
         near = self._neighbours(context)
@@ -308,6 +312,12 @@ class Geocoder:
         # then the most important match), then the feature
         wanted_all = self._feature_preference(reading, pool)
 
+        # a place called by its own name beats one that has the name only among its alternate spellings
+        keys = {normalize_name(name) for name in reading.names}
+
+        def alternate(entry: GazetteerEntry) -> bool:
+            return normalize_name(entry.name) not in keys and normalize_name(strip_admin_suffix(entry.name)) not in keys
+
         def importance(iso2: str) -> tuple:
             if iso2 in context:
                 ctx = context.index(iso2)
@@ -315,12 +325,12 @@ class Geocoder:
                 ctx = len(context) + (0 if iso2 in near else 1 if iso2 in CONFLICT_COUNTRIES else 2)
             mine = [e for e in pool if e.country_iso2 == iso2]
             fit = min(wanted_all.get(e.feature, 9) for e in mine)
-            return (ctx, fit if not context else 0, -max(_weight(e) for e in mine))
+            return (ctx, all(alternate(e) for e in mine), fit if not context else 0, -max(_weight(e) for e in mine))
 
         country = min({e.country_iso2 for e in pool}, key=importance)
         pool = [e for e in pool if e.country_iso2 == country]
         wanted = self._feature_preference(reading, pool)
-        pool.sort(key=lambda e: (wanted.get(e.feature, 9), -e.population, FEATURE_RANK[e.feature]))
+        pool.sort(key=lambda e: (wanted.get(e.feature, 9), alternate(e), -e.population, FEATURE_RANK[e.feature]))
         best = pool[0]
         score = 1.0 if exact else 0.6
         if not in_context and len({e.country_iso2 for e in candidates}) > 1:
