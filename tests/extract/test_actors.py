@@ -75,3 +75,11 @@ def test_actors_unnamed_perpetrator_is_an_unidentified_armed_group(parse_text) -
     event = _first(parse_text, "On 2 June 2022, the body of a farmer was found shot near Inkhil.")
     assert event.event_type == "Violence against civilians"
     assert event.actor1 is not None and event.actor1.text == "unidentified armed group"
+
+
+@pytest.mark.slow
+def test_actors_opening_place_phrase_misparsed_as_subject_is_skipped(parse_text) -> None:
+    # spaCy reads the township as a second subject of "arrested"; the army is the one who acts
+    text = "On 2 June 2022, in Bahin village, Mingin township (Kale district, Sagaing region), the military arrested two young men."
+    event = _first(parse_text, text)
+    assert event.actor1 is not None and event.actor1.text == "the military"

@@ -245,3 +245,25 @@ def test_actors_infer_country_from_single_country_groups(actors: ActorNormalizer
     assert actors.infer_country(["Houthi rebels"]) == "Yemen"
     assert actors.infer_country(["gunmen", "civilians"]) is None
     assert actors.infer_country(["QSD", "Houthis"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("the regime's 5th Armoured Division", "Syria", "Military Forces of Syria (2000-)"),
+        ("the 3rd Brigade of the army", "Iraq", "Military Forces of Iraq (2020-2022)"),
+        ("three unidentified tribal groups", "Yemen", "Unidentified Tribal Militia (Yemen)"),
+        ("armed tribesmen", "Libya", "Unidentified Tribal Militia (Libya)"),
+        ("clan militias", "Somalia", "Unidentified Clan Militia (Somalia)"),
+        ("an unknown militant group", "Nigeria", "Unidentified Armed Group (Nigeria)"),
+        ("joint FARDC and MONUSCO troops", "Democratic Republic of Congo",
+         "Military Forces of the Democratic Republic of Congo (2019-)"),
+        ("FAMa soldiers", "Mali", "Military Forces of Mali (2021-)"),
+        ("IRG forces", "Yemen", "Military Forces of Yemen (2012-)"),
+        ("HBDH militants", "Turkey", "HBDH: Peoples United Revolutionary Movement"),
+        ("CPC rebels", "Central African Republic", "CPC: Coalition of Patriots for Change"),
+    ],
+)
+def test_actors_formations_generic_groups_and_national_armies(actors: ActorNormalizer, text: str, country: str,
+                                                               expected: str) -> None:
+    assert actors.normalize(text, country, MAR_2022) == expected

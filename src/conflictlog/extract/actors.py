@@ -153,6 +153,9 @@ def _subject(verb: Any) -> Any | None:
     cur, hops = verb, 0
     while cur is not None and hops < 4:
         subs = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+        if len(subs) > 1:
+            # a misparsed opening place phrase ("in X village (...), the army arrested") is no subject
+            subs = [c for c in subs if not (c.lower_ in PLACE_HEADS or _is_place_phrase(c))] or subs
         if subs:
             sub = subs[0]
             if sub.lower_ in ("who", "which", "that") and cur.dep_ == "relcl":

@@ -251,10 +251,12 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
         return None
     match, tok = best
     role_match = match
-    if match.trigger.id.startswith("label-"):
-        # a coder label ("Looting:") types the event; the roles sit on the sentence's own verb
-        role_match = next((m for m in matches if not m.trigger.id.startswith("label-") and not _is_hypothetical(
-            sentence, m, actors_mod.trigger_token(sentence.doc, m.start, m.end), tax)), match)
+    if match.trigger.id.startswith("label-") or match.trigger.id == "transfer":
+        # a coder label ("Looting:") or a manner phrase ("no clashes were reported") types the event;
+        # the roles sit on the sentence's own verb
+        role_match = next((m for m in matches if m is not match and not m.trigger.id.startswith("label-")
+                           and not _is_hypothetical(sentence, m, actors_mod.trigger_token(sentence.doc, m.start,
+                                                                                          m.end), tax)), match)
         if role_match is match and sentence.doc is not None:
             root = next((t for t in sentence.doc if t.dep_ == "ROOT"), None)
             if root is not None:

@@ -43,8 +43,13 @@ _LEADING_NOISE = re.compile(
     r"over|nearly|almost|approximately|up to|an estimated|both|all|other|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|\d+|the|an|a)\s+)+")
 _LEADING_DESCRIPTOR = re.compile(
-    r"^(?:(?:suspected|alleged|so called|so-called|local|armed|heavily armed|unnamed|[a-z]+-(?:backed|led|linked|"
+    r"^(?:(?:suspected|alleged|presumed|so called|so-called|local|armed|heavily armed|unnamed|joint|[a-z]+-(?:backed|led|linked|"
     r"affiliated|allied|aligned|supported|sponsored))\s+)+")
+# Formation words inside a force's name ("the regime's 25th Armored Division", "the 5th Brigade of the army").
+_FORMATION = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|armou?red|"
+    r"mechani[sz]ed|motori[sz]ed|infantry|airborne|division|divisions|brigade|brigades|battalion|battalions|"
+    r"regiment|regiments|corps|company|squadron|of)\b")
 _TRAILING_NOISE = re.compile(
     r"(?:\s+(?:members|member|fighters|fighter|militants|militant|elements|cells|cell|positions|personnel|"
     r"units|unit|group|groups|militia|militias|loyalists|affiliates|supporters|operatives|jihadists|"
@@ -214,6 +219,9 @@ class ActorNormalizer:
             trimmed = _TRAILING_NOISE.sub("", form)
             if trimmed and trimmed != form:
                 out.append(trimmed)
+        unit = " ".join(_FORMATION.sub(" ", described).split())
+        if unit and unit != described:
+            out.append(_LEADING_NOISE.sub("", unit))
         return [v for v in dict.fromkeys(out) if v]
 
     def _match_alias(self, key: str, country: str | None, event_date: date | None) -> str | None:
