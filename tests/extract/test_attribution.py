@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictlog.extract.attribution import Attribution, find_attribution
+from conflictlog.extract.attribution import Attribution, find_attribution, find_responsibility
 from conflictlog.records import Certainty
 
 C, R, U = Certainty.CLAIMED, Certainty.REPORTED, Certainty.UNVERIFIED
@@ -62,3 +62,41 @@ def test_attribution_hedge_is_flagged_without_unverifying():
 def test_attribution_property_never_raises(text, previous):
     result = find_attribution(text, previous)
     assert isinstance(result.certainty, Certainty)
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "claimed"),
+    [
+        ("The Islamic State group has claimed responsibility for the bombing, which killed 12.", "Islamic State group",
+         True),
+        ("On Tuesday, in a statement posted online, ISWAP claimed responsibility.", "ISWAP", True),
+        ("Police blamed the attack on Boko Haram militants, who have been active in the area.",
+         "Boko Haram militants", False),
+        ("Nobody has claimed the blast yet; officials attributed the attack to the Islamic State of Iraq and the "
+         "Levant (ISIL).", "Islamic State of Iraq and the Levant (ISIL)", False),
+        ("No group claimed responsibility, but local officials suspected the involvement of al-Shabaab.",
+         "al-Shabaab", False),
+    ],
+)
+def test_attribution_responsibility_names_the_group(text: str, group: str, claimed: bool) -> None:
+    found = find_responsibility(text)
+    assert found is not None
+    assert (found.group, found.claimed) == (group, claimed)
+    assert text[found.start:found.end] == group
+
+
+@pytest.mark.parametrize("text", [
+    "No group claimed responsibility for the attack.",
+    "So far no militant outfit has claimed responsibility for it.",
+    "The army said it was responsible for security in the district.",
+    "Two soldiers were killed in the attack on Monday.",
+])
+def test_attribution_responsibility_none(text: str) -> None:
+    assert find_responsibility(text) is None
+
+
+@given(st.text(max_size=300))
+def test_attribution_responsibility_never_crashes_and_points_into_the_text(text: str) -> None:
+    found = find_responsibility(text)
+    if found is not None:
+        assert text[found.start:found.end] == found.group

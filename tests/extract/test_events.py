@@ -198,3 +198,24 @@ def test_events_seed_article_finds_expected_events(parser, shared_dir) -> None:
         joined = " ".join(e.text for e in event.evidence)
         if "reached an initial agreement" in joined or "October 2017" in joined:
             assert flagged, event
+
+
+@pytest.mark.slow
+def test_events_claimed_responsibility_names_the_unnamed_perpetrator(parse_text) -> None:
+    text = ("On 2 June 2022, a roadside bomb killed three soldiers near Kirkuk. "
+            "The Islamic State group claimed responsibility for the attack in a statement.")
+    events = extract_events(parse_text(text))
+    assert events
+    event = events[0]
+    assert event.actor1 is not None and event.actor1.text == "Islamic State group"
+    assert event.claimed_by == "Islamic State group"
+    # the sentence that names the perpetrator is part of the event's evidence
+    assert any("claimed responsibility" in e.text for e in event.evidence)
+
+
+@pytest.mark.slow
+def test_events_named_perpetrator_is_kept_over_a_later_attribution(parse_text) -> None:
+    text = ("On 2 June 2022, Taliban fighters attacked a police post in Kunduz. "
+            "Officials blamed the attack on the Islamic State group.")
+    event = extract_events(parse_text(text))[0]
+    assert event.actor1 is not None and event.actor1.text.startswith("Taliban")

@@ -11,6 +11,9 @@ Rules, in order (cue lists live in ``data/attribution_cues.toml``):
    "rumours") makes it UNVERIFIED; otherwise a claimant that is a party to the conflict (army, ministry of
    defence, armed group or its press office) makes it CLAIMED; otherwise REPORTED. Plain statements have
    no claimant.
+3. Responsibility (``find_responsibility``): the group that claims an attack ("X claimed responsibility"), or
+   that officials or sources attribute it to ("sources attributed the attack to X"); "No group claimed
+   responsibility" names nobody.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ class _Cues:
     hedges_re: re.Pattern[str]
     back_references_re: re.Pattern[str]
     verbs_re: re.Pattern[str]
+    claimed_re: tuple[re.Pattern[str], ...] = ()
+    attributed_re: tuple[re.Pattern[str], ...] = ()
+    denial_re: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +81,9 @@ def _cues() -> _Cues:
         back_references_re=_phrase_regex(tuple(raw["back_references"])),
         verbs_re=re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(v) for v in raw["reporting_verbs"]) + r")(?![\w'’-])",
                             re.IGNORECASE),
+        claimed_re=tuple(re.compile(p) for p in raw["responsibility"]["claimed"]),
+        attributed_re=tuple(re.compile(p, re.IGNORECASE) for p in raw["responsibility"]["attributed"]),
+        denial_re=re.compile("|".join(raw["responsibility"]["denials"]), re.IGNORECASE),
     )
 
 
@@ -92,6 +101,7 @@ _DETERMINER_RE = re.compile(r"^(?:the|a|an|some|several|many|its|their|his|her|o
 _MODIFIER_RE = re.compile(r"\b[\w.]+-(?:linked|backed|led|affiliated|allied|aligned|run|controlled|based)\s+",
                           re.IGNORECASE)
 _ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z.\-]{1,10}\)")
+_NEGATION_RE = re.compile(r"\b(?:no|not|none|nobody|neither|never)\b", re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "which", "who", "that", "there"}
 
 
@@ -194,3 +204,39 @@ def find_attribution(text: str, previous_text: str | None = None) -> Attribution
         certainty = Certainty.REPORTED
     hedged = bool(unverified or hedges)
     return Attribution(claimed_by=claimant, certainty=certainty, cues=tuple(dict.fromkeys(found)), hedged=hedged)
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    """The group a sentence holds responsible for an attack: ``claimed`` when the group itself claims it,
+    else officials or sources attribute it; ``start``/``end`` are the group's offsets in the sentence."""
+
+    group: str
+    claimed: bool
+    start: int
+    end: int
+    cue: str
+
+
+def find_responsibility(text: str) -> Responsibility | None:
+    """The group ``text`` (a sentence) says claimed an attack or was blamed for it, or None."""
+    cues = _cues()
+    if "responsib" not in text.lower() and not re.search(r"attribut|blame|involvement|pinned|credit", text, re.I):
+        return None
+    for patterns, claimed in ((cues.claimed_re, True), (cues.attributed_re, False)):
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                raw = match.group("group")
+                # the group is the last clause of what precedes the verb ("..., but IS claimed responsibility")
+                raw = re.split(r"[,;]\s+|\b(?:however|but|while|and then)\s+", raw)[-1]
+                # the bracketed acronym stays: it is often the one name the alias table knows ("... (ISIL)")
+                group = _clean_claimant(raw) and _DETERMINER_RE.sub("", raw.strip(" ,.;:'\"“”"))
+                if group and _NEGATION_RE.search(group):
+                    continue  # "so far no militant outfit has claimed responsibility"
+                if group is None or cues.denial_re is not None and cues.denial_re.search(
+                        text[match.end():match.end() + 80]) and not claimed:
+                    continue
+                start = text.find(group, match.start())
+                cue = "claimed responsibility" if claimed else match.group(0)[: match.start("group") - match.start()].strip()
+                return Responsibility(group, claimed, start, start + len(group), cue)
+    return None

@@ -16,6 +16,7 @@ from typing import Any
 
 from conflictlog.extract import actors as actors_mod
 from conflictlog.extract import places as places_mod
+from conflictlog.extract.attribution import find_responsibility
 from conflictlog.extract.taxonomy import (
     Taxonomy,
     TriggerMatch,
@@ -403,6 +404,8 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
                              fatalities, injured, claimed_by, certainty, historical, match.trigger.priority,
                              [evidence], i, extra))
         previous_text = sentence.text
+    if drafts:
+        _assign_responsibility(doc, drafts)
     if _DEMO_TAG.search(article.text):
         drafts = _crowd_drafts(drafts, tax)
     out: list[EventMention] = []
@@ -413,6 +416,37 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
 
 
 _DEMO_TAG = re.compile(r"\[size=[^\]]*\]", re.I)
+# Perpetrators a report does not name: a responsibility claim or attribution elsewhere may name them.
+_UNNAMED_PERPETRATOR = re.compile(
+    r"^(?:(?:an?|the|some|several|two|three|four|five|\d+)\s+)?(?:(?:unidentified|unknown|suspected|armed|masked|"
+    r"alleged)\s+)*(?:gunm[ae]n|assailants?|attackers?|militants?|armed (?:men|group)|perpetrators?|"
+    r"(?:suicide )?bombers?|insurgents?|kidnappers?|abductors?|individuals?|persons?|people|men|group|"
+    r"unidentified armed group|sources?)$|^[^A-Za-z]*$|\b(?:device|explosives?|vehicle|ied|bomb|mine|car)$",
+    re.IGNORECASE)
+
+
+def _assign_responsibility(doc: ParsedArticle, drafts: list[_Draft]) -> None:
+    """A group that claims an attack, or that sources blame for it, is the perpetrator of the events the
+    article reports before that sentence (after it, when none precedes) whose perpetrator it leaves unnamed."""
+    for sentence in doc.sentences:
+        found = find_responsibility(sentence.text)
+        if found is None:
+            continue
+        before = [d for d in drafts if d.sentence.index <= sentence.index] or drafts
+        group = ActorMention(found.group, Span(sentence.start + found.start, sentence.start + found.end,
+                                               found.group))
+        for draft in before:
+            actor1 = draft.roles.actor1
+            if actor1 is not None and not _UNNAMED_PERPETRATOR.search(actor1.text.strip()):
+                continue
+            if draft.roles.actor2 is not None and draft.roles.actor2.text == found.group:
+                continue
+            logger.debug("events: %r held responsible (%s)", found.group, found.cue)
+            draft.roles = replace(draft.roles, actor1=group)
+            if found.claimed and draft.claimed_by is None:
+                draft.claimed_by = found.group
+            if all(e.start != sentence.start for e in draft.evidence):
+                draft.evidence.append(Evidence(sentence.text, sentence.start, sentence.end, (found.cue,)))
 
 
 def _crowd_drafts(drafts: list[_Draft], tax: Taxonomy) -> list[_Draft]:
