@@ -10,7 +10,7 @@ import random
 import resource
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -19,6 +19,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def _peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_children_rss_mb() -> float:
+    """Largest peak resident memory of any finished child process (ingest workers), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _example_paragraphs(examples: Path) -> list[str]:
@@ -52,8 +57,9 @@ def build_corpus(n_articles: int, folder: Path, examples: Path = EXAMPLES, seed:
     return words
 
 
-def bench_ingest(n_articles: int) -> dict[str, float]:
-    """Ingest a corpus of ``n_articles`` into a fresh database; articles/s excludes model loading."""
+def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
+    """Ingest a corpus of ``n_articles`` into a fresh database with ``workers`` processes; articles/s
+    excludes model loading (and includes starting the workers)."""
     from conflictlog.pipeline import default_pipeline, ingest_paths
     from conflictlog.store import open_store
 
@@ -66,7 +72,7 @@ def bench_ingest(n_articles: int) -> dict[str, float]:
         load_s = time.perf_counter() - t0
         store = open_store(Path(tmp) / "bench.sqlite")
         t1 = time.perf_counter()
-        report = ingest_paths([folder], store, pipeline=pipeline, progress=False)
+        report = ingest_paths([folder], store, pipeline=pipeline, progress=False, workers=workers)
         run_s = time.perf_counter() - t1
         store.close()
     stored = report.counts.get("articles.stored", 0)
@@ -79,18 +85,24 @@ def bench_ingest(n_articles: int) -> dict[str, float]:
         "words_per_second": words / run_s if run_s else 0.0,
         "events_created": float(report.counts.get("events.created", 0)),
         "peak_rss_mb": _peak_rss_mb(),
+        "peak_worker_rss_mb": _peak_children_rss_mb(),
+        "workers": float(workers),
     }
 
 
-def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None]) -> None:
-    """Run the ingest, merge and API benchmarks and print their figures."""
-    if n_articles > 0:
-        figures = bench_ingest(n_articles)
+def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
+                   workers: Sequence[int] = (1,)) -> None:
+    """Run the ingest (once per worker count), merge and API benchmarks and print their figures."""
+    for n_workers in workers if n_articles > 0 else ():
+        figures = bench_ingest(n_articles, n_workers)
+        worker_memory = (f", each worker at most {figures['peak_worker_rss_mb']:.0f} MB (shared pages counted in each)"
+                         if n_workers > 1 else "")
         echo(
-            f"ingest: {figures['articles']:.0f} articles ({figures['words']:.0f} words) in "
+            f"ingest ({n_workers} worker{'s' if n_workers > 1 else ''}): {figures['articles']:.0f} articles "
+            f"({figures['words']:.0f} words) in "
             f"{figures['ingest_seconds']:.1f} s = {figures['articles_per_second']:.1f} articles/s, "
             f"{figures['words_per_second']:.0f} words/s; model+gazetteer load {figures['load_seconds']:.1f} s; "
-            f"{figures['events_created']:.0f} events; peak memory {figures['peak_rss_mb']:.0f} MB"
+            f"{figures['events_created']:.0f} events; peak memory {figures['peak_rss_mb']:.0f} MB{worker_memory}"
         )
     if merge_events > 0:
         from conflictlog.bench_merge import bench_merge

@@ -76,13 +76,15 @@ def cli(ctx: click.Context, db: str, verbose: int) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--strict", is_flag=True, help="Stop at the first bad document instead of reporting and going on.")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr (only on a terminal).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes that parse and extract (one per core speeds up large folders and feeds).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int) -> None:
     """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds."""
     from conflictlog.pipeline import ingest_paths
 
     with _open_store(ctx) as store, _errors_as_messages():
-        report = ingest_paths(list(paths), store, strict=strict, progress=progress)
+        report = ingest_paths(list(paths), store, strict=strict, progress=progress, workers=workers)
     counts = report.counts
     click.echo(
         f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "
@@ -275,12 +277,15 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--articles", "n_articles", type=int, default=300, show_default=True, help="Articles in the ingest corpus.")
 @click.option("--merge-events", type=int, default=100_000, show_default=True, help="Synthetic events for the merge benchmark (0 skips).")
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
-def bench(n_articles: int, merge_events: int, api_events: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
+              help="Ingest worker processes to measure (repeatable).")
+def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...]) -> None:
     """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
-        run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo)
+        run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
+                       workers=workers)
 
 
 def _register_optional_commands() -> None:

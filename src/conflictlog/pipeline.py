@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -171,19 +172,30 @@ def _run(
     strict: bool,
     progress: bool,
     total: int | None,
+    workers: int = 1,
 ) -> RunReport:
     """Push raw documents through every stage into the store, one transaction per article."""
     started = time.time()
     counts = _Counts()
     seen: set[str] = set()
     articles = _clean_stream(raws, counts, strict, seen, store.has_article)
-    bar = _progress(total, progress)
+    pipeline = pipeline or default_pipeline()
+    with worker_pool(pipeline, workers) as pool:
+        _store_all(pipeline, articles, store, counts, strict, pool, workers, _progress(total, progress), total)
+    counts.counter["seconds"] = int(round(time.time() - started))
+    report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
+    store.record_run(report)
+    return report
+
+
+def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
+               pool: Any, workers: int, bar: Any, total: int | None) -> None:
+    """Store each article with its events as it comes out of the stages, advancing the progress bar."""
     task = bar.add_task("ingest", total=total) if bar is not None else None
     if bar is not None:
         bar.start()
     try:
-        pipeline = pipeline or default_pipeline()
-        for article, resolved in _guarded_process(pipeline, articles, counts, strict):
+        for article, resolved in _guarded_process(pipeline, articles, counts, strict, pool, workers):
             try:
                 result = store.add_article(article, resolved)
             except ConflictlogError as err:
@@ -203,39 +215,112 @@ def _run(
     finally:
         if bar is not None:
             bar.stop()
-    counts.counter["seconds"] = int(round(time.time() - started))
-    report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
-    store.record_run(report)
-    return report
+
+
+def _process_batch(pipeline: Pipeline, batch: list[Article], strict: bool
+                   ) -> list[tuple[Article, list[ResolvedEvent] | Failure]]:
+    """Parse, extract and resolve one batch; if the batch fails, retry its articles one by one so one bad
+    article fails alone (as a Failure naming it)."""
+    try:
+        return list(pipeline.process_many(batch))
+    except Exception:  # noqa: BLE001 - per-document boundary: isolate the failing article below
+        if strict:
+            raise
+    out: list[tuple[Article, list[ResolvedEvent] | Failure]] = []
+    for article in batch:
+        try:
+            out.extend(pipeline.process_many([article]))
+        except Exception as err:  # noqa: BLE001 - per-document boundary
+            code = getattr(err, "code", "E499")
+            out.append((article, Failure(article.source, "extract", code,
+                                         f"{article.source}: could not extract events: {err!r}")))
+    return out
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# The pipeline a forked worker process uses: set in the parent just before the fork, so the loaded model and
+# gazetteer are shared copy-on-write rather than loaded again in every worker.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _worker_batch(batch: list[Article], strict: bool) -> list[tuple[Article, list[ResolvedEvent] | Failure]]:
+    assert _WORKER_PIPELINE is not None, "worker started without a pipeline"
+    return _process_batch(_WORKER_PIPELINE, batch, strict)
+
+
+def _warm_up(pipeline: Pipeline) -> None:
+    """Run one small article through the stages so lazily loaded tables exist before workers fork."""
+    text = "On 2 June 2022, gunmen killed two civilians in Kirkuk, Iraq, police said."
+    pipeline.process_parsed(pipeline.parser.parse(article_from_text(text, date(2022, 6, 3))))
 
 
 def _guarded_process(
-    pipeline: Pipeline, articles: Iterable[Article], counts: _Counts, strict: bool
+    pipeline: Pipeline, articles: Iterable[Article], counts: _Counts, strict: bool, pool: Any = None,
+    workers: int = 1,
 ) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
-    """Parse in batches; if a batch fails, retry its articles one by one so one bad article fails alone."""
-    batch: list[Article] = []
+    """Articles with their resolved events, in input order; failed articles are counted and left out.
 
-    def flush() -> Iterator[tuple[Article, list[ResolvedEvent]]]:
-        try:
-            yield from list(pipeline.process_many(batch))
-            return
-        except Exception:  # noqa: BLE001 - per-document boundary: isolate the failing article below
-            if strict:
-                raise
-        for article in batch:
-            try:
-                yield from list(pipeline.process_many([article]))
-            except Exception as err:  # noqa: BLE001 - per-document boundary
-                code = getattr(err, "code", "E499")
-                counts.fail(Failure(article.source, "extract", code, f"{article.source}: could not extract events: {err!r}"))
+    With a ``pool`` (see :func:`worker_pool`) the parse/extract/resolve work runs in its ``workers``
+    processes, at most two batches of ``ARTICLE_BATCH`` per worker in flight, while this process cleans
+    and stores."""
+    if pool is None:
+        yield from _unpack((_process_batch(pipeline, batch, strict) for batch in _batches(articles, ARTICLE_BATCH)),
+                           counts)
+        return
+    from collections import deque
+    from functools import partial
 
-    for article in articles:
-        batch.append(article)
-        if len(batch) >= ARTICLE_BATCH:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()
+    work = partial(_worker_batch, strict=strict)
+    pending: deque[Any] = deque()
+
+    def drain(limit: int) -> Iterator[list[tuple[Article, list[ResolvedEvent] | Failure]]]:
+        while len(pending) > limit:
+            yield pending.popleft().get()
+
+    def results_in_order() -> Iterator[list[tuple[Article, list[ResolvedEvent] | Failure]]]:
+        for batch in _batches(articles, ARTICLE_BATCH):
+            pending.append(pool.apply_async(work, (batch,)))
+            yield from drain(2 * workers)
+        yield from drain(0)
+
+    yield from _unpack(results_in_order(), counts)
+
+
+@contextmanager
+def worker_pool(pipeline: Pipeline, workers: int) -> Iterator[Any]:
+    """A pool of ``workers`` forked processes sharing the loaded ``pipeline`` (None for one process).
+
+    Fork before any progress bar or server thread starts: the children inherit the parent's memory."""
+    if workers <= 1:
+        yield None
+        return
+    import multiprocessing
+
+    global _WORKER_PIPELINE
+    _warm_up(pipeline)
+    _WORKER_PIPELINE = pipeline
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def _unpack(results: Iterable[list[tuple[Article, list[ResolvedEvent] | Failure]]], counts: _Counts
+            ) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
+    for batch in results:
+        for article, outcome in batch:
+            if isinstance(outcome, Failure):
+                counts.fail(outcome)
+            else:
+                yield article, outcome
 
 
 def ingest_paths(
@@ -245,11 +330,15 @@ def ingest_paths(
     pipeline: Pipeline | None = None,
     strict: bool = False,
     progress: bool = True,
+    workers: int = 1,
 ) -> RunReport:
-    """Ingest files, folders and globs into the store; bad files are reported and skipped."""
+    """Ingest files, folders and globs into the store; bad files are reported and skipped.
+
+    ``workers`` > 1 parses and extracts in that many processes (one per core pays on large folders)."""
     from conflictlog.ingest import read_paths
 
-    return _run(read_paths(paths), store, pipeline=pipeline, strict=strict, progress=progress, total=None)
+    return _run(read_paths(paths), store, pipeline=pipeline, strict=strict, progress=progress, total=None,
+                workers=workers)
 
 
 def ingest_records(

@@ -130,6 +130,7 @@ def country_key(resolved: ResolvedEvent) -> str:
     return UNKNOWN_COUNTRY
 
 
+@lru_cache(maxsize=65536)
 def evidence_text_key(text: str) -> str:
     """Hash of an evidence sentence after folding case, punctuation and spacing (republished copies agree)."""
     return content_hash(_fold(text), length=16)

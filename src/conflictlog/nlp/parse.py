@@ -92,6 +92,9 @@ class PlaceRuler:
 
         self.name = name
         self.index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # the same index keyed by the vocabulary's hash of each token text, so a doc is read as one array
+        self._strings = nlp.vocab.strings
+        self._by_orth: dict[int, list[tuple[tuple[int, ...], str]]] = {}
         self.matcher = Matcher(nlp.vocab)
         for i, pattern in enumerate(_org_patterns()):
             self.matcher.add(f"ORG_GUARD_{i}", [pattern["pattern"]])
@@ -117,17 +120,23 @@ class PlaceRuler:
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.index = index
+        add = self._strings.add
+        self._by_orth = {add(first): [(tuple(add(t) for t in toks), label) for toks, label in entries]
+                         for first, entries in index.items()}
         return len(seen)
 
     def __call__(self, doc: Any) -> Any:
         from spacy.tokens import Span as SpacySpan
         from spacy.util import filter_spans
 
+        from spacy.attrs import ORTH
+
         spans = [SpacySpan(doc, start, end, label="ORG") for _, start, end in self.matcher(doc)]
-        texts = [t.text for t in doc]
-        for i, text in enumerate(texts):
-            for toks, label in self.index.get(text, ()):
-                if tuple(texts[i:i + len(toks)]) == toks:
+        orths = doc.to_array(ORTH).tolist()
+        by_orth = self._by_orth
+        for i, orth in enumerate(orths):
+            for toks, label in by_orth.get(orth, ()):
+                if tuple(orths[i:i + len(toks)]) == toks:
                     spans.append(SpacySpan(doc, i, i + len(toks), label=label))
                     break
         doc.ents = filter_spans(spans + list(doc.ents))

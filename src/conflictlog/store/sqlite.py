@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 _BATCH = 500
+_DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
 _EVENT_COLUMNS = (
     "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "assoc_actor_1", "assoc_actor_2", "country", "country_iso3", "admin1", "admin2", "location",
@@ -136,6 +137,7 @@ class SQLiteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._lock = threading.RLock()
+        self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._db_errors():
@@ -292,8 +294,18 @@ class SQLiteStore:
         """Stored reports and the SourceRef of each (from its article)."""
         resolved: list[ResolvedEvent] = []
         sources: dict[str, SourceRef] = {}
-        for i in range(0, len(mention_ids), _BATCH):
-            chunk = list(mention_ids[i : i + _BATCH])
+        missing: list[str] = []
+        for mention_id in mention_ids:
+            known = self._decoded.get(mention_id)
+            if known is None:
+                missing.append(mention_id)
+            else:
+                resolved.append(known[0])
+                sources[mention_id] = known[1]
+        if len(self._decoded) + len(missing) > _DECODED_CACHE:
+            self._decoded.clear()
+        for i in range(0, len(missing), _BATCH):
+            chunk = missing[i : i + _BATCH]
             rows = conn.execute(
                 "SELECT m.record, a.article_id, a.url, a.title, a.outlet, a.published, a.original_outlet "
                 f"FROM mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.mention_id IN ({', '.join('?' * len(chunk))})",
@@ -302,9 +314,12 @@ class SQLiteStore:
             for record, article_id, url, title, outlet, published, original in rows:
                 item = codec.resolved_from_dict(json.loads(record))
                 resolved.append(item)
-                sources[item.mention.mention_id] = SourceRef(
+                source = SourceRef(
                     article_id, item.mention.mention_id, url, title, outlet, codec.from_iso(published), original
                 )
+                sources[item.mention.mention_id] = source
+                # a stored report never changes, so its decoded form is kept for the next merge
+                self._decoded[item.mention.mention_id] = (item, source)
         return resolved, sources
 
     def _merge_new(self, conn: sqlite3.Connection, new: Sequence[ResolvedEvent]) -> tuple[list[str], list[str]]:
