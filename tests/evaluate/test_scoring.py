@@ -196,3 +196,14 @@ def test_scoring_record_without_events_misses_every_gold_field():
     assert result.fields["found"] is False
     assert result.fields["event_type"] is False and result.fields["actor2"] is None
     assert result.share == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("gold", "extracted", "country"), [
+    ("Saladin", "Salah Al Din", "Iraq"),
+    ("Dhi Qar", "Thi Qar", "Iraq"),
+    ("North Kivu", "Nord-Kivu", "Democratic Republic of Congo"),
+])
+def test_scoring_admin1_other_names_of_one_province_match(gold: str, extracted: str, country: str) -> None:
+    assert admin1_matches(gold, extracted, country)
+    assert not admin1_matches(gold, "Ninewa", country)

@@ -76,14 +76,29 @@ def _skeleton(normalised: str) -> str:
     return re.sub(r"(.)\1+", r"\1", consonants)
 
 
-def admin1_matches(gold: str | None, extracted: str | None) -> bool:
-    """Same admin1 after normalisation, or the same consonant skeleton (transliteration variants:
-    "Addis Abeba" / "Addis Ababa", "Paktia" / "Paktya", "Banaadir" / "Banadir")."""
+def _canonical_admin1(name: str, country: str | None) -> str | None:
+    """ACLED's spelling of an admin1 name through the gazetteer's alias table ("Saladin" -> "Salah Al Din"),
+    when the resolve stage is installed."""
+    try:
+        from conflictlog.resolve.gazetteer import load_gazetteer
+    except ImportError:
+        return None
+    return load_gazetteer().canonical_admin1(name, country)
+
+
+def admin1_matches(gold: str | None, extracted: str | None, country: str | None = None) -> bool:
+    """Same admin1 after normalisation, the same province under another of its names in ``country``
+    ("Saladin" / "Salah Al Din", "North Kivu" / "Nord-Kivu"), or the same consonant skeleton
+    (transliteration variants: "Addis Abeba" / "Addis Ababa", "Paktia" / "Paktya", "Banaadir" / "Banadir")."""
     a, b = normalise_admin1(gold), normalise_admin1(extracted)
     if not a or not b:
         return False
     if a == b:
         return True
+    if country and gold and extracted:
+        canonical = _canonical_admin1(gold, country)
+        if canonical is not None and canonical == _canonical_admin1(extracted, country):
+            return True
     skeleton_a, skeleton_b = _skeleton(a), _skeleton(b)
     # the skeleton alone would join "Dhaka" and "Dahuk": the spellings must also be close
     return len(skeleton_a) >= 3 and skeleton_a == skeleton_b and SequenceMatcher(None, a, b).ratio() >= 0.75
@@ -248,7 +263,7 @@ def score_event(taxonomy: str, gold: Mapping[str, Any], values: EventValues | No
         if want:
             result[column] = actor_matches(want, getattr(v, column))
     if gold.get("admin1"):
-        result["admin1"] = admin1_matches(str(gold["admin1"]), v.admin1)
+        result["admin1"] = admin1_matches(str(gold["admin1"]), v.admin1, gold.get("country"))
     lat, lon = gold.get("latitude"), gold.get("longitude")
     if lat is not None and lon is not None:
         result["location_25km"] = (
