@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -58,5 +59,16 @@ def test_resolve_mention_gets_place_and_canonical_actors(resolver: Resolver) -> 
 def test_resolve_country_from_single_country_group_when_place_unknown(resolver: Resolver) -> None:
     article = _article("Houthi rebels fired on a village, residents said.")
     resolved = resolver.resolve(_mention("Houthi rebels", "residents", "Qwzxqwzx village"), article)
-    assert resolved.place is None
+    # the village cannot be found: the event is coded to the country the group implies, at precision 3
+    assert resolved.place is not None
+    assert (resolved.place.location, resolved.place.country, resolved.place.admin1) == ("Yemen", "Yemen", None)
+    assert resolved.place.geo_precision is GeoPrecision.REGION and resolved.place.score < 0.5
     assert resolved.actor2 == "Civilians (Yemen)"
+
+
+@pytest.mark.slow
+def test_resolve_no_place_and_no_country_stays_unplaced(resolver: Resolver) -> None:
+    mention = replace(_mention("gunmen", "residents", "Qwzxqwzx village"), assoc_actor_2=())
+    article = replace(_article("Gunmen fired on a village."), article_id="a2")
+    resolved = resolver.resolve(replace(mention, article_id="a2"), article)
+    assert resolved.place is None

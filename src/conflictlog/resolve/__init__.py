@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from conflictlog.records import ActorMention, Article, EventMention, Place, ResolvedEvent
@@ -18,6 +18,9 @@ from conflictlog.resolve.gazetteer import Gazetteer, GazetteerEntry, load_gazett
 from conflictlog.resolve.geocode import Geocoder
 
 logger = logging.getLogger(__name__)
+
+#: Geocoding score of an event coded to its country because the report names no place that can be found.
+COUNTRY_FALLBACK_SCORE = 0.3
 
 __all__ = ["ActorNormalizer", "Gazetteer", "GazetteerEntry", "Geocoder", "Resolver", "canonical_key",
            "load_actor_normalizer", "load_gazetteer"]
@@ -88,8 +91,13 @@ class Resolver:
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context)
         country = place.country if place is not None else (context[0] if context else None)
-        if place is None and mention.place is not None:
-            logger.debug("resolve: place %r not found; country from context: %s", mention.place.text, country)
+        if place is None and country is not None:
+            # the report names no place that can be found, but its country is known: code the event to the
+            # country (precision 3) rather than to nowhere
+            logger.debug("resolve: place %r not found; coded to the country from context: %s",
+                         mention.place.text if mention.place else None, country)
+            fallback = self.geocoder.geocode_name(country, country)
+            place = replace(fallback, score=COUNTRY_FALLBACK_SCORE) if fallback is not None else None
         event_date: date | None = mention.date.start if mention.date is not None else (
             article.published if article is not None else None)
 
