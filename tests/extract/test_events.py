@@ -219,3 +219,23 @@ def test_events_named_perpetrator_is_kept_over_a_later_attribution(parse_text) -
             "Officials blamed the attack on the Islamic State group.")
     event = extract_events(parse_text(text))[0]
     assert event.actor1 is not None and event.actor1.text.startswith("Taliban")
+
+
+@pytest.mark.slow
+def test_events_road_between_two_towns_is_one_event(parse_text) -> None:
+    text = "On 2 June 2022, a roadside bomb struck a minibus on the road between Afgooye and Mogadishu, killing three civilians."
+    events = extract_events(parse_text(text))
+    assert len(events) == 1
+    assert events[0].place is not None and events[0].place.span is not None
+    assert events[0].place.span.text == "Afgooye"
+    # the passengers of a minibus are civilians
+    assert events[0].actor2 is not None and events[0].actor2.text == "civilians"
+
+
+@pytest.mark.slow
+def test_events_the_assault_continues_the_event_before(parse_text) -> None:
+    text = ("On 2 June 2022, militants attacked an army base near Afgooye. "
+            "Soldiers repelled the assault and killed nine militants.")
+    events = extract_events(parse_text(text))
+    assert len(events) == 1
+    assert len(events[0].evidence) == 2

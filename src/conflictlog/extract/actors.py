@@ -269,7 +269,8 @@ def _norp_modifier(noun: Any) -> Any | None:
 EVENT_NOUNS = frozenset({"attack", "attacks", "clash", "clashes", "fighting", "agreement", "deal", "protest",
                          "protests", "strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "operation",
                          "operations", "incident", "explosion", "blast", "ambush", "battle", "battles", "shelling",
-                         "wave", "series", "truce", "ceasefire", "offensive", "campaign", "sides", "events"})
+                         "wave", "series", "truce", "ceasefire", "offensive", "campaign", "sides", "events", "assault",
+                         "assaults", "bombardment", "gun battle", "kidnapping", "abduction"})
 
 
 def _is_place_phrase(tok: Any) -> bool:

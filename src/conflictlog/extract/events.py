@@ -476,6 +476,8 @@ def _conjoined_places(sentence: Sentence, place: PlaceMention, cands: list[place
         return []
     while head.dep_ in ("compound", "flat", "punct") and head.head.i != head.i:
         head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ == "between":
+        return []  # "on the road between X and Y": one place on the way, not two events
     out: list[PlaceMention] = []
     for conj in (c for c in head.subtree if c.dep_ == "conj" and c.head.i == head.i):
         for cand in cands:
