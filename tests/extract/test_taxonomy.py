@@ -40,6 +40,10 @@ def test_taxonomy_trigger_ids_are_unique() -> None:
     ("A suicide bomber blew himself up at a checkpoint.", "Suicide bomb"),
     ("Fighters clashed near the bridge.", "Armed clash"),
     ("Hundreds protested outside the ministry.", "Peaceful protest"),
+    # the harm done ("injured", "killed") gives way to the act that did it
+    ("A student was injured when a bomb hidden in a flask went off.", "Remote explosive/landmine/IED"),
+    ("Two farmers were killed in a blast near the market.", "Remote explosive/landmine/IED"),
+    ("Gunmen shot dead a teacher.", "Attack"),
 ])
 def test_taxonomy_precedence_puts_the_specific_act_first(text: str, first: str) -> None:
     matches = find_triggers(text)
