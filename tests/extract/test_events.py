@@ -239,3 +239,12 @@ def test_events_the_assault_continues_the_event_before(parse_text) -> None:
     events = extract_events(parse_text(text))
     assert len(events) == 1
     assert len(events[0].evidence) == 2
+
+
+@pytest.mark.slow
+def test_events_coder_note_after_the_event_sets_fatalities(parse_text) -> None:
+    text = ("On 2 June 2022, 3 soldiers were killed in an attack by militants on a checkpoint near Kandahar. "
+            "The militants took the checkpoint. Fatalities coded as 0 (the group's spokesman reported 3).")
+    events = extract_events(parse_text(text))
+    assert events[0].fatalities == 0
+    assert any("Fatalities coded as 0" in e.text for e in events[0].evidence)

@@ -512,21 +512,31 @@ def _split_sentences(text: str) -> list[str]:
     return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“'])", text) if part.strip()]
 
 
-def count_casualties(text: str) -> CasualtyCount:
-    """Count fatalities (ACLED's lowest credible figure; 0 when none reported) and injuries in ``text``."""
-    if not text or not text.strip():
-        return CasualtyCount(fatalities=0)
-    if not _CASUALTY_WORD_RE.search(text):
-        return CasualtyCount(fatalities=0)  # no casualty word at all: skip the token scan
+def coded_note(text: str) -> tuple[int, str] | None:
+    """A coder's note that states the figure coded ("Fatalities coded as 0 (VoJ reported 3)"): the figure
+    and the note's words, or None."""
     for pattern in _CODED_PATTERNS:
         match = pattern.search(text)
         if match:
             coded = int(match.group(1))
             if match.lastindex and match.lastindex >= 2 and int(match.group(2)) > 0:
                 coded //= int(match.group(2))
-            injured = count_casualties(text[: match.start()]).injured
-            logger.debug("casualties: coder's note %r wins", match.group(0))
-            return CasualtyCount(fatalities=coded, injured=injured, cues=(match.group(0),))
+            return coded, match.group(0)
+    return None
+
+
+def count_casualties(text: str) -> CasualtyCount:
+    """Count fatalities (ACLED's lowest credible figure; 0 when none reported) and injuries in ``text``."""
+    if not text or not text.strip():
+        return CasualtyCount(fatalities=0)
+    if not _CASUALTY_WORD_RE.search(text):
+        return CasualtyCount(fatalities=0)  # no casualty word at all: skip the token scan
+    note = coded_note(text)
+    if note is not None:
+        coded, words = note
+        injured = count_casualties(text[: text.find(words)]).injured
+        logger.debug("casualties: coder's note %r wins", words)
+        return CasualtyCount(fatalities=coded, injured=injured, cues=(words,))
     fatal_low = fatal_high = 0
     ranged = False
     injured: int | None = None

@@ -406,6 +406,7 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
         previous_text = sentence.text
     if drafts:
         _assign_responsibility(doc, drafts)
+        _apply_coded_notes(doc, drafts)
     if _DEMO_TAG.search(article.text):
         drafts = _crowd_drafts(drafts, tax)
     out: list[EventMention] = []
@@ -423,6 +424,23 @@ _UNNAMED_PERPETRATOR = re.compile(
     r"(?:suicide )?bombers?|insurgents?|kidnappers?|abductors?|individuals?|persons?|people|men|group|"
     r"unidentified armed group|sources?)$|^[^A-Za-z]*$|\b(?:device|explosives?|vehicle|ied|bomb|mine|car)$",
     re.IGNORECASE)
+
+
+def _apply_coded_notes(doc: ParsedArticle, drafts: list[_Draft]) -> None:
+    """A coder's note after an event's sentences ("Fatalities coded as 0 (VoJ reported 3)") sets the event's
+    fatalities, up to the next event's sentence."""
+    from conflictlog.extract.casualties import coded_note
+
+    starts = [d.sentence.index for d in drafts]
+    for n, draft in enumerate(drafts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(doc.sentences)
+        for sentence in doc.sentences[draft.last_index + 1:end]:
+            note = coded_note(sentence.text)
+            if note is None:
+                continue
+            draft.fatalities = note[0]
+            draft.evidence.append(Evidence(sentence.text, sentence.start, sentence.end, (note[1],)))
+            break
 
 
 def _assign_responsibility(doc: ParsedArticle, drafts: list[_Draft]) -> None:
