@@ -248,3 +248,27 @@ def test_events_coder_note_after_the_event_sets_fatalities(parse_text) -> None:
     events = extract_events(parse_text(text))
     assert events[0].fatalities == 0
     assert any("Fatalities coded as 0" in e.text for e in events[0].evidence)
+
+
+@pytest.mark.slow
+def test_events_casualty_only_follow_ups_count_with_the_event(parse_text) -> None:
+    text = ("On 2 June 2022, militants attacked an army post near Kirkuk. The army repelled the attack and sustained "
+            "1 fatality. The militants sustained 2 fatalities. 3 fatalities.")
+    events = extract_events(parse_text(text))
+    assert len(events) == 1 and events[0].fatalities == 3
+
+
+@pytest.mark.slow
+def test_events_follow_ups_of_a_demonstration_count_no_one(parse_text) -> None:
+    text = ("On 2 June 2022, hundreds of residents protested in Jenin. "
+            "They demanded the return of 40 bodies held by the authorities.")
+    events = extract_events(parse_text(text))
+    assert events and events[0].fatalities == 0
+
+
+def test_casualties_note_sending_the_figures_to_another_event_codes_none() -> None:
+    from conflictlog.extract.casualties import count_casualties
+
+    text = "Two soldiers were killed at unspecified locations (fatalities coded to the Talakivka event)."
+    assert count_casualties(text).fatalities == 0
+    assert count_casualties("1 fatality.").fatalities == 1

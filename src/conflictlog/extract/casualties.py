@@ -136,6 +136,10 @@ _CODED_PATTERNS = (
     re.compile(r"fatalit(?:y|ies)[^.;]{0,60}?split across \d+ (?:events|locations)\s*\((\d+)\)", re.I),
     re.compile(r"split across \d+ (?:events|locations)[^.;]{0,20}?coded as (\d+)", re.I),
     re.compile(r"(\d+) fatalit(?:y|ies) (?:are |is )?coded for this event", re.I),
+    # ACLED notes end with the figure coded: "... IS sustained 2 fatalities. 3 fatalities."
+    re.compile(r"^\s*(\d+) fatalit(?:y|ies)\.?\s*$", re.I),
+    # "(fatalities coded to the Talakivka event)": this event gets none of them
+    re.compile(r"fatalit(?:y|ies) (?:are |were |is )?coded to (?:the |another |an? )?[^.;()]{0,40}?event()", re.I),
 )
 _CASUALTY_WORD_RE = re.compile(
     r"kill|dead|die[ds]?\b|dying|death|injur|wound|hurt|bod(?:y|ies)|fatalit|casualt|execut|behead|slain|murder|"
@@ -518,7 +522,7 @@ def coded_note(text: str) -> tuple[int, str] | None:
     for pattern in _CODED_PATTERNS:
         match = pattern.search(text)
         if match:
-            coded = int(match.group(1))
+            coded = int(match.group(1)) if match.group(1) else 0
             if match.lastindex and match.lastindex >= 2 and int(match.group(2)) > 0:
                 coded //= int(match.group(2))
             return coded, match.group(0)

@@ -406,7 +406,7 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
         previous_text = sentence.text
     if drafts:
         _assign_responsibility(doc, drafts)
-        _apply_coded_notes(doc, drafts)
+        _read_on(doc, drafts)
     if _DEMO_TAG.search(article.text):
         drafts = _crowd_drafts(drafts, tax)
     out: list[EventMention] = []
@@ -426,21 +426,38 @@ _UNNAMED_PERPETRATOR = re.compile(
     re.IGNORECASE)
 
 
-def _apply_coded_notes(doc: ParsedArticle, drafts: list[_Draft]) -> None:
-    """A coder's note after an event's sentences ("Fatalities coded as 0 (VoJ reported 3)") sets the event's
-    fatalities, up to the next event's sentence."""
-    from conflictlog.extract.casualties import coded_note
+_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
 
+
+def _read_on(doc: ParsedArticle, drafts: list[_Draft]) -> None:
+    """Sentences after an event's own, in its paragraph and before the next event, that report no act of
+    their own: a coder's note there ("Fatalities coded as 0 (VoJ reported 3)", "3 fatalities.") sets the
+    event's fatalities; casualty-only sentences ("IS sustained 2 fatalities.") count with the event's."""
+    from conflictlog.extract.casualties import coded_note, count_event_casualties
+
+    text = doc.article.text
     starts = [d.sentence.index for d in drafts]
     for n, draft in enumerate(drafts):
         end = starts[n + 1] if n + 1 < len(starts) else len(doc.sentences)
+        following: list[Sentence] = []
+        previous_end = doc.sentences[draft.last_index].end
         for sentence in doc.sentences[draft.last_index + 1:end]:
-            note = coded_note(sentence.text)
-            if note is None:
-                continue
-            draft.fatalities = note[0]
-            draft.evidence.append(Evidence(sentence.text, sentence.start, sentence.end, (note[1],)))
-            break
+            if "\n" in text[previous_end:sentence.start]:
+                break  # the paragraph ends
+            following.append(sentence)
+            previous_end = sentence.end
+        note = next(((s, found) for s in following if (found := coded_note(s.text)) is not None), None)
+        if note is not None:
+            draft.fatalities = note[1][0]
+            draft.evidence.append(Evidence(note[0].text, note[0].start, note[0].end, (note[1][1],)))
+            continue
+        if draft.historical or not following or draft.event_type not in _VIOLENT_TYPES:
+            continue  # a demonstration's follow-ups ("demanded the return of 90 corpses") count no one
+        count = count_event_casualties(" ".join(e.text for e in draft.evidence), [s.text for s in following])
+        if count.fatalities > draft.fatalities:
+            logger.debug("events: follow-up sentences raise fatalities %d -> %d", draft.fatalities, count.fatalities)
+            draft.fatalities = count.fatalities
+            draft.evidence.extend(Evidence(s.text, s.start, s.end, ()) for s in following)
 
 
 def _assign_responsibility(doc: ParsedArticle, drafts: list[_Draft]) -> None:
