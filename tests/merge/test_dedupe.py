@@ -238,3 +238,23 @@ def test_dedupe_one_article_repeats_an_incident_but_does_not_merge_two() -> None
     # From two different articles, the same pair of places does merge (8 km apart, town radius 10 km).
     elsewhere = make_report("m4", "a4", place=NEAR_ALEPPO, evidence="Clashes were also reported in Haritan.")
     assert len(cluster_mentions([first, elsewhere], {})) == 1
+
+
+def test_dedupe_pair_memory_keeps_only_committed_merges() -> None:
+    from conflictlog.merge.dedupe import PairMemory
+
+    memory = PairMemory()
+    memory.stage(["a", "b"], [("a", "b", 0.9, "same day")])
+    memory.discard()
+    assert memory.plan_of("a") is None
+    memory.stage(["a", "b"], [("a", "b", 0.9, "same day")])
+    memory.commit()
+    plan = memory.plan_of("a")
+    assert plan is not None and memory.plan_of("b") == plan
+    assert memory.links_of(plan) == [("a", "b", 0.9, "same day")]
+    # a later merge that takes in "a" and "c" leaves "b" alone in the first
+    memory.stage(["a", "c"], [])
+    memory.commit()
+    assert memory.plan_of("a") == memory.plan_of("c") != memory.plan_of("b")
+    memory.forget()
+    assert memory.plan_of("b") is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictlog.merge.dedupe import build_events
+from conflictlog.merge.dedupe import build_events, plan_clusters
 from conflictlog.records import Article, Certainty, Claim, Event, Evidence, GeoPrecision, ResolvedEvent, SourceRef, TimePrecision
 from conflictlog.store import EventFilter, open_store
 
@@ -37,6 +37,30 @@ def _by_article(world: World) -> dict[str, list[ResolvedEvent]]:
 
 def _sorted(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: e.event_id)
+
+
+@given(worlds(max_reports=12), st.randoms(use_true_random=False))
+def test_store_props_incremental_merge_decisions_equal_batch_decisions(world: World, rnd: object) -> None:
+    # the store remembers earlier merges' links and scores only new pairs: the decisions must not change
+    articles = _articles(world)
+    grouped = _by_article(world)
+    order = sorted(grouped)
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    store = open_store(":memory:")
+    try:
+        for article_id in order:
+            store.add_article(articles[article_id], grouped[article_id])
+        stored = {d["mention_id"]: (d["joined_to"], d["score"], d["reason"])
+                  for event in store.iter_events() for d in store.merge_decisions(event.event_id)}
+    finally:
+        store.close()
+    batch = {d.mention_id: (d.joined_to, d.score, d.reason) for c in plan_clusters(list(world.reports))
+             for d in c.decisions}
+    assert stored.keys() == batch.keys()
+    for mention_id, (joined_to, score, reason) in batch.items():
+        got = stored[mention_id]
+        assert (got[0], got[2]) == (joined_to, reason)
+        assert (got[1] is None) == (score is None) and (score is None or abs(got[1] - score) < 1e-6)
 
 
 @given(worlds(max_reports=10), st.randoms(use_true_random=False))

@@ -310,34 +310,94 @@ def _keep_edges(edges: list[tuple[float, int, int, str]], feats: Sequence[_Featu
     return kept
 
 
-def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = frozenset()) -> list[Cluster]:
-    """Group reports into clusters with their merge decisions; the result depends only on the set of reports."""
+class PairMemory:
+    """The links found among the reports of earlier merges, so an incremental merge scores only the pairs it
+    has not seen: each pair of reports planned together before keeps its result (a pure function of the
+    two reports). A report remembers the last merge it took part in; two reports of that same merge are a
+    known pair. New knowledge is staged during a merge and kept only once the caller commits it (after its
+    transaction), so a rolled-back merge leaves nothing behind.
+    """
+
+    def __init__(self, max_links: int = 2_000_000) -> None:
+        self.max_links = max_links
+        self._plan_of: dict[str, int] = {}
+        self._links: dict[int, list[tuple[str, str, float, str]]] = {}
+        self._n_links = 0
+        self._next = 0
+        self._staged: list[tuple[int, frozenset[str], list[tuple[str, str, float, str]]]] = []
+
+    def plan_of(self, mention_id: str) -> int | None:
+        """The merge this report last took part in, if remembered."""
+        return self._plan_of.get(mention_id)
+
+    def links_of(self, plan: int) -> list[tuple[str, str, float, str]]:
+        """Links (mention ids, score, reason) found among the reports of one remembered merge."""
+        return self._links.get(plan, [])
+
+    def stage(self, mention_ids: Iterable[str], links: list[tuple[str, str, float, str]]) -> None:
+        """Hold the reports and links of a merge just planned, until :meth:`commit` or :meth:`discard`."""
+        self._next += 1
+        self._staged.append((self._next, frozenset(mention_ids), links))
+
+    def commit(self) -> None:
+        """Keep what the staged merges found; plans no report points to any more are dropped."""
+        for plan, members, links in self._staged:
+            for mention_id in members:
+                self._plan_of[mention_id] = plan
+            self._links[plan] = links
+            self._n_links += len(links)
+        self._staged.clear()
+        alive = set(self._plan_of.values())
+        for plan in [p for p in self._links if p not in alive]:
+            self._n_links -= len(self._links.pop(plan))
+        if self._n_links > self.max_links:
+            self.forget()
+
+    def discard(self) -> None:
+        """Drop what staged merges found (their transaction was rolled back)."""
+        self._staged.clear()
+
+    def forget(self) -> None:
+        """Drop everything remembered (the next merge scores every pair again)."""
+        self._plan_of.clear()
+        self._links.clear()
+        self._n_links = 0
+        self._staged.clear()
+
+
+def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = frozenset(),
+                  memory: PairMemory | None = None) -> list[Cluster]:
+    """Group reports into clusters with their merge decisions; the result depends only on the set of reports.
+
+    With ``memory`` the pairs two reports of one earlier merge form are not scored again: their links are
+    taken from it (the result is the same), and this merge's links are staged in it."""
     rules = load_rules()
     items = unique_by_mention(resolved)
     feats = [_Features(i, item) for i, item in enumerate(items)]
-    blocks: dict[str, list[int]] = {}
+    # reports of one remembered merge share a group; each of them is compared only with other groups
+    plans = [memory.plan_of(item.mention.mention_id) if memory is not None else None for item in items]
+    blocks: dict[str, dict[int | None, list[int]]] = {}
     edges: list[tuple[float, int, int, str]] = []
     n_compared = 0
     max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
     for f in feats:
         if f.mention_id in isolated:
             continue
+        group = plans[f.index]
         dated: set[int] = set()
         for key in f.date_keys:
-            members = blocks.get(key)
-            if members is None:
-                blocks[key] = [f.index]
-            else:
-                dated.update(members)
-                members.append(f.index)
+            by_group = blocks.setdefault(key, {})
+            for other_group, members in by_group.items():
+                if group is None or other_group != group:
+                    dated.update(members)
+            by_group.setdefault(group, []).append(f.index)
         same_text: set[int] = set()
         for key in f.evidence_keys:
-            members = blocks.get(key)
-            if members is None:
-                blocks[key] = [f.index]
-            else:
-                same_text.update(members)
-                members.append(f.index)
+            by_group = blocks.setdefault(key, {})
+            for other_group, members in by_group.items():
+                if group is None or other_group != group:
+                    same_text.update(members)
+            by_group.setdefault(group, []).append(f.index)
         lo, hi, lat = f.lo, f.hi, f.lat
         # Cheap tests first: most reports sharing a bucket are days apart or further apart in latitude than
         # the widest radius allows (a degree of latitude is about 111 km everywhere).
@@ -349,6 +409,13 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
             result = _score_pair_memo(feats[j], f, rules)
             if result is not None and result[0] >= rules.threshold:
                 edges.append((result[0], j, f.index, result[1]))
+    if memory is not None:
+        edges.extend(_remembered_edges(memory, items, plans, isolated))
+        edges.sort(key=lambda e: (e[2], e[1]))  # the order a full scoring would find them in
+        ids = [item.mention.mention_id for item in items]
+        # a report kept apart by unmerge was compared with nothing, so it joins no remembered merge
+        memory.stage((i for i in ids if i not in isolated),
+                     [(ids[a], ids[b], score, reason) for score, a, b, reason in edges])
     edges = _keep_edges(edges, feats)
     logger.debug("merge: %d reports, %d pairs compared, %d links kept", len(items), n_compared, len(edges))
 
@@ -389,6 +456,22 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
         clusters.append(Cluster(key, tuple(items[i].mention.mention_id for i in members), tuple(decisions)))
     clusters.sort(key=lambda c: c.key)
     return clusters
+
+
+def _remembered_edges(memory: PairMemory, items: Sequence[ResolvedEvent], plans: Sequence[int | None],
+                      isolated: frozenset[str]) -> list[tuple[float, int, int, str]]:
+    """Links among reports of one remembered merge, as edges over this merge's report indices."""
+    index = {item.mention.mention_id: i for i, item in enumerate(items)}
+    out: list[tuple[float, int, int, str]] = []
+    for plan in sorted({p for p in plans if p is not None}):
+        for a_id, b_id, score, reason in memory.links_of(plan):
+            a, b = index.get(a_id), index.get(b_id)
+            if a is None or b is None or plans[a] != plan or plans[b] != plan:
+                continue
+            if a_id in isolated or b_id in isolated:
+                continue
+            out.append((score, min(a, b), max(a, b), reason))
+    return out
 
 
 def event_id_for(key: str, country_iso3: str | None) -> str:
@@ -575,13 +658,14 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
 
 
 def cluster_events(
-    resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset()
+    resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset(),
+    memory: PairMemory | None = None,
 ) -> list[tuple[Cluster, Event]]:
     """Clusters and their events (the store keeps both: events and the decisions behind them)."""
     by_id = {r.mention.mention_id: r for r in unique_by_mention(resolved)}
     return [
         (cluster, build_event(cluster.key, [by_id[m] for m in cluster.mention_ids], sources))
-        for cluster in plan_clusters(list(by_id.values()), isolated)
+        for cluster in plan_clusters(list(by_id.values()), isolated, memory)
     ]
 
 

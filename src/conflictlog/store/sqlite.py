@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictlog.errors import E601, NotFound, StoreError
-from conflictlog.merge.dedupe import Cluster, cluster_events, unique_by_mention
+from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, unique_by_mention
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
     Article,
@@ -138,6 +138,7 @@ class SQLiteStore:
         self.path = str(path)
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
+        self._pairs = PairMemory()
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._db_errors():
@@ -217,13 +218,18 @@ class SQLiteStore:
         An article already stored is skipped (``stored=False``). Any failure rolls back everything of this
         article and leaves the database as it was.
         """
-        with self._transaction() as conn:
-            if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)).fetchone():
-                logger.debug("%s: article %s already stored; skipped", self.path, article.article_id)
-                return AddResult(article.article_id, stored=False)
-            self._insert_article(conn, article)
-            new = self._insert_mentions(conn, article, resolved)
-            created, updated = self._merge_new(conn, new)
+        try:
+            with self._transaction() as conn:
+                if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)).fetchone():
+                    logger.debug("%s: article %s already stored; skipped", self.path, article.article_id)
+                    return AddResult(article.article_id, stored=False)
+                self._insert_article(conn, article)
+                new = self._insert_mentions(conn, article, resolved)
+                created, updated = self._merge_new(conn, new)
+        except BaseException:
+            self._pairs.discard()
+            raise
+        self._pairs.commit()
         logger.info(
             "%s: stored article %s: %d mentions, %d events created, %d updated",
             self.path, article.article_id, len(new), len(created), len(updated),
@@ -352,7 +358,8 @@ class SQLiteStore:
         for item in new:
             sources.setdefault(item.mention.mention_id, self._source_of_new(conn, item))
         unchanged = set(old_members.values())
-        changed = [(c, e) for c, e in cluster_events(region, sources) if frozenset(c.mention_ids) not in unchanged]
+        changed = [(c, e) for c, e in cluster_events(region, sources, memory=self._pairs)
+                   if frozenset(c.mention_ids) not in unchanged]
         # Every old event that lost or gained a report is rewritten; an old id that disappears points to the
         # event now holding the old event's first report.
         home = {m: event.event_id for cluster, event in changed for m in cluster.mention_ids}
@@ -597,6 +604,7 @@ class SQLiteStore:
         The split is recorded on each report (``mentions.split_from``) and such reports are never merged
         again, neither with each other nor with later reports.
         """
+        self._pairs.forget()  # remembered merges may hold the reports being split
         with self._transaction() as conn:
             current = self._resolve_id(event_id)
             mention_ids = [
@@ -630,6 +638,7 @@ class SQLiteStore:
         Reports split apart by unmerge stay apart; bulk-loaded events (no stored reports) are left alone.
         Returns counts: reports, events before and after, events whose id changed.
         """
+        self._pairs.forget()  # the rules may have changed: no remembered score holds
         with self._transaction() as conn:
             mention_ids = [r[0] for r in conn.execute("SELECT mention_id FROM mentions ORDER BY mention_id")]
             isolated = frozenset(r[0] for r in conn.execute("SELECT mention_id FROM mentions WHERE split_from IS NOT NULL"))
