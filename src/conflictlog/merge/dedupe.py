@@ -342,14 +342,21 @@ class PairMemory:
     def commit(self) -> None:
         """Keep what the staged merges found; plans no report points to any more are dropped."""
         for plan, members, links in self._staged:
+            earlier = {self._plan_of[m] for m in members if m in self._plan_of}
             for mention_id in members:
                 self._plan_of[mention_id] = plan
             self._links[plan] = links
             self._n_links += len(links)
+            # an earlier merge keeps only the links among reports that still point to it
+            for old in earlier:
+                kept = [link for link in self._links.get(old, ())
+                        if self._plan_of.get(link[0]) == old and self._plan_of.get(link[1]) == old]
+                self._n_links += len(kept) - len(self._links.get(old, ()))
+                if kept:
+                    self._links[old] = kept
+                else:
+                    self._links.pop(old, None)
         self._staged.clear()
-        alive = set(self._plan_of.values())
-        for plan in [p for p in self._links if p not in alive]:
-            self._n_links -= len(self._links.pop(plan))
         if self._n_links > self.max_links:
             self.forget()
 
@@ -614,11 +621,7 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
     for m in ordered:  # smallest mention_id of each article stands for the article
         source_refs.setdefault(m.mention.article_id, refs[m.mention.mention_id])
     sources_out = tuple(sorted(source_refs.values(), key=lambda r: (r.published or date.max, r.article_id)))
-    evidence: list[Evidence] = []
-    for m in ordered:
-        for ev in m.mention.evidence:
-            if ev not in evidence:
-                evidence.append(ev)
+    evidence = list(dict.fromkeys(ev for m in ordered for ev in m.mention.evidence))
     claims = tuple(
         Claim(m.mention.mention_id, m.mention.claimed_by, refs[m.mention.mention_id].outlet, m.mention.fatalities, m.mention.injured)
         for m in ordered
