@@ -45,7 +45,6 @@ from conflictlog.records import (
     Certainty,
     Claim,
     Event,
-    Evidence,
     GeoPrecision,
     ResolvedEvent,
     SourceRef,
@@ -95,19 +94,35 @@ def _signature_id(signature: tuple) -> int:
     return found
 
 
+_FEATURES: dict[str, tuple[ResolvedEvent, _Features]] = {}
+
+
+def _features_of(resolved: ResolvedEvent) -> _Features:
+    """The comparison values of a report, kept while the same (immutable) report object comes back, as the
+    store's incremental merges hand in the reports they decoded before."""
+    mention_id = resolved.mention.mention_id
+    cached = _FEATURES.get(mention_id)
+    if cached is not None and cached[0] is resolved:
+        return cached[1]
+    if len(_FEATURES) >= _MEMO_LIMIT:
+        _FEATURES.clear()
+    features = _Features(resolved)
+    _FEATURES[mention_id] = (resolved, features)
+    return features
+
+
 class _Features:
     """Precomputed comparison values of one report (kept flat so pair scoring is cheap)."""
 
     __slots__ = (
-        "index", "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
+        "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
         "has_date", "lo", "hi", "start", "end", "single_day", "has_place", "lat", "lon", "geo_precision",
         "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "coarse",
         "signature",
     )
 
-    def __init__(self, index: int, resolved: ResolvedEvent) -> None:
+    def __init__(self, resolved: ResolvedEvent) -> None:
         mention = resolved.mention
-        self.index = index
         self.mention_id = mention.mention_id
         self.article_id = mention.article_id
         self.family = event_family(mention.event_type)
@@ -380,31 +395,31 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
     taken from it (the result is the same), and this merge's links are staged in it."""
     rules = load_rules()
     items = unique_by_mention(resolved)
-    feats = [_Features(i, item) for i, item in enumerate(items)]
+    feats = [_features_of(item) for item in items]
     # reports of one remembered merge share a group; each of them is compared only with other groups
     plans = [memory.plan_of(item.mention.mention_id) if memory is not None else None for item in items]
     blocks: dict[str, dict[int | None, list[int]]] = {}
     edges: list[tuple[float, int, int, str]] = []
     n_compared = 0
     max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
-    for f in feats:
+    for index, f in enumerate(feats):
         if f.mention_id in isolated:
             continue
-        group = plans[f.index]
+        group = plans[index]
         dated: set[int] = set()
         for key in f.date_keys:
             by_group = blocks.setdefault(key, {})
             for other_group, members in by_group.items():
                 if group is None or other_group != group:
                     dated.update(members)
-            by_group.setdefault(group, []).append(f.index)
+            by_group.setdefault(group, []).append(index)
         same_text: set[int] = set()
         for key in f.evidence_keys:
             by_group = blocks.setdefault(key, {})
             for other_group, members in by_group.items():
                 if group is None or other_group != group:
                     same_text.update(members)
-            by_group.setdefault(group, []).append(f.index)
+            by_group.setdefault(group, []).append(index)
         lo, hi, lat = f.lo, f.hi, f.lat
         # Cheap tests first: most reports sharing a bucket are days apart or further apart in latitude than
         # the widest radius allows (a degree of latitude is about 111 km everywhere).
@@ -415,7 +430,7 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
             n_compared += 1
             result = _score_pair_memo(feats[j], f, rules)
             if result is not None and result[0] >= rules.threshold:
-                edges.append((result[0], j, f.index, result[1]))
+                edges.append((result[0], j, index, result[1]))
     if memory is not None:
         edges.extend(_remembered_edges(memory, items, plans, isolated))
         edges.sort(key=lambda e: (e[2], e[1]))  # the order a full scoring would find them in
