@@ -6,9 +6,11 @@ each article gets its own dateline, so every one is a distinct article (ingest w
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +26,56 @@ def _peak_rss_mb() -> float:
 def _peak_children_rss_mb() -> float:
     """Largest peak resident memory of any finished child process (ingest workers), in MB."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of a process (shared pages divided among their users), in KB; 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return 0
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+class MemorySampler:
+    """Samples the memory of this process and its worker processes together (Linux PSS, so pages the
+    workers share with the parent count once) and keeps the peak, in MB."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(self.interval):
+            total = _pss_kb(me) + sum(_pss_kb(child) for child in _children(me))
+            self.peak_mb = max(self.peak_mb, total / 1024)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _example_paragraphs(examples: Path) -> list[str]:
@@ -72,7 +124,8 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
         load_s = time.perf_counter() - t0
         store = open_store(Path(tmp) / "bench.sqlite")
         t1 = time.perf_counter()
-        report = ingest_paths([folder], store, pipeline=pipeline, progress=False, workers=workers)
+        with MemorySampler() as memory:
+            report = ingest_paths([folder], store, pipeline=pipeline, progress=False, workers=workers)
         run_s = time.perf_counter() - t1
         store.close()
     stored = report.counts.get("articles.stored", 0)
@@ -86,6 +139,7 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
         "events_created": float(report.counts.get("events.created", 0)),
         "peak_rss_mb": _peak_rss_mb(),
         "peak_worker_rss_mb": _peak_children_rss_mb(),
+        "peak_total_pss_mb": memory.peak_mb,
         "workers": float(workers),
     }
 
@@ -95,7 +149,8 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
     """Run the ingest (once per worker count), merge and API benchmarks and print their figures."""
     for n_workers in workers if n_articles > 0 else ():
         figures = bench_ingest(n_articles, n_workers)
-        worker_memory = (f", each worker at most {figures['peak_worker_rss_mb']:.0f} MB (shared pages counted in each)"
+        worker_memory = (f", each worker at most {figures['peak_worker_rss_mb']:.0f} MB RSS; all processes together "
+                         f"at most {figures['peak_total_pss_mb']:.0f} MB (PSS: shared pages counted once)"
                          if n_workers > 1 else "")
         echo(
             f"ingest ({n_workers} worker{'s' if n_workers > 1 else ''}): {figures['articles']:.0f} articles "

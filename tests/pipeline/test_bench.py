@@ -1,0 +1,33 @@
+"""The benchmark command's ingest figures: a distinct corpus, counted articles, and memory sampled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conflictlog.bench import MemorySampler, bench_ingest, build_corpus
+
+
+def test_bench_corpus_articles_are_distinct(tmp_path: Path) -> None:
+    words = build_corpus(12, tmp_path)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.md"))]
+    assert len(texts) == 12 and len(set(texts)) == 12
+    assert words == sum(len(t.split()) for t in texts)
+
+
+def test_bench_memory_sampler_sees_this_process() -> None:
+    import time
+
+    with MemorySampler(interval=0.01) as memory:
+        time.sleep(0.1)
+    assert memory.peak_mb > 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bench_ingest_reports_every_article(workers: int) -> None:
+    figures = bench_ingest(6, workers)
+    assert figures["articles"] == 6
+    assert figures["articles_per_second"] > 0 and figures["events_created"] > 0
+    assert figures["peak_total_pss_mb"] > 0
