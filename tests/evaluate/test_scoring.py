@@ -207,3 +207,16 @@ def test_scoring_record_without_events_misses_every_gold_field():
 def test_scoring_admin1_other_names_of_one_province_match(gold: str, extracted: str, country: str) -> None:
     assert admin1_matches(gold, extracted, country)
     assert not admin1_matches(gold, "Ninewa", country)
+
+
+@pytest.mark.parametrize(("gold", "extracted"), [
+    ("Kurdistan Workers' Party (PKK)", "PKK: Kurdistan Workers Party"),
+    ("People's Defense Force - Tamu", "PDF: Peoples Defense Force"),
+    ("QSD: Syrian Democratic Forces", "Syrian Democratic Forces"),
+])
+def test_scoring_actor_acronym_label_is_not_part_of_the_name(gold: str, extracted: str) -> None:
+    assert actor_matches(gold, extracted)
+
+
+def test_scoring_actor_acronym_label_alone_does_not_match() -> None:
+    assert not actor_matches("PKK: Kurdistan Workers Party", "YPG: Peoples Protection Units")

@@ -83,3 +83,10 @@ def test_actors_opening_place_phrase_misparsed_as_subject_is_skipped(parse_text)
     text = "On 2 June 2022, in Bahin village, Mingin township (Kale district, Sagaing region), the military arrested two young men."
     event = _first(parse_text, text)
     assert event.actor1 is not None and event.actor1.text == "the military"
+
+
+@pytest.mark.slow
+def test_actors_a_group_called_by_name_is_that_name(parse_text) -> None:
+    text = "On 2 June 2022, a militant group called Ahrar Sinjar fired rockets at a military base near Mosul."
+    event = _first(parse_text, text)
+    assert event.actor1 is not None and event.actor1.text == "Ahrar Sinjar"

@@ -140,9 +140,18 @@ def actor_matches(gold: str | None, extracted: str | None) -> bool:
     """True when two actor names denote the same actor (see the module docstring)."""
     if not gold or not extracted:
         return False
-    a, b = _equivalent(canonical_key(gold)), _equivalent(canonical_key(extracted))
-    if not a or not b:
-        return False
+    # "QSD: Syrian Democratic Forces" is "Syrian Democratic Forces": the acronym before a colon is a label
+    keys_a = {_equivalent(canonical_key(name)) for name in (gold, _ACRONYM_LABEL.sub("", gold))}
+    keys_b = {_equivalent(canonical_key(name)) for name in (extracted, _ACRONYM_LABEL.sub("", extracted))}
+    return any(_same_actor(a, b) for a in keys_a for b in keys_b if a and b)
+
+
+_ACRONYM_LABEL = re.compile(r"^[^\s:]{1,12}:\s+")
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """Equal keys, or one key's words appear in order inside the other's ("islamic state" in "islamic state
+    syria")."""
     if a == b:
         return True
     short, long_ = sorted((a.split(), b.split()), key=len)

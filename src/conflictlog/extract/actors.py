@@ -137,7 +137,19 @@ def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
+def _named(tok: Any) -> Any:
+    """"a militant group called Ahrar Sinjar": the name the phrase gives, else the phrase's own head."""
+    for child in tok.children:
+        if child.dep_ == "acl" and child.lower_ in ("called", "named", "dubbed", "calling"):
+            name = next((c for c in child.children if c.dep_ in ("oprd", "attr", "dobj", "xcomp")
+                         and c.pos_ == "PROPN"), None)
+            if name is not None:
+                return name
+    return tok
+
+
 def _mention(sentence: Sentence, tok: Any, strip_assets: bool = False) -> ActorMention | None:
+    tok = _named(tok)
     got = phrase_span(tok, strip_assets)
     if got is None:
         return None
