@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,17 +40,23 @@ def _sorted(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: e.event_id)
 
 
-@given(worlds(max_reports=12), st.randoms(use_true_random=False))
-def test_store_props_incremental_merge_decisions_equal_batch_decisions(world: World, rnd: object) -> None:
-    # the store remembers earlier merges' links and scores only new pairs: the decisions must not change
+def _store_in_random_order(world: World, rnd: object) -> Any:
+    """An in-memory store with the world's articles added one by one in a shuffled order."""
     articles = _articles(world)
     grouped = _by_article(world)
     order = sorted(grouped)
     rnd.shuffle(order)  # type: ignore[attr-defined]
     store = open_store(":memory:")
+    for article_id in order:
+        store.add_article(articles[article_id], grouped[article_id])
+    return store
+
+
+@given(worlds(max_reports=12), st.randoms(use_true_random=False))
+def test_store_props_incremental_merge_decisions_equal_batch_decisions(world: World, rnd: object) -> None:
+    # the store remembers earlier merges' links and scores only new pairs: the decisions must not change
+    store = _store_in_random_order(world, rnd)
     try:
-        for article_id in order:
-            store.add_article(articles[article_id], grouped[article_id])
         stored = {d["mention_id"]: (d["joined_to"], d["score"], d["reason"])
                   for event in store.iter_events() for d in store.merge_decisions(event.event_id)}
     finally:
@@ -67,12 +74,8 @@ def test_store_props_incremental_merge_decisions_equal_batch_decisions(world: Wo
 def test_store_props_incremental_equals_batch_in_any_order(world: World, rnd: object) -> None:
     articles = _articles(world)
     grouped = _by_article(world)
-    order = sorted(grouped)
-    rnd.shuffle(order)  # type: ignore[attr-defined]
-    store = open_store(":memory:")
+    store = _store_in_random_order(world, rnd)
     try:
-        for article_id in order:
-            store.add_article(articles[article_id], grouped[article_id])
         stored = _sorted(list(store.iter_events()))
         assert stored == _sorted(build_events(list(world.reports), articles))
         # Ingesting everything again changes nothing.

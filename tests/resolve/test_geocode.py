@@ -201,29 +201,22 @@ def test_geocode_district_without_seat_town_has_coordinates(gazetteer) -> None:
 
 
 @pytest.mark.slow
-def test_geocode_unknown_village_falls_back_to_its_named_province(geocoder: Geocoder) -> None:
-    place = geocoder.geocode(PlaceMention("Nowhereville, Kharkiv"))
-    assert place is not None
-    assert (place.country, place.admin1, place.location) == ("Ukraine", "Kharkiv", "Kharkiv")
-    assert place.geo_precision is GeoPrecision.REGION
-
-
-@pytest.mark.slow
-def test_geocode_unknown_village_falls_back_to_its_named_district(geocoder: Geocoder) -> None:
+@pytest.mark.parametrize(("text", "expected", "precision"), [
+    # an unknown village is coded to the innermost area named with it
+    ("Nowhereville, Kharkiv", ("Ukraine", "Kharkiv", "Kharkiv"), GeoPrecision.REGION),
     # "Niger" is a country and a Nigerian state; the district named with it settles which
-    place = geocoder.geocode(PlaceMention("Qqqzzz, Paikoro, Niger"))
-    assert place is not None
-    assert (place.country, place.admin1, place.location) == ("Nigeria", "Niger", "Paikoro")
-    assert place.geo_precision is GeoPrecision.NEAR
-
-
-@pytest.mark.slow
-def test_geocode_ambiguous_province_is_read_with_the_town_it_contains(geocoder: Geocoder) -> None:
+    ("Qqqzzz, Paikoro, Niger", ("Nigeria", "Niger", "Paikoro"), GeoPrecision.NEAR),
     # several countries have a province called Central; only Ghana's holds a Mankesim
-    place = geocoder.geocode(PlaceMention("Mankesim, Central"))
+    ("Mankesim, Central", ("Ghana", "Central", "Mankesim"), GeoPrecision.TOWN),
+    # a Kaliganj exists, but in Khulna division; the text puts this one in Gazipur district (Dhaka division)
+    ("Kaliganj upazila, Gazipur", ("Bangladesh", "Dhaka", "Gazipur"), GeoPrecision.NEAR),
+])
+def test_geocode_named_containing_areas(geocoder: Geocoder, text: str, expected: tuple[str, str, str],
+                                        precision: GeoPrecision) -> None:
+    place = geocoder.geocode(PlaceMention(text))
     assert place is not None
-    assert (place.country, place.admin1, place.location) == ("Ghana", "Central", "Mankesim")
-    assert place.geo_precision is GeoPrecision.TOWN
+    assert (place.country, place.admin1, place.location) == expected
+    assert place.geo_precision is precision
 
 
 @pytest.mark.slow
@@ -232,15 +225,6 @@ def test_geocode_named_province_outweighs_article_countries(geocoder: Geocoder) 
     place = geocoder.geocode(PlaceMention("Sur, Diyarbakir"), ("Lebanon",))
     assert place is not None
     assert (place.country, place.admin1) == ("Turkey", "Diyarbakir")
-
-
-@pytest.mark.slow
-def test_geocode_homonym_outside_the_named_province_is_not_taken(geocoder: Geocoder) -> None:
-    # a Kaliganj exists, but in Khulna division; the text puts this one in Gazipur district (Dhaka division)
-    place = geocoder.geocode(PlaceMention("Kaliganj upazila, Gazipur"))
-    assert place is not None
-    assert (place.country, place.admin1, place.location) == ("Bangladesh", "Dhaka", "Gazipur")
-    assert place.geo_precision is GeoPrecision.NEAR
 
 
 @pytest.mark.slow
