@@ -272,3 +272,19 @@ def test_casualties_note_sending_the_figures_to_another_event_codes_none() -> No
     text = "Two soldiers were killed at unspecified locations (fatalities coded to the Talakivka event)."
     assert count_casualties(text).fatalities == 0
     assert count_casualties("1 fatality.").fatalities == 1
+
+
+@pytest.mark.slow
+def test_events_size_tag_makes_a_demonstration_record(parse_text) -> None:
+    text = "On 2 June 2022, residents gathered outside the town hall in Kwekwe. [size=no report]"
+    events = extract_events(parse_text(text))
+    assert len(events) == 1 and events[0].event_type in ("Protests", "Riots")
+    assert is_candidate_sentence("[size=around 50]")
+
+
+@pytest.mark.slow
+def test_events_cue_words_inside_names_are_no_hedge(parse_text) -> None:
+    # "No." and "Training" inside a unit's name do not make the raid hypothetical
+    text = "On 2 June 2022, 40 soldiers from No.8 Shwebo Training Institute raided the village and shot dead a villager."
+    events = extract_events(parse_text(text))
+    assert events and events[0].event_type == "Violence against civilians"

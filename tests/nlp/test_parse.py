@@ -68,3 +68,12 @@ def test_parse_missing_model_raises_backend_unavailable() -> None:
     with pytest.raises(BackendUnavailable) as info:
         Parser.load("no_such_model_xyz")
     assert "no_such_model_xyz" in str(info.value) and info.value.code == "E301"
+
+
+def test_parse_opening_bracket_goes_back_to_its_sentence() -> None:
+    from conflictlog.nlp.parse import _reattach_brackets
+
+    text = "Residents gathered in Kwekwe. [size=no report]"
+    spans = [(0, 31), (31, len(text))]  # the sentencizer's cut: "... Kwekwe. [" + "size=no report]"
+    assert [text[a:b] for a, b in _reattach_brackets(text, spans)] == ["Residents gathered in Kwekwe.",
+                                                                      "[size=no report]"]

@@ -123,10 +123,15 @@ def _own_date(date: DateMention | None, sentence: Sentence) -> bool:
     return sentence.start <= date.span.start < sentence.end
 
 
+_NAME_RUN = re.compile(r"\b[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)+")
+
+
 def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None, tax: Taxonomy) -> bool:
     """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use."""
     before = sentence.text[max(0, match.start - 70):match.start]
     clause = re.split(r"[,;:]", before)[-1] if not match.trigger.id.startswith("label-") else ""
+    # cue words inside a name ("No.8 Shwebo Training Institute") are no cue
+    clause = _NAME_RUN.sub(" ", clause)
     if mentions_any(clause, tax.lexicons["hypothetical"]) or mentions_any(clause, tax.lexicons["secondary"]):
         return True
     if token is None:

@@ -150,6 +150,20 @@ def _register() -> None:
         Language.factory("conflictlog_place_ruler")(lambda nlp, name: PlaceRuler(nlp, name))
 
 
+def _reattach_brackets(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentencizer ends a sentence after an opening bracket ("... Kwekwe. [" + "size=no report]"): the
+    bracket goes back to the sentence it opens."""
+    fixed = list(spans)
+    for i in range(len(fixed) - 1):
+        start, end = fixed[i]
+        body = text[start:end].rstrip()
+        if body.endswith(("[", "(")) and len(body) > 1 and fixed[i + 1][0] >= start + len(body):
+            cut = start + len(body) - 1
+            fixed[i] = (start, start + len(text[start:cut].rstrip()))
+            fixed[i + 1] = (cut, fixed[i + 1][1])
+    return [(a, b) for a, b in fixed if text[a:b].strip()]
+
+
 class Parser:
     """spaCy-backed parser: cheap sentence split for all sentences, full pipeline for candidate ones."""
 
@@ -199,7 +213,7 @@ class Parser:
                     continue
                 start = offset + sent.start_char
                 spans.append((start, start + len(span_text)))
-        return spans
+        return _reattach_brackets(text, spans)
 
     def parse(self, article: Article) -> ParsedArticle:
         """Split one article into sentences and parse its candidate sentences."""
