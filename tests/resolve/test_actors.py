@@ -262,6 +262,7 @@ def test_actors_infer_country_from_single_country_groups(actors: ActorNormalizer
         ("IRG forces", "Yemen", "Military Forces of Yemen (2012-)"),
         ("HBDH militants", "Turkey", "HBDH: Peoples United Revolutionary Movement"),
         ("CPC rebels", "Central African Republic", "CPC: Coalition of Patriots for Change"),
+        ("the troops of Pakistan", None, "Military Forces of Pakistan (2018-2022)"),
     ],
 )
 def test_actors_formations_generic_groups_and_national_armies(actors: ActorNormalizer, text: str, country: str,

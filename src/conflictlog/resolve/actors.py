@@ -50,6 +50,7 @@ _FORMATION = re.compile(
     r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|armou?red|"
     r"mechani[sz]ed|motori[sz]ed|infantry|airborne|division|divisions|brigade|brigades|battalion|battalions|"
     r"regiment|regiments|corps|company|squadron|of)\b")
+_OWNED_BY = re.compile(r"^([a-z ]{3,40}?) of (?:the )?([a-z]+(?: [a-z]+){0,2})$")
 _TRAILING_NOISE = re.compile(
     r"(?:\s+(?:members|member|fighters|fighter|militants|militant|elements|cells|cell|positions|personnel|"
     r"units|unit|group|groups|militia|militias|loyalists|affiliates|supporters|operatives|jihadists|"
@@ -222,6 +223,10 @@ class ActorNormalizer:
         unit = " ".join(_FORMATION.sub(" ", described).split())
         if unit and unit != described:
             out.append(_LEADING_NOISE.sub("", unit))
+        owned = _OWNED_BY.match(described)
+        if owned:
+            # "troops of India" is "India troops", read like "Indian troops"
+            out.append(f"{owned.group(2)} {owned.group(1)}")
         return [v for v in dict.fromkeys(out) if v]
 
     def _match_alias(self, key: str, country: str | None, event_date: date | None) -> str | None:
