@@ -77,23 +77,7 @@ class Cluster:
     decisions: tuple[MergeDecision, ...]
 
 
-_SIGNATURES: dict[tuple, int] = {}
-_PAIR_MEMO: dict[tuple[int, int, bool], tuple[float, str] | None] = {}
-_MEMO_RULES: list[MergeRules] = []
-_MEMO_LIMIT = 1_000_000
-
-
-def _signature_id(signature: tuple) -> int:
-    """A small integer standing for a report signature (the same signature, the same number)."""
-    found = _SIGNATURES.get(signature)
-    if found is None:
-        if len(_SIGNATURES) >= _MEMO_LIMIT:
-            _SIGNATURES.clear()
-            _PAIR_MEMO.clear()
-        found = _SIGNATURES[signature] = len(_SIGNATURES)
-    return found
-
-
+_FEATURES_LIMIT = 1_000_000
 _FEATURES: dict[str, tuple[ResolvedEvent, _Features]] = {}
 
 
@@ -104,7 +88,7 @@ def _features_of(resolved: ResolvedEvent) -> _Features:
     cached = _FEATURES.get(mention_id)
     if cached is not None and cached[0] is resolved:
         return cached[1]
-    if len(_FEATURES) >= _MEMO_LIMIT:
+    if len(_FEATURES) >= _FEATURES_LIMIT:
         _FEATURES.clear()
     features = _Features(resolved)
     _FEATURES[mention_id] = (resolved, features)
@@ -118,7 +102,6 @@ class _Features:
         "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
         "has_date", "lo", "hi", "start", "end", "single_day", "has_place", "lat", "lon", "geo_precision",
         "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "coarse",
-        "signature",
     )
 
     def __init__(self, resolved: ResolvedEvent) -> None:
@@ -161,13 +144,6 @@ class _Features:
             or mention.date is None
             or mention.date.precision != TimePrecision.DAY
         )
-        # Everything score_pair reads but the article: reports with one signature score alike against any
-        # other report (republished copies, the same paragraph in many wire stories)
-        self.signature = _signature_id((
-            self.family, self.country, self.event_type, self.sub_event_type, self.has_date, self.lo, self.hi,
-            self.start, self.end, self.single_day, self.has_place, self.lat, self.lon, self.geo_precision,
-            self.gazetteer_id, self.location, self.admin1, self.actors, self.evidence,
-        ))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -257,21 +233,6 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
         + s["weight_actors"] * actors[0]
     )
     return round(total, 6), f"{type_why}; {date_why}; place: {place[1]}; {actors[1]}"
-
-
-def _score_pair_memo(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, str] | None:
-    """``score_pair`` remembered by the two reports' signatures (and whether they share an article): a pure
-    function of those, so incremental merges and repeated wire copies are scored once."""
-    if not _MEMO_RULES or _MEMO_RULES[0] is not rules:
-        _MEMO_RULES[:] = [rules]
-        _PAIR_MEMO.clear()
-    key = (a.signature, b.signature, a.article_id == b.article_id)
-    if key in _PAIR_MEMO:
-        return _PAIR_MEMO[key]
-    if len(_PAIR_MEMO) >= _MEMO_LIMIT:
-        _PAIR_MEMO.clear()
-    result = _PAIR_MEMO[key] = score_pair(a, b, rules)
-    return result
 
 
 class _UnionFind:
@@ -428,7 +389,7 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
         }
         for j in candidates:
             n_compared += 1
-            result = _score_pair_memo(feats[j], f, rules)
+            result = score_pair(feats[j], f, rules)
             if result is not None and result[0] >= rules.threshold:
                 edges.append((result[0], j, index, result[1]))
     if memory is not None:
