@@ -84,3 +84,17 @@ def test_places_country_hint_falls_back_to_the_article() -> None:
     assert country_hint("Later, gunmen attacked a bus.", article) == "Iraq"
     assert country_hint("Rebels entered Mali from Niger.", article) == "Mali"
     assert find_countries("no country here") == []
+
+
+@pytest.mark.slow
+def test_places_town_with_its_province_beats_a_square_named_like_a_town_elsewhere(parse_text) -> None:
+    place = _place(parse_text, "On 2 June 2022, in Piura (Piura), hundreds of residents protested in Armas square.")
+    assert place.span is not None and place.span.text == "Piura"
+
+
+def test_places_known_place_reads_names_as_the_geocoder_does() -> None:
+    from conflictlog.extract.places import _known_place
+
+    # "Tikrit police headquarters" is known through the town it is named after, but not by its own name
+    assert _known_place("Tikrit police headquarters", "Iraq")
+    assert not _known_place("Tikrit police headquarters", "Iraq", spellings=False)

@@ -99,3 +99,8 @@ def test_taxonomy_actor_classes() -> None:
     assert not is_civilian("army soldiers")
     assert is_state("government forces")
     assert not is_state("IS militants")
+
+
+def test_taxonomy_taking_to_the_streets_is_a_protest() -> None:
+    matches = find_triggers("Thousands of workers took to the streets to call for higher wages.")
+    assert matches and matches[0].trigger.event_type == "Protests"

@@ -248,9 +248,10 @@ def place_candidates(sentence: Sentence, trigger_token: Any | None, exclude: tup
 
 
 def _with_areas(sentence: Sentence, best: PlaceCandidate, cands: list[PlaceCandidate], hint: str | None
-                ) -> tuple[PlaceMention, bool]:
-    """The candidate place with its containing areas ("Village, District, Province"), and whether the gazetteer
-    knows it or one of those areas; an unknown village whose area is known is coded to that area."""
+                ) -> tuple[PlaceMention, int]:
+    """The candidate place with its containing areas ("Village, District, Province"), and how well the
+    gazetteer knows it: 2 by its own name or a containing area, 1 only through the town a facility is
+    named after ("Armas square"), 0 not at all. An unknown village whose area is known is coded to that area."""
     place = best.mention
     nested = [c.mention for c in cands if c is not best and sentence.doc is not None
               and _distance_to(sentence.doc[c.token_index], sentence.doc[best.token_index]) is not None]
@@ -264,8 +265,11 @@ def _with_areas(sentence: Sentence, best: PlaceCandidate, cands: list[PlaceCandi
         logger.debug("places: %r unknown, using containing area %r", place.text, known_area.text)
         inner = [a for a in areas[areas.index(known_area) + 1:]]
         return replace(known_area, qualifier=known_area.qualifier or "area",
-                       text=", ".join([known_area.text, *(a.text for a in inner)])), True
-    known = _known_place(place.text, hint) or known_area is not None
+                       text=", ".join([known_area.text, *(a.text for a in inner)])), 2
+    if _known_place(place.text, hint, spellings=False) or known_area is not None:
+        known = 2
+    else:
+        known = 1 if _known_place(place.text, hint) else 0
     if areas:
         # the geocoder reads the parts after a comma as containing areas
         return replace(place, text=", ".join([place.text, *(a.text for a in areas)])), known
@@ -308,9 +312,12 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
         return None
     hint = country_hint(sentence.text, article_text)
     # the best-tied place the gazetteer knows, itself or through a containing area; else the best-tied one
-    readings = (_with_areas(sentence, best, cands, hint) for best in ordered)
-    first, known = next(readings)
-    place = first if known else next((found for found, known in readings if known), first)
+    readings: list[tuple[PlaceMention, int]] = []
+    for best in ordered:
+        readings.append(_with_areas(sentence, best, cands, hint))
+        if readings[-1][1] == 2:
+            break
+    place = max(readings, key=lambda reading: reading[1])[0]  # max keeps the first of the best-known
     if hint is not None:
         place = replace(place, country_hint=hint)
     logger.debug("places: %r -> %r (%s)", sentence.text[:60], place.text, place.qualifier)
@@ -357,18 +364,28 @@ def containing_areas(sentence: Sentence, place: PlaceMention, others: list[Place
     return [a for a in areas if a.text != place.text]
 
 
-def _known_place(name: str, country: str | None, within: str | None = None) -> bool:
-    """True when the resolver's gazetteer knows the name exactly, or loosely inside the area ``within``
-    (always True when no gazetteer is installed)."""
+def _known_place(name: str, country: str | None, within: str | None = None, spellings: bool = True) -> bool:
+    """True when the resolver's gazetteer knows the name exactly (with ``spellings``, also as the geocoder
+    reads it: "Balad Air Base" as "Balad"), or loosely inside the area ``within`` (always True when no
+    gazetteer is installed)."""
     gaz = _gazetteer()
     if gaz is None:
         return True
-    if gaz.lookup(name, country, loose=False):
+    if any(gaz.lookup(variant, country, loose=False) for variant in (_spellings(name) if spellings else (name,))):
         return True
     if within is None:
         return False
     regions = {e.admin1 or e.name for e in gaz.lookup(within, country, loose=False)}
     return any((e.admin1 or e.name) in regions for e in gaz.lookup(name, country, loose=True))
+
+
+def _spellings(name: str) -> tuple[str, ...]:
+    """The names the geocoder tries for a place text ("Balad Air Base" is also "Balad")."""
+    try:
+        from conflictlog.resolve.geocode import read_place_text  # optional: the resolve stage
+    except ImportError:
+        return (name,)
+    return read_place_text(name).names or (name,)
 
 
 @lru_cache(maxsize=1)
