@@ -254,8 +254,9 @@ _WORKER_PIPELINE: Pipeline | None = None
 
 
 def _worker_batch(batch: list[Article], strict: bool) -> list[tuple[Article, list[ResolvedEvent] | Failure]]:
-    assert _WORKER_PIPELINE is not None, "worker started without a pipeline"
-    return _process_batch(_WORKER_PIPELINE, batch, strict)
+    """One batch in a forked worker, with the pipeline the parent loaded before forking."""
+    pipeline = _WORKER_PIPELINE or default_pipeline()  # a worker that did not fork from a loaded parent loads its own
+    return _process_batch(pipeline, batch, strict)
 
 
 def _warm_up(pipeline: Pipeline) -> None:
