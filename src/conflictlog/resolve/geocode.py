@@ -129,8 +129,10 @@ AREA_RADIUS_KM = {"city": 30.0, "town": 30.0, "region": 60.0}
 
 def _inside(entry: GazetteerEntry, area: GazetteerEntry) -> bool:
     """Whether ``entry`` can lie in ``area`` (same country, and same province or close to the town named)."""
-    if entry.country_iso2 != area.country_iso2 or entry.gazetteer_id == area.gazetteer_id:
-        return entry.gazetteer_id == area.gazetteer_id
+    if entry.gazetteer_id == area.gazetteer_id:
+        return True
+    if entry.country_iso2 != area.country_iso2:
+        return False
     if area.feature == "country":
         return True
     if area.feature in ("admin1", "admin2"):
