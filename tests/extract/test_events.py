@@ -288,3 +288,13 @@ def test_events_cue_words_inside_names_are_no_hedge(parse_text) -> None:
     text = "On 2 June 2022, 40 soldiers from No.8 Shwebo Training Institute raided the village and shot dead a villager."
     events = extract_events(parse_text(text))
     assert events and events[0].event_type == "Violence against civilians"
+
+
+@pytest.mark.slow
+def test_events_territory_taken_is_not_the_other_side(parse_text) -> None:
+    text = "On 2 June 2022, government forces clashed with rebel fighters and took over Kafr Nabl."
+    event = extract_events(parse_text(text))[0]
+    assert event.actor2 is not None and event.actor2.text == "rebel fighters"
+    text = "On 2 June 2022, army troops seized two villages (Beni, Nord-Kivu) from ADF control."
+    event = extract_events(parse_text(text))[0]
+    assert event.actor2 is not None and event.actor2.text == "ADF"

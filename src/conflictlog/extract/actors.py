@@ -326,6 +326,8 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
         else:
             a1 = _subject(tok)
             a2 = next((c for c in tok.children if c.dep_ == "dobj" and _usable(c)), None)
+            if a2 is None and clash:
+                a2 = _prep_object(tok, ("with", "against"))  # "clashed with X and took over Y": X is the side
             if a2 is None:
                 # "shot and killed X": the object sits on the coordinated verb
                 a2 = next((d for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"

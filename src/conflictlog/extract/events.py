@@ -272,6 +272,14 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
     roles = actors_mod.find_roles(sentence, role_match.start, role_match.end, clash=clash)
     if match.trigger.id.startswith("label-"):
         roles = _outside_label(roles, sentence, match.end)
+    territory = match.trigger.id in ("territory", "transfer")
+
+    def fits_actor2(actor: ActorMention | None) -> bool:
+        # "took over Al Fulayhah", "seized control of some sites": what is taken is territory, not an actor
+        return actor is not None and (not territory or is_armed(actor.text))
+
+    if roles.actor2 is not None and not fits_actor2(roles.actor2):
+        roles = replace(roles, actor2=None)
     # fill missing roles from the other triggers of the sentence ("bodies found ..., killed by gunmen")
     for other in matches:
         if roles.actor1 is not None and roles.actor2 is not None:
@@ -283,14 +291,16 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
         if roles.actor1 is None and more.actor1 is not None and (roles.actor2 is None
                                                                  or more.actor1.text != roles.actor2.text):
             roles = replace(roles, actor1=more.actor1, assoc_actor_1=roles.assoc_actor_1 or more.assoc_actor_1)
-        if roles.actor2 is None and more.actor2 is not None and (roles.actor1 is None
-                                                                 or more.actor2.text != roles.actor1.text):
+        if roles.actor2 is None and fits_actor2(more.actor2) and (roles.actor1 is None
+                                                                  or more.actor2.text != roles.actor1.text):
             roles = replace(roles, actor2=more.actor2)
-    if match.trigger.id in ("territory", "transfer"):
-        frm = re.search(r"\bfrom ((the )?[A-Z][\w'-]*( [A-Z][\w'-]*)*)", sentence.text[match.end:])
+    if territory:
+        # the side the territory is taken from ("seized X from ADF control"); the trigger may end in "from"
+        begin = min(match.start, role_match.start)
+        frm = re.search(r"\bfrom ((the )?[A-Z][\w'-]*( [A-Z][\w'-]*)*)", sentence.text[begin:])
         if frm:
             roles = replace(roles, assoc_actor_2=())
-            start = sentence.start + match.end + frm.start(1)
+            start = sentence.start + begin + frm.start(1)
             roles = replace(roles, actor2=ActorMention(frm.group(1), Span(start, start + len(frm.group(1)),
                                                                           frm.group(1))))
     roles = replace(roles, actor1=_resolve_reference(roles.actor1, tok, sentence))
