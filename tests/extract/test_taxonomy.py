@@ -104,3 +104,14 @@ def test_taxonomy_actor_classes() -> None:
 def test_taxonomy_taking_to_the_streets_is_a_protest() -> None:
     matches = find_triggers("Thousands of workers took to the streets to call for higher wages.")
     assert matches and matches[0].trigger.event_type == "Protests"
+
+
+def test_taxonomy_killing_with_looting_is_an_attack() -> None:
+    from conflictlog.extract.taxonomy import code_event
+
+    text = "Militiamen killed two farmers in the village and looted their cattle."
+    looting = next(m for m in find_triggers(text) if m.trigger.id == "looting-goods")
+    assert code_event(looting, text) == ("Violence against civilians", "Attack")
+    text = "Militiamen looted cattle from two villages."
+    looting = next(m for m in find_triggers(text) if m.trigger.id == "looting-goods")
+    assert code_event(looting, text) == ("Strategic developments", "Looting/property destruction")

@@ -25,6 +25,7 @@ TRIGGERS_FILE = "event_triggers.toml"
 
 # Modifier names the trigger file may use, in the order they are tried.
 MODIFIERS = (
+    "if_killing",
     "if_excessive_force",
     "if_violent",
     "if_intervention",
@@ -39,6 +40,7 @@ MODIFIERS = (
 LEXICONS = ("civilian", "armed", "state", "nonstate", "unarmed_groups", "riot_violence", "intervention",
             "excessive_force", "hypothetical", "anaphora", "anaphora_openers", "de_facto", "secondary")
 
+_KILLING = re.compile(r"\b(killed|killing|shot dead|murdered|executed|beheaded|massacred|hacked to death)\b", re.I)
 _DEMONSTRATION = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|blocked|barricad\w*|burn\w* (rubber )?tyres|"
                             r"burn\w* (rubber )?tires)", re.I)
 
@@ -203,7 +205,9 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
     lex = tax.lexicons
     for name, target in match.trigger.modifiers:
         applies = False
-        if name == "if_excessive_force":
+        if name == "if_killing":
+            applies = _KILLING.search(sentence) is not None
+        elif name == "if_excessive_force":
             applies = mentions_any(sentence, lex["excessive_force"])
         elif name == "if_violent":
             applies = mentions_any(sentence, lex["riot_violence"])
