@@ -90,3 +90,10 @@ def test_actors_a_group_called_by_name_is_that_name(parse_text) -> None:
     text = "On 2 June 2022, a militant group called Ahrar Sinjar fired rockets at a military base near Mosul."
     event = _first(parse_text, text)
     assert event.actor1 is not None and event.actor1.text == "Ahrar Sinjar"
+
+
+@pytest.mark.slow
+def test_actors_off_duty_victims_keep_off(parse_text) -> None:
+    text = "On 2 June 2022, unidentified gunmen opened fire and killed off duty police members near Amara."
+    event = _first(parse_text, text)
+    assert event.event_type == "Violence against civilians"

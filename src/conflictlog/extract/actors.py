@@ -132,6 +132,8 @@ def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
     # "shot dead two soldiers": the verb's complement is parsed into the object phrase
     while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "case" or doc[lo].lower_ in ("dead", "alive")):
         lo += 1
+    if lo > 0 and doc[lo].lower_ == "duty" and doc[lo - 1].lower_ == "off":
+        lo -= 1  # "killed off duty soldiers": spaCy reads "killed off"; the victims are off-duty
     while hi > lo and (doc[hi].is_punct or doc[hi].dep_ == "case"):
         hi -= 1
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
