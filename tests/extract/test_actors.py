@@ -97,3 +97,13 @@ def test_actors_off_duty_victims_keep_off(parse_text) -> None:
     text = "On 2 June 2022, unidentified gunmen opened fire and killed off duty police members near Amara."
     event = _first(parse_text, text)
     assert event.event_type == "Violence against civilians"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("On 2 June 2022, Turkish artillery shelled Tal Rifaat.", "Turkish artillery"),
+    ("On 2 June 2022, a coalition air raid targeted a market in Saada.", "coalition"),
+])
+def test_actors_owned_weapon_or_force_word_names_who_acts(parse_text, text: str, actor1: str) -> None:
+    event = _first(parse_text, text)
+    assert event.actor1 is not None and event.actor1.text == actor1

@@ -271,6 +271,15 @@ def _supporters(verb: Any, actor: Any | None) -> list[Any]:
     return found
 
 
+#: Words before a weapon or an act that name the force behind it ("army warplanes", "coalition air raid").
+OWNER_WORDS = frozenset({"army", "military", "regime", "government", "coalition"})
+
+
+def _owned_weapon(noun: Any) -> bool:
+    """'Turkish artillery', 'regime helicopters', 'army warplanes': the weapon's modifier names its owner."""
+    return _norp_modifier(noun) is not None or any(c.lower_ in OWNER_WORDS for c in noun.lefts)
+
+
 def _norp_modifier(noun: Any) -> Any | None:
     """'Turkish airstrikes', 'IS attack', 'regime shelling': the modifier naming who acts."""
     for c in noun.lefts:
@@ -359,9 +368,7 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             verb = head
             acl_agents = [_agent(c) for c in noun.children if c.dep_ == "acl"]
             a1 = a1 or next((x for x in acl_agents if x is not None), None)
-            if a1 is None and not _is_event_noun(noun) and (
-                    _norp_modifier(noun) is not None or any(c.lower_ in ("army", "military", "regime", "government")
-                                                            for c in noun.lefts)):
+            if a1 is None and not _is_event_noun(noun) and _owned_weapon(noun):
                 a1 = noun  # "Turkish army warplanes carried out ...": the weapon stands for its owner
             if a2 is None and a1 is not None:
                 a2 = _target_in(a1, noun)  # "an attack by X on Y killed ...": Y before the verb's object
@@ -375,8 +382,9 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                     a2_assets = False
         if a1 is None:
             a1 = _norp_modifier(noun)
-            if a1 is not None and a1.head.i == noun.i and a1.dep_ == "compound":
-                pass
+        if a1 is None:
+            # "a Saudi-led coalition air raid": the force word modifying the act names who acts
+            a1 = next((c for c in noun.lefts if c.dep_ in ("compound", "nmod") and c.lower_ in OWNER_WORDS), None)
     if a2 is None and a1 is not None:
         a2 = _target_in(a1, tok)
     if a2 is not None and a2_assets and owner(a2) is not None:
@@ -389,8 +397,8 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
     if a1 is not None and a2 is not None and a1.i == a2.i:
         a2 = None
     if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
-                           or _is_place_phrase(a1) or a1.lower_ in WEAPON_OBJECTS):
-        a1 = None
+                           or _is_place_phrase(a1) or (a1.lower_ in WEAPON_OBJECTS and not _owned_weapon(a1))):
+        a1 = None  # ("Turkish artillery shelled ...": a weapon its owner names stands for the owner)
     if a2 is not None and (_is_event_noun(a2) or (a2.lower_ in PLACE_HEADS and owner(a2) is None)
                            or _is_place_phrase(a2)):
         a2 = None
