@@ -258,3 +258,13 @@ def test_dedupe_pair_memory_keeps_only_committed_merges() -> None:
     assert memory.plan_of("a") == memory.plan_of("c") != memory.plan_of("b")
     memory.forget()
     assert memory.plan_of("b") is None
+
+
+def test_dedupe_linked_reports_are_the_old_reports_a_new_one_links_to() -> None:
+    from conflictlog.merge.dedupe import linked_reports
+
+    same_incident = make_report("m1", "a1", place=ALEPPO)
+    elsewhere = make_report("m2", "a2", place=IDLIB)
+    new = make_report("m3", "a3", place=NEAR_ALEPPO)
+    assert linked_reports([new], [same_incident, elsewhere]) == {"m1"}
+    assert linked_reports([new], []) == set()

@@ -441,6 +441,39 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
     return clusters
 
 
+def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> set[str]:
+    """The old reports that at least one new report links to (a candidate pair scoring at the threshold).
+
+    An event none of whose reports is linked keeps its cluster and decisions when the new reports join: links
+    are only ever added, and a vague report's best link changes only through a link of its own. So an
+    incremental merge needs to re-plan the linked events alone."""
+    rules = load_rules()
+    max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
+    old_feats = [_features_of(item) for item in unique_by_mention(old)]
+    blocks: dict[str, list[int]] = {}
+    for i, f in enumerate(old_feats):
+        for key in (*f.date_keys, *f.evidence_keys):
+            blocks.setdefault(key, []).append(i)
+    linked: set[str] = set()
+    for f in (_features_of(item) for item in unique_by_mention(new)):
+        same_text = {i for key in f.evidence_keys for i in blocks.get(key, ())}
+        dated = {i for key in f.date_keys for i in blocks.get(key, ())}
+        candidates = same_text | {
+            i for i in dated
+            if old_feats[i].lo <= f.hi and f.lo <= old_feats[i].hi and abs(old_feats[i].lat - f.lat) <= max_lat_deg
+        }
+        for i in candidates:
+            other = old_feats[i]
+            if other.mention_id in linked:
+                continue
+            # the pair is scored in mention-id order, as plan_clusters scores it
+            a, b = (other, f) if other.mention_id < f.mention_id else (f, other)
+            result = score_pair(a, b, rules)
+            if result is not None and result[0] >= rules.threshold:
+                linked.add(other.mention_id)
+    return linked
+
+
 def _remembered_edges(memory: PairMemory, items: Sequence[ResolvedEvent], plans: Sequence[int | None],
                       isolated: frozenset[str]) -> list[tuple[float, int, int, str]]:
     """Links among reports of one remembered merge, as edges over this merge's report indices."""

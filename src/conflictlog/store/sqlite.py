@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictlog.errors import E601, NotFound, StoreError
-from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, unique_by_mention
+from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, unique_by_mention
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
     Article,
@@ -354,6 +354,11 @@ class SQLiteStore:
             )
         old_ids = sorted({m for members in old_members.values() for m in members})
         stored, sources = self._load_mentions(conn, old_ids)
+        # only the events a new report links to can change: re-plan those alone
+        linked = linked_reports(new, stored)
+        old_members = {event_id: members for event_id, members in old_members.items() if members & linked}
+        kept_ids = {m for members in old_members.values() for m in members}
+        stored = [item for item in stored if item.mention.mention_id in kept_ids]
         region = [*stored, *new]
         for item in new:
             sources.setdefault(item.mention.mention_id, self._source_of_new(conn, item))
