@@ -367,20 +367,8 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
         if f.mention_id in isolated:
             continue
         group = plans[index]
-        dated: set[int] = set()
-        for key in f.date_keys:
-            by_group = blocks.setdefault(key, {})
-            for other_group, members in by_group.items():
-                if group is None or other_group != group:
-                    dated.update(members)
-            by_group.setdefault(group, []).append(index)
-        same_text: set[int] = set()
-        for key in f.evidence_keys:
-            by_group = blocks.setdefault(key, {})
-            for other_group, members in by_group.items():
-                if group is None or other_group != group:
-                    same_text.update(members)
-            by_group.setdefault(group, []).append(index)
+        dated = _join_blocks(blocks, f.date_keys, group, index)
+        same_text = _join_blocks(blocks, f.evidence_keys, group, index)
         lo, hi, lat = f.lo, f.hi, f.lat
         # Cheap tests first: most reports sharing a bucket are days apart or further apart in latitude than
         # the widest radius allows (a degree of latitude is about 111 km everywhere).
@@ -439,6 +427,20 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
         clusters.append(Cluster(key, tuple(items[i].mention.mention_id for i in members), tuple(decisions)))
     clusters.sort(key=lambda c: c.key)
     return clusters
+
+
+def _join_blocks(blocks: dict[str, dict[int | None, list[int]]], keys: Iterable[str], group: int | None,
+                 index: int) -> set[int]:
+    """Add report ``index`` to its blocks; return the earlier reports there that it must be compared with
+    (all of them, but those of its own remembered merge)."""
+    found: set[int] = set()
+    for key in keys:
+        by_group = blocks.setdefault(key, {})
+        for other_group, members in by_group.items():
+            if group is None or other_group != group:
+                found.update(members)
+        by_group.setdefault(group, []).append(index)
+    return found
 
 
 def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> set[str]:
