@@ -362,27 +362,19 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
     blocks: dict[str, dict[int | None, list[int]]] = {}
     edges: list[tuple[float, int, int, str]] = []
     n_compared = 0
-    max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
     for index, f in enumerate(feats):
         if f.mention_id in isolated:
             continue
         group = plans[index]
         dated = _join_blocks(blocks, f.date_keys, group, index)
         same_text = _join_blocks(blocks, f.evidence_keys, group, index)
-        lo, hi, lat = f.lo, f.hi, f.lat
-        # Cheap tests first: most reports sharing a bucket are days apart or further apart in latitude than
-        # the widest radius allows (a degree of latitude is about 111 km everywhere).
-        candidates = same_text | {
-            j for j in dated if feats[j].lo <= hi and lo <= feats[j].hi and abs(feats[j].lat - lat) <= max_lat_deg
-        }
-        for j in candidates:
+        for j in _candidates(f, dated, same_text, feats, rules):
             n_compared += 1
             result = score_pair(feats[j], f, rules)
             if result is not None and result[0] >= rules.threshold:
                 edges.append((result[0], j, index, result[1]))
     if memory is not None:
         edges.extend(_remembered_edges(memory, items, plans, isolated))
-        edges.sort(key=lambda e: (e[2], e[1]))  # the order a full scoring would find them in
         ids = [item.mention.mention_id for item in items]
         # a report kept apart by unmerge was compared with nothing, so it joins no remembered merge
         memory.stage((i for i in ids if i not in isolated),
@@ -429,6 +421,18 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
     return clusters
 
 
+def _candidates(f: _Features, dated: set[int], same_text: set[int], feats: Sequence[_Features],
+                rules: MergeRules) -> set[int]:
+    """The reports sharing a block with ``f`` that are worth scoring: every one with the same evidence text,
+    and those sharing a date block that pass the cheap tests (most are days apart, or further apart in
+    latitude than the widest radius allows: a degree of latitude is about 111 km everywhere)."""
+    max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
+    lo, hi, lat = f.lo, f.hi, f.lat
+    return same_text | {
+        j for j in dated if feats[j].lo <= hi and lo <= feats[j].hi and abs(feats[j].lat - lat) <= max_lat_deg
+    }
+
+
 def _join_blocks(blocks: dict[str, dict[int | None, list[int]]], keys: Iterable[str], group: int | None,
                  index: int) -> set[int]:
     """Add report ``index`` to its blocks; return the earlier reports there that it must be compared with
@@ -450,7 +454,6 @@ def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -
     are only ever added, and a vague report's best link changes only through a link of its own. So an
     incremental merge needs to re-plan the linked events alone."""
     rules = load_rules()
-    max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
     old_feats = [_features_of(item) for item in unique_by_mention(old)]
     blocks: dict[str, list[int]] = {}
     for i, f in enumerate(old_feats):
@@ -460,11 +463,7 @@ def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -
     for f in (_features_of(item) for item in unique_by_mention(new)):
         same_text = {i for key in f.evidence_keys for i in blocks.get(key, ())}
         dated = {i for key in f.date_keys for i in blocks.get(key, ())}
-        candidates = same_text | {
-            i for i in dated
-            if old_feats[i].lo <= f.hi and f.lo <= old_feats[i].hi and abs(old_feats[i].lat - f.lat) <= max_lat_deg
-        }
-        for i in candidates:
+        for i in _candidates(f, dated, same_text, old_feats, rules):
             other = old_feats[i]
             if other.mention_id in linked:
                 continue
