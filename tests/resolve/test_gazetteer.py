@@ -59,6 +59,9 @@ def test_gazetteer_fold_removes_diacritics(text: str, expected: str) -> None:
 def test_gazetteer_skeleton_key_matches_transliterations() -> None:
     assert skeleton_key("Dayr az Zawr") == skeleton_key("Deir ez-Zor")
     assert skeleton_key("Mayadeen") == skeleton_key("al-Mayadin")
+    # the final vowel written with or without h, and the Persian ezafe written -e or -i
+    assert skeleton_key("Qalah") == skeleton_key("Qala")
+    assert skeleton_key("Dasht-e Arzhanah") == skeleton_key("Dashti Arzhana")
 
 
 @pytest.mark.parametrize(

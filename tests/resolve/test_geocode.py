@@ -238,3 +238,19 @@ def test_geocode_own_name_beats_an_alternate_spelling_elsewhere(geocoder: Geocod
 def test_geocode_province_only_one_country_has_survives_foreign_context(geocoder: Geocoder) -> None:
     place = geocoder.geocode(PlaceMention("Lahij", qualifier="area"), ("United Kingdom",))
     assert place is not None and (place.country, place.admin1) == ("Yemen", "Lahij")
+
+
+@pytest.mark.slow
+def test_geocode_town_just_across_the_named_province_border_is_kept(geocoder: Geocoder) -> None:
+    # GeoNames puts Khan Shaykhun in Idleb, a few km from Hama's border; a report placing it in Hama keeps
+    # the town's coordinates and the province it names
+    place = geocoder.geocode(PlaceMention("Khan Shaykhun, Hama"))
+    assert place is not None
+    assert (place.admin1, place.location, place.geo_precision) == ("Hama", "Khan Shaykhun", GeoPrecision.TOWN)
+
+
+@pytest.mark.slow
+def test_geocode_town_far_from_the_named_province_gives_way_to_it(geocoder: Geocoder) -> None:
+    place = geocoder.geocode(PlaceMention("Jarabulus, Dara"))
+    assert place is not None
+    assert (place.admin1, place.geo_precision) == ("Dar'a", GeoPrecision.REGION)

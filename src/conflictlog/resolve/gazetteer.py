@@ -109,6 +109,8 @@ def skeleton_key(text: str) -> str:
     """
     tokens = [t for t in _NON_ALNUM.split(fold(text).lower()) if t]
     kept = [t for t in tokens if t not in ARTICLES] or tokens
+    # a word-final h after a vowel is a spelling of the Arabic/Persian final vowel ("Qalah" = "Qala")
+    kept = [t[:-1] if len(t) > 3 and t[-1] == "h" and t[-2] in "aeiou" else t for t in kept]
     letters = re.sub(r"[aeiouwy]", "", "".join(kept))
     return re.sub(r"(.)\1+", r"\1", letters)
 
@@ -272,6 +274,7 @@ class Gazetteer:
             for demonym in info.demonyms:
                 self._demonyms.setdefault(demonym.lower(), iso2)
         self._entry_cache: dict[int, GazetteerEntry] = {}
+        self._points_by_admin1: dict[tuple[str, str], list[tuple[float, float]]] | None = None
         self._skip = frozenset(row["name"].strip().lower() for row in _read_csv(RULER_SKIP_CSV))
 
     def __len__(self) -> int:
@@ -377,6 +380,22 @@ class Gazetteer:
                 if key in table:
                     return table[key]
         return None
+
+    def distance_to_admin1(self, latitude: float, longitude: float, iso2: str, admin1: str) -> float:
+        """Distance in km from a point to the nearest gazetteer place inside an admin1 area (inf if none):
+        how far a town GeoNames puts just across a provincial border lies from the province named."""
+        points = self._admin1_points().get((iso2, admin1), ())
+        return min((distance_km(latitude, longitude, lat, lon) for lat, lon in points), default=float("inf"))
+
+    def _admin1_points(self) -> dict[tuple[str, str], list[tuple[float, float]]]:
+        if self._points_by_admin1 is None:
+            table: dict[tuple[str, str], list[tuple[float, float]]] = {}
+            for row in self._rows:
+                _, _, feature, iso2, _, admin1, _, latitude, longitude = row[:9]
+                if feature in ("city", "town", "admin2") and admin1 and latitude is not None:
+                    table.setdefault((iso2, admin1), []).append((latitude, longitude))
+            self._points_by_admin1 = table
+        return self._points_by_admin1
 
     def admin1_entry(self, name: str, country: str | None = None) -> GazetteerEntry | None:
         """The admin1 entry for an admin area name in a country, if any."""

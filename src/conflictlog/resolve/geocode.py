@@ -123,6 +123,9 @@ def _resembles(query: str, name: str) -> bool:
 #: Features that can contain a place, in the order a containing area is best read as.
 AREA_FEATURES = ("admin2", "admin1", "region", "city", "town", "country")
 OUTER_AREA_FEATURES = ("admin1", "admin2", "region", "city", "town", "country")
+#: How far from the nearest place GeoNames puts inside a named province a town may lie and still be read as
+#: the town the report means (provincial borders differ between sources).
+BORDER_KM = 25.0
 #: How far a place may lie from a town or region named as containing it.
 AREA_RADIUS_KM = {"city": 30.0, "town": 30.0, "region": 60.0}
 
@@ -168,7 +171,15 @@ class Geocoder:
             context = [areas[0][0].country_iso2, *(c for c in context if c != areas[0][0].country_iso2)]
         entry, score = self._choose(reading, context, areas, strict=strict)
         precision: GeoPrecision | None = None
+        admin_from: GazetteerEntry | None = None
         if areas and (entry is None or not _inside_all(entry, areas)):
+            border = self._across_border(reading, areas)
+            if border is not None:
+                # GeoNames and the report draw the provincial border differently: keep the town, and the
+                # province the report names
+                entry, score, admin_from = border, 0.8, next(
+                    (a for readings in areas for a in readings if a.feature in ("admin1", "admin2")), None)
+        if areas and (entry is None or not _inside_all(entry, areas)) and admin_from is None:
             # the place is unknown, or known only outside the areas the text puts it in: code it to the
             # innermost of those areas, as ACLED does for a village it cannot locate
             entry, score = areas[0][0], 0.5
@@ -181,9 +192,14 @@ class Geocoder:
         # ACLED names the province itself as the location when only the province is known
         location = entry.name
         info = self.gazetteer.country_info(entry.country_iso2)
+        admin1 = entry.admin1 if entry.feature != "country" else None
+        admin2 = entry.admin2
+        if admin_from is not None:
+            admin1 = admin_from.admin1
+            admin2 = admin_from.admin2 if admin_from.feature == "admin2" else None
         result = Place(
-            location=location, country=entry.country, admin1=entry.admin1 if entry.feature != "country" else None,
-            admin2=entry.admin2, latitude=entry.latitude, longitude=entry.longitude, geo_precision=precision,
+            location=location, country=entry.country, admin1=admin1,
+            admin2=admin2, latitude=entry.latitude, longitude=entry.longitude, geo_precision=precision,
             country_iso3=info.iso3 if info else None, gazetteer_id=entry.gazetteer_id, score=score,
         )
         logger.debug("geocode: %r -> %s (%s, precision %d)", place.text, entry.gazetteer_id, entry.feature,
@@ -224,6 +240,28 @@ class Geocoder:
             if len({e.country_iso2 for e in group}) == 1:
                 return group, False
         return [], False
+
+    def _across_border(self, reading: _Reading, areas: Sequence[list[GazetteerEntry]]) -> GazetteerEntry | None:
+        """A town called exactly by the mention's name, in the country of the named areas, that GeoNames puts
+        within ``BORDER_KM`` of each named province or district (so only just outside it), if there is one."""
+        iso2 = areas[0][0].country_iso2
+        for name in reading.names:
+            if self.gazetteer.is_common_word(name):
+                continue
+            towns = [e for e in self.gazetteer.lookup(name, loose=False)
+                     if e.country_iso2 == iso2 and e.feature in ("city", "town", "facility")]
+            close = [e for e in towns if all(any(self._borders(e, area) for area in readings) for readings in areas)]
+            if len(close) == 1:
+                return close[0]
+        return None
+
+    def _borders(self, entry: GazetteerEntry, area: GazetteerEntry) -> bool:
+        if _inside(entry, area):
+            return True
+        if area.feature not in ("admin1", "admin2") or entry.country_iso2 != area.country_iso2 or not area.admin1:
+            return False
+        return self.gazetteer.distance_to_admin1(entry.latitude, entry.longitude, entry.country_iso2,
+                                                 area.admin1) <= BORDER_KM
 
     def _neighbours(self, context: Sequence[str]) -> set[str]:
         found: set[str] = set()
