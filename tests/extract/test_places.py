@@ -98,3 +98,26 @@ def test_places_known_place_reads_names_as_the_geocoder_does() -> None:
     # "Tikrit police headquarters" is known through the town it is named after, but not by its own name
     assert _known_place("Tikrit police headquarters", "Iraq")
     assert not _known_place("Tikrit police headquarters", "Iraq", spellings=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "place"), [
+    # a hyphenated name the parser splits at its article is still the whole name
+    ("On 2 June 2022, an IED exploded on As-Suwayda road in Dara countryside, killing a soldier.", "As-Suwayda road"),
+    # "the perimeter/entrance of X": X is the place
+    ("On 2 June 2022, soldiers opened fire at drones on the perimeter of the Al Asad Air Base in Anbar province.",
+     "Al Asad Air Base"),
+    ("On 2 June 2022, gunmen killed a guard at the entrance of Ariha town in Idleb countryside.", "Ariha"),
+])
+def test_places_name_inside_a_wrapping_phrase(parse_text, text: str, place: str) -> None:
+    got = _place(parse_text, text)
+    assert got.span is not None and got.span.text == place
+
+
+@pytest.mark.slow
+def test_places_bracketed_areas_after_a_numbered_village_and_long_district_names(parse_text) -> None:
+    place = _place(parse_text, "On 2 June 2022, militants looted cattle in Qqzzyx 3 (Gorom-Gorom, Oudalan).")
+    assert place.text == "Gorom-Gorom, Oudalan"
+    place = _place(parse_text, "On 2 June 2022, gunmen kidnapped a fisherman in Qqzzyx camp (Qulensya Wa Abd Al Kuri, "
+                               "Socotra).")
+    assert place.text == "Qulensya Wa Abd Al Kuri, Socotra"

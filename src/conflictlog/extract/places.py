@@ -42,10 +42,13 @@ QUALIFIER_PREPS = {"near": "near", "outside": "near", "around": "near", "off": "
 _WRAPPER_NOUNS = frozenset({"outskirts", "vicinity", "countryside", "city", "town", "village", "province",
                             "area", "region", "district", "governorate", "edge", "suburbs", "centre", "center", "provinces",
                             "governorates", "districts", "regions", "cities", "towns", "areas", "countrysides",
-                            "east", "west", "north", "south", "part", "parts", "environs", "coast", "shores"})
+                            "east", "west", "north", "south", "part", "parts", "environs", "coast", "shores",
+                            "perimeter", "periphery", "entrance", "gate", "gates", "surroundings", "premises",
+                            "heart", "fringes", "middle"})
 # Lower-case particles inside place names ("Deir ez Zor", "Toluca de Lerdo", "Ras al-Ain").
 _NAME_PARTICLES = frozenset({"-", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an", "at", "de", "del", "la", "le",
-                             "da", "do", "dos", "du", "des", "bin", "ibn", "um", "abu", "van", "von", "di"})
+                             "da", "do", "dos", "du", "des", "bin", "ibn", "um", "abu", "van", "von", "di",
+                             "imeni"})
 _NOT_PLACE = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
                         "friday", "saturday", "sunday", "i", "the"})
@@ -115,12 +118,29 @@ def _name_tokens(head: Any) -> list[Any]:
         nxt = run[-1].i if run else head.i
         if t.i == nxt - 1:
             run.append(t)
+    # the parser sometimes hangs part of a hyphenated name off its article ("As" <- "Sanamayn", "As" <- "road"):
+    # the name-like tokens of the head's own phrase that run up to it are the name
+    inside = {t.i for t in head.subtree}
+    walked: list[Any] = []
+    j = head.i - 1
+    while j >= 0 and j in inside and _name_like(head.doc[j]):
+        walked.append(head.doc[j])
+        j -= 1
+    while walked and walked[-1].text == "-":
+        walked.pop()
+    if len(walked) > len(run):
+        run = walked
     # include grandchildren compounds ("Al" <- "Bab" <- "city")
     run = list(reversed(run))
     extra: list[Any] = []
     for t in run:
         extra.extend(c for c in t.lefts if c.dep_ in ("compound", "punct") and c.i < t.i)
     return sorted({t.i: t for t in run + extra}.values(), key=lambda t: t.i)
+
+
+def _name_like(token: Any) -> bool:
+    return ((token.pos_ == "PROPN" or token.lower_ in _NAME_PARTICLES or token.is_title or token.text[:1].isdigit())
+            and token.ent_type_ != "NORP")
 
 
 def _phrase_place(head: Any, prep: str | None) -> tuple[str, int, int, str | None] | None:
@@ -325,7 +345,8 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
 
 
 _AREA_QUALIFIERS = frozenset({"province", "countryside", "district", "region"})
-_PAREN_AREAS = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}\(([^()]{2,80})\)")
+# "X village (District, Province)", "X 2 (Commune, Province)", "X II (…)": up to two words before the bracket
+_PAREN_AREAS = re.compile(r"^\s*(?:(?:[a-z-]+|\d+|[IVX]+)\s+){0,2}\(([^()]{2,90})\)")
 _COMMA_AREA = re.compile(r"^,\s*((?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3})"
                          r"(?=\s*(?:[,.;(]|$))")
 _AREA_STOP = re.compile(r"\b(coded|as reported|month of|location|unclear|between|and|a\.k\.a)\b", re.I)
@@ -347,7 +368,7 @@ def containing_areas(sentence: Sentence, place: PlaceMention, others: list[Place
             name = part.strip()
             offset = start + part.index(name) if name else start
             start += len(part) + 1
-            if not name or not name[0].isupper() or _AREA_STOP.search(name) or len(name.split()) > 4:
+            if not name or not name[0].isupper() or _AREA_STOP.search(name) or len(name.split()) > 6:
                 continue
             areas.append(PlaceMention(name, Span(sentence.start + offset, sentence.start + offset + len(name), name)))
     else:
