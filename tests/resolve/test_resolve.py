@@ -12,6 +12,7 @@ from conflictlog.records import (
     Article,
     DateMention,
     EventMention,
+    Evidence,
     GeoPrecision,
     PlaceMention,
     TimePrecision,
@@ -72,3 +73,13 @@ def test_resolve_no_place_and_no_country_stays_unplaced(resolver: Resolver) -> N
     article = replace(_article("Gunmen fired on a village."), article_id="a2")
     resolved = resolver.resolve(replace(mention, article_id="a2"), article)
     assert resolved.place is None
+
+
+@pytest.mark.slow
+def test_resolve_single_country_group_outside_the_actor_roles_sets_the_country(resolver: Resolver) -> None:
+    text = "Jets killed five fighters belonging to TTP in Tirah."
+    mention = replace(_mention("Jets", "five fighters", "Tirah"), assoc_actor_2=(), article_id="a3",
+                      evidence=(Evidence(text, 0, len(text)),))
+    resolved = resolver.resolve(mention, replace(_article(text), article_id="a3"))
+    # Tirah is also a town in Israel; the Pakistani group the report names says which country is meant
+    assert resolved.place is not None and resolved.place.country == "Pakistan"

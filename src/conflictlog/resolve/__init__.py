@@ -87,6 +87,10 @@ class Resolver:
         context = self.article_countries(article)
         if inferred:
             context = (inferred, *(c for c in context if c != inferred))
+        elif not context and mention.evidence:
+            # no country named anywhere: a single-country group the report mentions outside the actor roles
+            in_text = self.actors.infer_country_in(" ".join(e.text for e in mention.evidence))
+            context = (in_text,) if in_text else ()
         place: Place | None = None
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context)

@@ -156,6 +156,24 @@ class ActorNormalizer:
                     break
         return found.pop() if len(found) == 1 else None
 
+    def infer_country_in(self, text: str) -> str | None:
+        """The country implied by single-country groups named anywhere in a passage ("... belonging to TTP"),
+        when all of them agree; short all-capital aliases count only when written in capitals."""
+        original = fold(text)
+        words = alias_key(text).split()
+        found: set[str] = set()
+        for size in range(min(6, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                key = " ".join(words[start:start + size])
+                named = [self._specs[i] for i in self._aliases.get(key, ()) if not self._specs[i].generic]
+                if not named or len(key) <= 4 and not re.search(rf"\b{re.escape(key.upper())}\b", original):
+                    continue
+                homes = {s.home or (s.countries[0] if len(s.countries) == 1 else None) for s in named}
+                if None in homes:
+                    continue
+                found.update(h for h in homes if h)
+        return found.pop() if len(found) == 1 else None
+
     def _match_contained(self, text: str, country: str | None, event_date: date | None) -> str | None:
         """A named (non-generic) actor alias inside a longer phrase: "the Nidaa Brigade of the PMF", "a QSD
         vehicle". Longest alias first; short all-capital aliases ("IS") must be written in capitals."""
