@@ -121,3 +121,14 @@ def test_places_bracketed_areas_after_a_numbered_village_and_long_district_names
     place = _place(parse_text, "On 2 June 2022, gunmen kidnapped a fisherman in Qqzzyx camp (Qulensya Wa Abd Al Kuri, "
                                "Socotra).")
     assert place.text == "Qulensya Wa Abd Al Kuri, Socotra"
+
+
+@pytest.mark.slow
+def test_places_coder_note_says_where_the_event_is_coded(parse_text) -> None:
+    place = _place(parse_text, "On 2 June 2022, gunmen attacked herders on the road west of the city (coded to Qqzzyx axis) "
+                               "(Ariha, Idleb).")
+    assert place.text == "Qqzzyx, Ariha, Idleb"
+    # a later sentence's note places an event its own sentence put only in a country
+    place = _place(parse_text, "Looting: On 2 June 2022, soldiers seized cattle from herders in Mali. The herders "
+                               "were grazing near the river [coded to Mopti].")
+    assert place.text == "Mopti"

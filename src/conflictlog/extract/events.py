@@ -461,6 +461,11 @@ def _read_on(doc: ParsedArticle, drafts: list[_Draft]) -> None:
                 break  # the paragraph ends
             following.append(sentence)
             previous_end = sentence.end
+        if draft.place is None or draft.place.text in places_mod.find_countries(draft.place.text):
+            # "... into the province [coded to X]": a later note says where the event was coded
+            coded = next((found for s in following if (found := places_mod.coded_place(s)) is not None), None)
+            if coded is not None:
+                draft.place = coded
         note = next(((s, found) for s in following if (found := coded_note(s.text)) is not None), None)
         if note is not None:
             draft.fatalities = note[1][0]

@@ -309,6 +309,26 @@ def _coordinated(token: Any, depth: int = 3) -> bool:
     return False
 
 
+_NAME = r"(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3}"
+# ACLED coders say where they placed an event: "[coded to X]", "(coded to X axis) (District, Province)"
+_CODED_TO = re.compile(r"\bcoded (?:to|at) (?:the )?(" + _NAME + r")(?:\s+[a-z]+){0,2}[\])]?\s*"
+                       r"(?:\(([^()]{2,90})\))?")
+
+
+def coded_place(sentence: Sentence, hint: str | None = None) -> PlaceMention | None:
+    """The place a coder's note in the sentence codes the event to, with the areas bracketed after it, when
+    the gazetteer knows the place or one of those areas."""
+    m = _CODED_TO.search(sentence.text)
+    if m is None:
+        return None
+    name = m.group(1)
+    areas = [part.strip() for part in (m.group(2) or "").split(",") if part.strip()[:1].isupper()]
+    if not (_known_place(name, hint) or any(_known_place(area, hint) for area in areas)):
+        return None
+    start = sentence.start + m.start(1)
+    return PlaceMention(", ".join([name, *areas]), Span(start, start + len(name), name), country_hint=hint)
+
+
 def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
                exclude: tuple[tuple[int, int], ...] = (),
                candidates: list[PlaceCandidate] | None = None) -> PlaceMention | None:
@@ -328,9 +348,12 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
             start = sentence.start + m.start(1)
             ordered = [PlaceCandidate(PlaceMention(name, Span(start, start + len(name), name)), 0.1, 0)]
             break
+    hint = country_hint(sentence.text, article_text)
+    coded = coded_place(sentence, hint)
+    if coded is not None:
+        return coded
     if not ordered:
         return None
-    hint = country_hint(sentence.text, article_text)
     # the best-tied place the gazetteer knows, itself or through a containing area; else the best-tied one
     readings: list[tuple[PlaceMention, int]] = []
     for best in ordered:
