@@ -132,3 +132,10 @@ def test_places_coder_note_says_where_the_event_is_coded(parse_text) -> None:
     place = _place(parse_text, "Looting: On 2 June 2022, soldiers seized cattle from herders in Mali. The herders "
                                "were grazing near the river [coded to Mopti].")
     assert place.text == "Mopti"
+
+
+@pytest.mark.slow
+def test_places_comma_areas_after_a_neighbourhood(parse_text) -> None:
+    place = _place(parse_text, "06/02/2021: A bomb exploded near a shop in Qqzzyx neighborhood, Ariha city, Idleb, Syria.")
+    # the neighbourhood is unknown, so the event is coded to the innermost area named with it
+    assert place.text == "Ariha, Idleb, Syria"

@@ -370,8 +370,11 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
 _AREA_QUALIFIERS = frozenset({"province", "countryside", "district", "region"})
 # "X village (District, Province)", "X 2 (Commune, Province)", "X II (…)": up to two words before the bracket
 _PAREN_AREAS = re.compile(r"^\s*(?:(?:[a-z-]+|\d+|[IVX]+)\s+){0,2}\(([^()]{2,90})\)")
-_COMMA_AREA = re.compile(r"^,\s*((?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ar|as|ad|an)-)?[A-Z][\w'’-]*){0,3})"
-                         r"(?=\s*(?:[,.;(]|$))")
+_AREA_NOUN = r"(?:city|town|district|sub-?district|province|governorate|region|state|county|oblast)"
+# "X, Y" or "X neighborhood, Y city, Y, Z": comma-separated containing areas after the place
+_COMMA_AREAS = re.compile(r"^(?:\s+(?:neighbou?rhood|quarter|district|sub-?district|village|town|city|area|camp|"
+                          r"locality))?((?:,\s*" + _NAME + r"(?:\s+" + _AREA_NOUN + r")?){1,3})(?=\s*(?:[,.;(]|$))")
+_TRAILING_AREA_NOUN = re.compile(r"\s+" + _AREA_NOUN + r"$")
 _AREA_STOP = re.compile(r"\b(coded|as reported|month of|location|unclear|between|and|a\.k\.a)\b", re.I)
 
 
@@ -395,11 +398,18 @@ def containing_areas(sentence: Sentence, place: PlaceMention, others: list[Place
                 continue
             areas.append(PlaceMention(name, Span(sentence.start + offset, sentence.start + offset + len(name), name)))
     else:
-        m = _COMMA_AREA.match(after)
-        if m and m.group(1).split()[0].lower() not in _NOT_PLACE:
-            start = rel_end + m.start(1)
-            name = m.group(1)
+        m = _COMMA_AREAS.match(after)
+        offset = rel_end + (m.start(1) if m else 0)
+        for part in (m.group(1).split(",") if m else ()):
+            name = _TRAILING_AREA_NOUN.sub("", part.strip())
+            if not name:
+                offset += len(part) + 1
+                continue
+            if name.split()[0].lower() in _NOT_PLACE:
+                break
+            start = offset + part.index(name)
             areas.append(PlaceMention(name, Span(sentence.start + start, sentence.start + start + len(name), name)))
+            offset += len(part) + 1
     for other in others:
         if (other.span is not None and other.span.start > place.span.start
                 and (other.qualifier in _AREA_QUALIFIERS or other in nested)
