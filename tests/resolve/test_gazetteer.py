@@ -11,6 +11,7 @@ from conflictlog.errors import ResolveError
 from conflictlog.resolve import gazetteer as gz
 from conflictlog.resolve.gazetteer import (
     Gazetteer,
+    distance_km,
     fold,
     load_country_table,
     normalize_name,
@@ -247,3 +248,10 @@ def test_gazetteer_cache_write_is_atomic_and_drops_old_versions(tmp_path) -> Non
 def test_gazetteer_cache_dir_follows_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("CONFLICTLOG_CACHE", str(tmp_path))
     assert gz.cache_dir() == tmp_path
+
+
+@pytest.mark.slow
+def test_gazetteer_district_sits_at_its_town_spelled_another_way(gazetteer) -> None:
+    district = next(e for e in gazetteer.lookup("Jowand", loose=False) if e.feature == "admin2")
+    town = next(e for e in gazetteer.lookup("Jawand", loose=False) if e.feature == "city")
+    assert distance_km(district.latitude, district.longitude, town.latitude, town.longitude) < 1.0

