@@ -254,3 +254,10 @@ def test_geocode_town_far_from_the_named_province_gives_way_to_it(geocoder: Geoc
     place = geocoder.geocode(PlaceMention("Jarabulus, Dara"))
     assert place is not None
     assert (place.admin1, place.geo_precision) == ("Dar'a", GeoPrecision.REGION)
+
+
+@pytest.mark.slow
+def test_geocode_named_area_country_beats_article_country_on_a_tie(geocoder: Geocoder) -> None:
+    # a Turkish village lists "Zap" among its old names; the text places this Zap in Iraq's Duhok
+    place = geocoder.geocode(PlaceMention("Zap, Duhok", qualifier="region"), ("Turkey",))
+    assert place is not None and (place.country, place.admin1) == ("Iraq", "Duhok")

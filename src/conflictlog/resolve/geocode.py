@@ -292,7 +292,9 @@ class Geocoder:
             named = areas_named + any(h.country_iso2 == iso2 for h in heads)
             ctx = context.index(iso2) if iso2 in context else len(context)
             weight = max((e.population for entries in mine for e in entries), default=0)
-            return (-named, ctx, -areas_named, -weight)
+            # on a tie, the country of the areas the text names beats the country the article suggests: "Zap,
+            # Duhok" in a story about Turkish strikes is the Iraqi Zap, not a Turkish village once called so
+            return (-named, -areas_named, ctx, -weight)
 
         iso2 = min({e.country_iso2 for entries in (*found, heads) for e in entries}, key=support)
         chosen = [[e for e in entries if e.country_iso2 == iso2] for entries in found]
