@@ -242,17 +242,18 @@ class Geocoder:
         return [], False
 
     def _across_border(self, reading: _Reading, areas: Sequence[list[GazetteerEntry]]) -> GazetteerEntry | None:
-        """A town called exactly by the mention's name, in the country of the named areas, that GeoNames puts
-        within ``BORDER_KM`` of each named province or district (so only just outside it), if there is one."""
+        """The one town of the country of the named areas called exactly by the mention's name, when GeoNames
+        puts it within ``BORDER_KM`` of each named province or district (so only just outside it)."""
         iso2 = areas[0][0].country_iso2
         for name in reading.names:
             if self.gazetteer.is_common_word(name):
                 continue
             towns = [e for e in self.gazetteer.lookup(name, loose=False)
                      if e.country_iso2 == iso2 and e.feature in ("city", "town", "facility")]
-            close = [e for e in towns if all(any(self._borders(e, area) for area in readings) for readings in areas)]
-            if len(close) == 1:
-                return close[0]
+            if len(towns) != 1:
+                continue  # a common name ("Oleksandrivka") has a namesake near every border
+            if all(any(self._borders(towns[0], area) for area in readings) for readings in areas):
+                return towns[0]
         return None
 
     def _borders(self, entry: GazetteerEntry, area: GazetteerEntry) -> bool:
