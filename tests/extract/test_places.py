@@ -139,3 +139,9 @@ def test_places_comma_areas_after_a_neighbourhood(parse_text) -> None:
     place = _place(parse_text, "06/02/2021: A bomb exploded near a shop in Qqzzyx neighborhood, Ariha city, Idleb, Syria.")
     # the neighbourhood is unknown, so the event is coded to the innermost area named with it
     assert place.text == "Ariha, Idleb, Syria"
+
+
+@pytest.mark.slow
+def test_places_bracketed_part_of_a_name_is_not_an_area(parse_text) -> None:
+    place = _place(parse_text, "On 2 June 2022, troops shelled Qqzzyx (Upper) village (Ariha, Idleb).")
+    assert place.text == "Ariha, Idleb"

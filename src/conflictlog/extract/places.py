@@ -369,7 +369,9 @@ def find_place(sentence: Sentence, trigger_token: Any | None, article_text: str,
 
 _AREA_QUALIFIERS = frozenset({"province", "countryside", "district", "region"})
 # "X village (District, Province)", "X 2 (Commune, Province)", "X II (…)": up to two words before the bracket
-_PAREN_AREAS = re.compile(r"^\s*(?:(?:[a-z-]+|\d+|[IVX]+)\s+){0,2}\(([^()]{2,90})\)")
+# ("Sa Thar (Upper) village (Township, District)": a bracketed part of the name is not an area)
+_PAREN_AREAS = re.compile(r"^\s*(?:\((?:Upper|Lower|Middle|North|South|East|West|Old|New|Central|Big|Small|Little|"
+                          r"Great)\)\s*)?(?:(?:[a-z-]+|\d+|[IVX]+)\s+){0,2}\(([^()]{2,90})\)")
 _AREA_NOUN = r"(?:city|town|district|sub-?district|province|governorate|region|state|county|oblast)"
 # "X, Y" or "X neighborhood, Y city, Y, Z": comma-separated containing areas after the place
 _COMMA_AREAS = re.compile(r"^(?:\s+(?:neighbou?rhood|quarter|district|sub-?district|village|town|city|area|camp|"
