@@ -107,3 +107,13 @@ def test_actors_off_duty_victims_keep_off(parse_text) -> None:
 def test_actors_owned_weapon_or_force_word_names_who_acts(parse_text, text: str, actor1: str) -> None:
     event = _first(parse_text, text)
     assert event.actor1 is not None and event.actor1.text == actor1
+
+
+def test_actors_quoted_name_stays_in_the_actor_phrase(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, the “Islamic State” organization executed a man in al-Mayadin.")
+    assert event.actor1 is not None and "Islamic State" in event.actor1.text
+
+
+def test_actors_a_count_of_victims_is_no_actor(parse_text) -> None:
+    event = _first(parse_text, "12 killed by shelling on Douma")
+    assert all(a is None or not a.text.strip().isdigit() for a in (event.actor1, event.actor2))

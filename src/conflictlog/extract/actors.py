@@ -10,6 +10,7 @@ Spans are raw text; the resolver turns them into canonical names.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,13 +74,16 @@ def trigger_token(doc: Any, start: int, end: int) -> Any | None:
     return heads[0] if heads else toks[0]
 
 
+_QUOTES = frozenset({'"', "“", "”", "‘", "’", "'", "«", "»"})
+
+
 def _collect(tok: Any, keep_of: bool = True) -> set[int]:
     ids = {tok.i}
     for child in tok.children:
         if child.dep_ in ("relcl", "acl", "advcl", "appos", "cc", "conj", "parataxis", "dep"):
             continue
-        if child.dep_ == "punct" and child.text != "-":
-            continue
+        if child.dep_ == "punct" and child.text != "-" and child.text not in _QUOTES:
+            continue  # quotes stay: 'the "Islamic State" organization' names its actor inside them
         if child.dep_ == "prep" and not (keep_of and child.lower_ == "of"):
             continue
         ids |= _collect(child, keep_of)
@@ -157,8 +161,8 @@ def _mention(sentence: Sentence, tok: Any, strip_assets: bool = False) -> ActorM
         return None
     start, end = got
     text = sentence.text[start:end]
-    if not text.strip():
-        return None
+    if not text.strip() or re.fullmatch(r"[\d\s,.+-]+", text):
+        return None  # "16 killed by bombardment": a count of victims is no actor
     return ActorMention(text, Span(sentence.start + start, sentence.start + end, text))
 
 
