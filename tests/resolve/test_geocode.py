@@ -261,3 +261,13 @@ def test_geocode_named_area_country_beats_article_country_on_a_tie(geocoder: Geo
     # a Turkish village lists "Zap" among its old names; the text places this Zap in Iraq's Duhok
     place = geocoder.geocode(PlaceMention("Zap, Duhok", qualifier="region"), ("Turkey",))
     assert place is not None and (place.country, place.admin1) == ("Iraq", "Duhok")
+
+
+@pytest.mark.slow
+def test_geocode_containing_district_in_another_spelling(geocoder: Geocoder) -> None:
+    # GeoNames spells the district "Sherzad"; the province and country named with it fix where to look
+    place = geocoder.geocode(PlaceMention("Qqzzyx, Shirzad district, Nangarhar, Afghanistan"))
+    assert place is not None and (place.admin1, place.location) == ("Nangarhar", "Sherzad")
+    # a loosely similar name in a country nobody named is not taken ("Factory Road" is no "El Factor")
+    place = geocoder.geocode(PlaceMention("Mogadishu, Factory Road"), ("Somalia",))
+    assert place is not None and place.country == "Somalia"

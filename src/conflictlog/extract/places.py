@@ -279,7 +279,8 @@ def _with_areas(sentence: Sentence, best: PlaceCandidate, cands: list[PlaceCandi
     others = [c.mention for c in cands if c is not best
               and not (sentence.doc is not None and _coordinated(sentence.doc[c.token_index]))]
     areas = containing_areas(sentence, place, others, nested)
-    known_area = next((a for a in areas if _known_place(a.text, hint)), None) if areas else None
+    known_area = next((a for a in areas if _known_place(a.text, hint) or _known_area_spelling(a.text, hint)),
+                      None) if areas else None
     if known_area is not None and not _known_place(place.text, hint, within=known_area.text):
         # the village is not in the gazetteer but its district or province is: code the event there
         logger.debug("places: %r unknown, using containing area %r", place.text, known_area.text)
@@ -433,6 +434,23 @@ def _known_place(name: str, country: str | None, within: str | None = None, spel
         return False
     regions = {e.admin1 or e.name for e in gaz.lookup(within, country, loose=False)}
     return any((e.admin1 or e.name) in regions for e in gaz.lookup(name, country, loose=True))
+
+
+def _known_area_spelling(name: str, country: str | None) -> bool:
+    """True when ``name`` resembles a district or province of ``country`` ("Shirzad district" for GeoNames'
+    Sherzad), as the geocoder reads containing areas; False without a country."""
+    gaz = _gazetteer()
+    if gaz is None or country is None:
+        return False
+    try:
+        from conflictlog.resolve.geocode import resembles, read_place_text
+        from conflictlog.resolve.gazetteer import normalize_name
+    except ImportError:
+        return False
+    iso2 = gaz.country_iso2(country)
+    return any(e.feature in ("admin1", "admin2") and e.country_iso2 == iso2
+               and resembles(normalize_name(bare), normalize_name(e.name))
+               for bare in read_place_text(name).names for e in gaz.lookup(bare, country, loose=True))
 
 
 def _spellings(name: str) -> tuple[str, ...]:

@@ -114,7 +114,8 @@ def _weight(entry: GazetteerEntry) -> int:
     return entry.population or (CURATED_WEIGHT if entry.gazetteer_id.startswith("curated:") else 0)
 
 
-def _resembles(query: str, name: str) -> bool:
+def resembles(query: str, name: str) -> bool:
+    """Whether two normalised names look like spellings of one name: same first letter, 70% alike."""
     if not query or not name or query[0] != name[0]:
         return False
     return SequenceMatcher(None, query, name).ratio() >= 0.7
@@ -228,7 +229,7 @@ class Geocoder:
             return exact, True
         key = normalize_name(name)
         # a loose (consonant-skeleton) match must look like the name: same first letter, similar length
-        loose = [e for e in self.gazetteer.lookup(name, loose=True) if _resembles(key, normalize_name(e.name))]
+        loose = [e for e in self.gazetteer.lookup(name, loose=True) if resembles(key, normalize_name(e.name))]
         in_context = [e for e in loose if e.country_iso2 in context]
         if in_context:
             return in_context, False
@@ -275,10 +276,18 @@ class Geocoder:
     def _areas(self, texts: Sequence[str], reading: _Reading, context: Sequence[str]) -> list[list[GazetteerEntry]]:
         """The containing areas named after a place ("Mankessim, Mfantsiman, Central"), innermost first, each as
         its gazetteer entries in the one country that explains the most of them and of the place itself."""
+        exact = [[e for name in read_place_text(text).names for e in self.gazetteer.lookup(name, loose=False)
+                  if e.feature in AREA_FEATURES] for text in texts]
+        countries = {e.country_iso2 for entries in exact for e in entries} | set(context)
         found: list[list[GazetteerEntry]] = []
-        for text in texts:
-            entries = [e for name in read_place_text(text).names for e in self.gazetteer.lookup(name, loose=False)
-                       if e.feature in AREA_FEATURES]
+        for text, entries in zip(texts, exact):
+            if not entries:
+                # "Shirzad district, Nangarhar" is GeoNames' Sherzad: a resembling spelling of an admin area,
+                # in a country the other areas or the article name
+                entries = [e for name in read_place_text(text).names if not self.gazetteer.is_common_word(name)
+                           for e in self.gazetteer.lookup(name, loose=True)
+                           if e.feature in ("admin1", "admin2") and e.country_iso2 in countries
+                           and resembles(normalize_name(name), normalize_name(e.name))]
             if entries:
                 found.append(list(dict.fromkeys(entries)))
         if not found:
