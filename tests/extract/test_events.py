@@ -57,6 +57,11 @@ TABLE = [
      "Explosions/Remote violence", "Chemical weapon"),
     ("On 24 May 2022, soldiers raped two women in a village near Bunia.",
      "Violence against civilians", "Sexual violence"),
+    ("On 25 May 2022, the militia took control of Kamanyola after the army had withdrawn.",
+     "Strategic developments", "Non-violent transfer of territory"),
+    # a later sentence saying the handover was peaceful makes it one
+    ("On 26 May 2022, rebels took control of the town of Rutshuru. No violence was reported.",
+     "Strategic developments", "Non-violent transfer of territory"),
 ]
 
 
@@ -298,3 +303,8 @@ def test_events_territory_taken_is_not_the_other_side(parse_text) -> None:
     text = "On 2 June 2022, army troops seized two villages (Beni, Nord-Kivu) from ADF control."
     event = extract_events(parse_text(text))[0]
     assert event.actor2 is not None and event.actor2.text == "ADF"
+
+
+def test_events_a_quiet_sentence_alone_is_no_territory_event(parse_text) -> None:
+    events = extract_events(parse_text("On 2 June 2022, police dispersed protesters in Goma. No clashes were reported."))
+    assert all(e.sub_event_type != "Non-violent transfer of territory" for e in events)

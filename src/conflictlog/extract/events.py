@@ -442,6 +442,12 @@ _UNNAMED_PERPETRATOR = re.compile(
 
 
 _VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+_TERRITORY_SUBTYPES = frozenset({"Non-state actor overtakes territory", "Government regains territory"})
+
+
+def _no_violence(text: str) -> bool:
+    """Whether a sentence says a territory changed hands peacefully ("no clashes were reported")."""
+    return mentions_any(text, load_taxonomy().lexicons["peaceful_handover"])
 
 
 def _read_on(doc: ParsedArticle, drafts: list[_Draft]) -> None:
@@ -466,6 +472,14 @@ def _read_on(doc: ParsedArticle, drafts: list[_Draft]) -> None:
             coded = next((found for s in following if (found := places_mod.coded_place(s)) is not None), None)
             if coded is not None:
                 draft.place = coded
+        if draft.sub_event_type in _TERRITORY_SUBTYPES:
+            # "X takes control of Y. No reported violence.": a later sentence says the handover was peaceful
+            later = [Evidence(s.text, s.start, s.end) for s in following]
+            quiet = next((e for e in draft.evidence + later if _no_violence(e.text)), None)
+            if quiet is not None:
+                draft.event_type, draft.sub_event_type = "Strategic developments", "Non-violent transfer of territory"
+                if quiet not in draft.evidence:
+                    draft.evidence.append(quiet)
         note = next(((s, found) for s in following if (found := coded_note(s.text)) is not None), None)
         if note is not None:
             draft.fatalities = note[1][0]

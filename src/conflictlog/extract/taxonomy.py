@@ -38,7 +38,8 @@ MODIFIERS = (
     "if_military_target",
 )
 LEXICONS = ("civilian", "armed", "state", "nonstate", "unarmed_groups", "riot_violence", "intervention",
-            "excessive_force", "hypothetical", "anaphora", "anaphora_openers", "de_facto", "secondary")
+            "excessive_force", "hypothetical", "anaphora", "anaphora_openers", "de_facto", "secondary",
+            "peaceful_handover")
 
 _KILLING = re.compile(r"\b(killed|killing|shot dead|murdered|executed|beheaded|massacred|hacked to death)\b", re.I)
 _DEMONSTRATION = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|blocked|barricad\w*|burn\w* (rubber )?tyres|"
