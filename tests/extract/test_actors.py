@@ -117,3 +117,10 @@ def test_actors_quoted_name_stays_in_the_actor_phrase(parse_text) -> None:
 def test_actors_a_count_of_victims_is_no_actor(parse_text) -> None:
     event = _first(parse_text, "12 killed by shelling on Douma")
     assert all(a is None or not a.text.strip().isdigit() for a in (event.actor1, event.actor2))
+
+
+def test_actors_crowd_whose_act_is_misparsed_keeps_its_subject(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, Israeli settlers burned farmland and hurled stones towards cars near "
+                               "Huwara (Nablus, West Bank). [size=no report]")
+    assert event.event_type == "Riots"
+    assert [a.text for a in event.assoc_actor_1] == ["Israeli settlers"]

@@ -83,3 +83,18 @@ def test_resolve_single_country_group_outside_the_actor_roles_sets_the_country(r
     resolved = resolver.resolve(mention, replace(_article(text), article_id="a3"))
     # Tirah is also a town in Israel; the Pakistani group the report names says which country is meant
     assert resolved.place is not None and resolved.place.country == "Pakistan"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("generic", "described", "expected"), [
+    ("rioters", "Israeli settlers", "Rioters (Israel)"),
+    ("civilians", "a nurse of British citizenship", "Civilians (United Kingdom)"),
+    ("civilians", "two farmers", "Civilians (Syria)"),  # no nationality given: the event's country
+])
+def test_resolve_crowd_actors_take_their_own_nationality(resolver: Resolver, generic: str, described: str,
+                                                        expected: str) -> None:
+    text = "Fighting went on near Aleppo in Syria."
+    mention = replace(_mention("gunmen", generic, "Aleppo"), assoc_actor_2=(ActorMention(described),),
+                      article_id="a4")
+    resolved = resolver.resolve(mention, replace(_article(text), article_id="a4"))
+    assert resolved.actor2 == expected

@@ -318,6 +318,12 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
         # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group
         roles = replace(roles, actor1=ActorMention("unidentified armed group"))
     roles = _civilian_target(roles, pair)
+    if pair[0] in ("Protests", "Riots") and roles.actor1 is None and sentence.doc is not None:
+        # the crowd act was misparsed ("hurled" read as an adjective): the clause's subject is the crowd
+        root = next((t for t in sentence.doc if t.dep_ == "ROOT"), None)
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not None else None
+        if subject is not None and subject.ent_type_ not in ("DATE", "TIME", "CARDINAL", "GPE", "LOC"):
+            roles = replace(roles, actor1=actors_mod._mention(sentence, subject))
     if pair[0] == "Protests":
         roles = _protest_actor(roles, "protesters")
     elif pair[0] == "Riots":

@@ -26,6 +26,10 @@ __all__ = ["ActorNormalizer", "Gazetteer", "GazetteerEntry", "Geocoder", "Resolv
            "load_actor_normalizer", "load_gazetteer"]
 
 
+_CROWD_ACTOR = re.compile(r"^(Civilians|Protesters|Rioters) \((.+)\)$")
+_NATIONALITY_OF = re.compile(r"\bof ([A-Z][a-z]+) (?:citizenship|nationality|origin)\b")
+
+
 @dataclass
 class Resolver:
     """Geocodes places and normalises actors of event mentions, using the article for country context."""
@@ -62,6 +66,22 @@ class Resolver:
             self._context_cache.clear()
         self._context_cache[article.article_id] = result
         return result
+
+    def _people_of(self, name: str | None, described: tuple[ActorMention, ...]) -> str | None:
+        """ACLED qualifies civilians, protesters and rioters by their own nationality when the report gives it
+        ("Israeli settlers" riot in the West Bank: Rioters (Israel); "an employee of British citizenship":
+        Civilians (United Kingdom)), else by the event's country."""
+        crowd = _CROWD_ACTOR.match(name or "")
+        if crowd is None or not described:
+            return name
+        text = described[0].text
+        nationality = _NATIONALITY_OF.search(text)
+        words = [nationality.group(1)] if nationality else re.findall(r"[A-Z][a-z]+", text)[:2]
+        for word in words:
+            country = self.gazetteer.demonym_country(word)
+            if country is not None:
+                return f"{crowd.group(1)} ({country})"
+        return name
 
     def _countries_regex(self) -> re.Pattern[str]:
         if self._country_pattern is None:
@@ -114,7 +134,9 @@ class Resolver:
         def many(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(name for name in (one(a) for a in actors) if name))
 
+        actor1 = self._people_of(one(mention.actor1), mention.assoc_actor_1)
+        actor2 = self._people_of(one(mention.actor2), mention.assoc_actor_2)
         return ResolvedEvent(
-            mention=mention, place=place, actor1=one(mention.actor1), actor2=one(mention.actor2),
+            mention=mention, place=place, actor1=actor1, actor2=actor2,
             assoc_actor_1=many(mention.assoc_actor_1), assoc_actor_2=many(mention.assoc_actor_2),
         )
