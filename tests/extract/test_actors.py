@@ -124,3 +124,10 @@ def test_actors_crowd_whose_act_is_misparsed_keeps_its_subject(parse_text) -> No
                                "Huwara (Nablus, West Bank). [size=no report]")
     assert event.event_type == "Riots"
     assert [a.text for a in event.assoc_actor_1] == ["Israeli settlers"]
+
+
+def test_actors_who_accompanies_a_named_convoy_supports_it(parse_text) -> None:
+    event = _first(parse_text, "Movement of forces: On 2 June 2022, an SDF convoy accompanied by US "
+                               "helicopters entered Shuhayl town in Deir ez Zor.")
+    assert event.actor1 is not None and event.actor1.text == "SDF"
+    assert any("helicopters" in a.text for a in event.assoc_actor_1)

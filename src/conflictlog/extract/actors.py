@@ -279,6 +279,12 @@ def _supporters(verb: Any, actor: Any | None) -> list[Any]:
 OWNER_WORDS = frozenset({"army", "military", "regime", "government", "coalition"})
 
 
+def _named_asset(noun: Any) -> bool:
+    """'a QSD military convoy', 'an SDF patrol': an asset whose proper-name modifier names its owner."""
+    return noun.lower_ in ASSET_NOUNS and any(
+        c.dep_ in ("compound", "amod", "nmod") and (c.pos_ == "PROPN" or c.is_upper) for c in noun.lefts)
+
+
 def _owned_weapon(noun: Any) -> bool:
     """'Turkish artillery', 'regime helicopters', 'army warplanes': the weapon's modifier names its owner."""
     return _norp_modifier(noun) is not None or any(c.lower_ in OWNER_WORDS for c in noun.lefts)
@@ -370,9 +376,10 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                     a2 = _prep_object(verb, TARGET_PREPS)
         elif noun.dep_ in ("nsubj", "nsubjpass"):
             verb = head
-            acl_agents = [_agent(c) for c in noun.children if c.dep_ == "acl"]
+            # "a convoy accompanied by coalition helicopters": who accompanies supports, it does not act
+            acl_agents = [_agent(c) for c in noun.children if c.dep_ == "acl" and c.lemma_ not in SUPPORT_VERBS]
             a1 = a1 or next((x for x in acl_agents if x is not None), None)
-            if a1 is None and not _is_event_noun(noun) and _owned_weapon(noun):
+            if a1 is None and not _is_event_noun(noun) and (_owned_weapon(noun) or _named_asset(noun)):
                 a1 = noun  # "Turkish army warplanes carried out ...": the weapon stands for its owner
             if a2 is None and a1 is not None:
                 a2 = _target_in(a1, noun)  # "an attack by X on Y killed ...": Y before the verb's object
