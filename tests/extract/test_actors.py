@@ -131,3 +131,9 @@ def test_actors_who_accompanies_a_named_convoy_supports_it(parse_text) -> None:
                                "helicopters entered Shuhayl town in Deir ez Zor.")
     assert event.actor1 is not None and event.actor1.text == "SDF"
     assert any("helicopters" in a.text for a in event.assoc_actor_1)
+
+
+def test_actors_coder_note_names_the_actor(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, soldiers exchanged fire with a group of armed men (coded as "
+                               "Kashmir Rebels) near Kupwara.")
+    assert event.actor2 is not None and event.actor2.text == "Kashmir Rebels"

@@ -185,6 +185,24 @@ def _anaphoric(text: str, tax: Taxonomy) -> bool:
     return _opens_with_reference(text, tax) or mentions_any(text, tax.lexicons["anaphora"])
 
 
+_CODED_AS = re.compile(r"\s*[(\[](?:coded|understood|identified) as ([^()\[\]]{2,60})[)\]]", re.I)
+
+
+def _coded_as(sentence: Sentence, roles: actors_mod.Roles) -> actors_mod.Roles:
+    """A coder's note after an actor ("three militants (coded as Kashmir Rebels)") names the actor."""
+
+    def named(actor: ActorMention | None) -> ActorMention | None:
+        if actor is None or actor.span is None:
+            return actor
+        m = _CODED_AS.match(sentence.text, actor.span.end - sentence.start)
+        if m is None:
+            return actor
+        start = sentence.start + m.start(1)
+        return ActorMention(m.group(1).strip(), Span(start, start + len(m.group(1).strip()), m.group(1).strip()))
+
+    return replace(roles, actor1=named(roles.actor1), actor2=named(roles.actor2))
+
+
 def _protest_actor(roles: actors_mod.Roles, label: str) -> actors_mod.Roles:
     """ACLED codes demonstrators as 'Protesters'/'Rioters'; the named group becomes an associated actor."""
     assoc = list(roles.assoc_actor_1)
@@ -313,6 +331,7 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
                 if victim is not None and is_civilian(victim.text):
                     target = victim.text
                     break
+    roles = _coded_as(sentence, roles)
     pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None, target, tax)
     if roles.actor1 is None and pair in _UNIDENTIFIED_PERPETRATOR:
         # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group
