@@ -308,3 +308,16 @@ def test_events_territory_taken_is_not_the_other_side(parse_text) -> None:
 def test_events_a_quiet_sentence_alone_is_no_territory_event(parse_text) -> None:
     events = extract_events(parse_text("On 2 June 2022, police dispersed protesters in Goma. No clashes were reported."))
     assert all(e.sub_event_type != "Non-violent transfer of territory" for e in events)
+
+
+def test_events_casualty_sentence_about_the_encounter_elaborates_it(parse_text) -> None:
+    events = extract_events(parse_text("On 2 June 2022, soldiers exchanged fire with militants near Bannu. "
+                                       "One militant was killed in the encounter."))
+    assert len(events) == 1 and events[0].fatalities == 1
+
+
+def test_events_coder_note_sets_every_event_of_its_record(parse_text) -> None:
+    events = extract_events(parse_text("On 2 June 2022, militants attacked a police post in Bannu. Separately, 40 "
+                                       "militants were killed or wounded in Jani Khel area. 2 fatalities coded for "
+                                       "this event."))
+    assert events and all(e.fatalities == 2 for e in events)

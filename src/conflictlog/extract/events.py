@@ -507,8 +507,12 @@ def _read_on(doc: ParsedArticle, drafts: list[_Draft]) -> None:
                     draft.evidence.append(quiet)
         note = next(((s, found) for s in following if (found := coded_note(s.text)) is not None), None)
         if note is not None:
-            draft.fatalities = note[1][0]
-            draft.evidence.append(Evidence(note[0].text, note[0].start, note[0].end, (note[1][1],)))
+            # a coder's note ends the record it belongs to: it sets the count of every event read from the
+            # record's paragraph, not only of the last one before it
+            for other in drafts[:n + 1]:
+                if other is draft or "\n" not in text[other.sentence.start:note[0].start]:
+                    other.fatalities = note[1][0]
+                    other.evidence.append(Evidence(note[0].text, note[0].start, note[0].end, (note[1][1],)))
             continue
         if draft.historical or not following or draft.event_type not in _VIOLENT_TYPES:
             continue  # a demonstration's follow-ups ("demanded the return of 90 corpses") count no one
