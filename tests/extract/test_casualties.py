@@ -47,6 +47,12 @@ from conflictlog.extract.casualties import CasualtyCount, count_casualties
         ("Two soldiers were killed. A civilian was also killed.", 3, None),
         ("Eight people were killed. The dead included two children.", 8, None),
         ("Mortars hit the market.", 0, None),
+        # groups of one act in several places add up; a group that starts its own clause does not
+        ("Rebels killed 4 civilians in Kasanga village and 3 civilians in Mutwanga village.", 7, None),
+        ("Gunmen killed 3 soldiers and 2 civilians were injured.", 3, 2),
+        ("Gunmen killed 3 soldiers in an ambush and 2 civilians were injured.", 3, 2),
+        ("The clash resulted in the death of 1 civilian.", 1, None),
+        ("Residents protested following the death of a trader.", 0, None),
     ],
 )
 def test_casualties_table(text, fatalities, injured):

@@ -110,6 +110,9 @@ _NON_PERSON = {
     "locations", "attacks", "incidents", "bombs", "mortars", "trucks", "cars", "motorcycles", "shops",
     "dollars", "usd", "million", "billion", "graves", "grave", "tunnels", "weapons", "munitions", "caches",
     "checkpoints", "posts", "bases", "schools", "hospitals", "mosques", "churches", "families", "households",
+    # acts ("in an ambush and 2 civilians were injured"): an article before them is no count of people
+    "ambush", "attack", "explosion", "blast", "clash", "raid", "strike", "airstrike", "operation", "incident",
+    "shooting", "bombing", "encounter", "firefight", "assault",
 }
 _STOP = {",", ";", ":", "(", ")", "[", "]", '"', "“", "”", ".", "and", "or", "but", "while", "who", "which",
          "that", "after", "before", "when", "as", "in", "on", "at", "by", "with", "near", "during", "following",
@@ -257,6 +260,12 @@ def _parse_quantity(tokens: list[str], i: int) -> tuple[int, int, int] | None:
     return low, high, nxt
 
 
+# "protested following the death of a civilian": a death named as the cause of the act is not its casualty
+_CAUSE_WORDS = frozenset({"following", "over", "after", "against", "for", "condemning", "mourning", "denouncing",
+                          "protesting", "demanding", "into", "about", "commemorating", "marking"})
+_CLAUSE_AUX = frozenset({"was", "were", "is", "are", "has", "have", "had"})
+
+
 def _parse_group(tokens: list[str], i: int) -> _Group | None:
     """A quantified noun group: quantity + up to eight words naming who ("10 ISIS members")."""
     quantity = _parse_quantity(tokens, i)
@@ -299,13 +308,18 @@ def _parse_group(tokens: list[str], i: int) -> _Group | None:
     return _Group(low=low, high=high, start=i, end=end, head=head)
 
 
-def _parse_list(tokens: list[str], i: int) -> list[_Group]:
-    """Groups joined by "and" / commas: "3 soldiers and 2 civilians", "one policeman and one militiaman"."""
+def _parse_list(tokens: list[str], i: int, objects: bool = False) -> list[_Group]:
+    """Groups joined by "and" / commas: "3 soldiers and 2 civilians", "one policeman and one militiaman".
+
+    With ``objects`` (the list follows its verb: "killed 3 soldiers and 2 civilians were injured") a group that
+    starts a clause of its own ends the list."""
     groups: list[_Group] = []
     group = _parse_group(tokens, i)
     while group is not None:
+        if objects and groups and group.end < len(tokens) and tokens[group.end] in _CLAUSE_AUX:
+            break
         groups.append(group)
-        j = group.end
+        j = _skip_place_before_next_group(tokens, group.end)
         if j < len(tokens) and tokens[j] == ",":
             j += 1
         if j < len(tokens) and tokens[j] == "and":
@@ -317,6 +331,23 @@ def _parse_list(tokens: list[str], i: int) -> list[_Group]:
             break
         group = _parse_group(tokens, j)
     return groups
+
+
+def _skip_place_before_next_group(tokens: list[str], j: int) -> int:
+    """"8 civilians in X village and 7 civilians in Y": skip the first group's place when another group of the
+    same act follows it (the second group must not start a clause of its own: "... and 2 were injured")."""
+    if j >= len(tokens) or tokens[j] not in ("in", "at", "near"):
+        return j
+    k = j + 1
+    while k < min(len(tokens), j + 7) and tokens[k] not in ("and", ",", ".", ";"):
+        k += 1
+    if k >= len(tokens) or tokens[k] != "and" or _parse_quantity(tokens, k + 1) is None:
+        return j
+    following = _parse_group(tokens, k + 1)
+    if following is None or (following.end < len(tokens)
+                             and tokens[following.end] not in ("in", "at", "near", ",", ".", ";")):
+        return j
+    return k
 
 
 def _skip_apposition(tokens: list[str], j: int) -> int:
@@ -439,7 +470,8 @@ def _count_sentence(text: str) -> _Tally:
                 i = j
                 continue
             leave_like = token in {"leaving", "left", "shoot", "shoots", "shooting", "shot"} and kind is None
-            groups = [g for g in _parse_list(tokens, j) if g.start not in used] if kind or leave_like else []
+            groups = [g for g in _parse_list(tokens, j, objects=True) if g.start not in used] \
+                if kind or leave_like else []
             if groups and leave_like:
                 after = groups[-1].end
                 kind, _ = _kind_at(tokens, after)
@@ -486,7 +518,8 @@ def _count_sentence(text: str) -> _Tally:
                 i = end
                 continue
         # casualty nouns: "the bodies of 3 men", "death toll rose to 12", "the deaths of 2"
-        if token in {"bodies", "body", "deaths", "corpses"} and i + 1 < len(tokens) and tokens[i + 1] == "of":
+        if token in {"bodies", "body", "deaths", "death", "corpses"} and i + 1 < len(tokens) and tokens[i + 1] == "of" \
+                and not (i > 1 and tokens[i - 1] == "the" and tokens[i - 2] in _CAUSE_WORDS):
             groups = _parse_list(tokens, i + 2)
             if groups:
                 tally.add("death", groups, " ".join(tokens[i:groups[-1].end]))
