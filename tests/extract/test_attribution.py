@@ -76,6 +76,9 @@ def test_attribution_property_never_raises(text, previous):
          "Levant (ISIL).", "Islamic State of Iraq and the Levant (ISIL)", False),
         ("No group claimed responsibility, but local officials suspected the involvement of al-Shabaab.",
          "al-Shabaab", False),
+        ("The ISWAP faction is suspected to be behind the ambush.", "ISWAP faction", False),
+        ("Officials said JNIM fighters were behind the blasts.", "JNIM fighters", False),
+        ("A teacher was shot dead in what residents say was the work of bandits.", "bandits", False),
     ],
 )
 def test_attribution_responsibility_names_the_group(text: str, group: str, claimed: bool) -> None:
@@ -90,6 +93,7 @@ def test_attribution_responsibility_names_the_group(text: str, group: str, claim
     "So far no militant outfit has claimed responsibility for it.",
     "The army said it was responsible for security in the district.",
     "Two soldiers were killed in the attack on Monday.",
+    "Police said the gunmen hid behind the wall.",
 ])
 def test_attribution_responsibility_none(text: str) -> None:
     assert find_responsibility(text) is None

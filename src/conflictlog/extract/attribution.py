@@ -221,14 +221,16 @@ class Responsibility:
 def find_responsibility(text: str) -> Responsibility | None:
     """The group ``text`` (a sentence) says claimed an attack or was blamed for it, or None."""
     cues = _cues()
-    if "responsib" not in text.lower() and not re.search(r"attribut|blame|involvement|pinned|credit", text, re.I):
+    if "responsib" not in text.lower() and not re.search(r"attribut|blame|involvement|pinned|credit|behind|work of",
+                                                         text, re.I):
         return None
     for patterns, claimed in ((cues.claimed_re, True), (cues.attributed_re, False)):
         for pattern in patterns:
             for match in pattern.finditer(text):
                 raw = match.group("group")
                 # the group is the last clause of what precedes the verb ("..., but IS claimed responsibility")
-                raw = re.split(r"[,;]\s+|\b(?:however|but|while|and then)\s+", raw)[-1]
+                raw = re.split(r"[,;]\s+|\b(?:however|but|while|and then|that|said|say|says|stated|believe|"
+                               r"believed|suspect|suspected)\s+", raw, flags=re.I)[-1]
                 # the bracketed acronym stays: it is often the one name the alias table knows ("... (ISIL)")
                 group = _clean_claimant(raw) and _DETERMINER_RE.sub("", raw.strip(" ,.;:'\"“”"))
                 if group and _NEGATION_RE.search(group):
@@ -237,6 +239,7 @@ def find_responsibility(text: str) -> Responsibility | None:
                         text[match.end():match.end() + 80]) and not claimed:
                     continue
                 start = text.find(group, match.start())
-                cue = "claimed responsibility" if claimed else match.group(0)[: match.start("group") - match.start()].strip()
+                cue = "claimed responsibility" if claimed else (
+                    match.group(0)[: match.start("group") - match.start()].strip() or match.group(0).strip())
                 return Responsibility(group, claimed, start, start + len(group), cue)
     return None
