@@ -17,7 +17,7 @@ from conflictlog.records import (
     PlaceMention,
     TimePrecision,
 )
-from conflictlog.resolve import Resolver
+from conflictlog.resolve import Resolver, unit_countries
 
 
 def _mention(actor1: str, actor2: str | None, place: str | None, qualifier: str | None = None) -> EventMention:
@@ -98,3 +98,19 @@ def test_resolve_crowd_actors_take_their_own_nationality(resolver: Resolver, gen
                       article_id="a4")
     resolved = resolver.resolve(mention, replace(_article(text), article_id="a4"))
     assert resolved.actor2 == expected
+
+
+def test_resolve_admin_unit_words_imply_countries() -> None:
+    assert unit_countries("A bomb went off in a village of Kaliganj upazila.") == ("Bangladesh",)
+    assert unit_countries("Gunmen raided Ward 3 of Dass LGA.") == ("Nigeria",)
+    assert unit_countries("Clashes in the district of Hama.") == ()
+
+
+@pytest.mark.slow
+def test_resolve_admin_unit_word_sets_the_country_when_none_is_named(resolver: Resolver) -> None:
+    text = "A grenade wounded two traders at a market in Qwzxqwzx upazila."
+    mention = replace(_mention("unidentified armed group", "two traders", "Qwzxqwzx"), assoc_actor_2=(),
+                      article_id="a5", evidence=(Evidence(text, 0, len(text)),))
+    resolved = resolver.resolve(mention, replace(_article(text), article_id="a5"))
+    # the place is unknown and no country is named: the upazila says Bangladesh
+    assert resolved.place is not None and resolved.place.country == "Bangladesh"

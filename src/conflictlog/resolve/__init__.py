@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from conflictlog.records import ActorMention, Article, EventMention, Place, ResolvedEvent
 from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
-from conflictlog.resolve.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from conflictlog.resolve.gazetteer import DATA_DIR, Gazetteer, GazetteerEntry, load_gazetteer
 from conflictlog.resolve.geocode import Geocoder
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,25 @@ COUNTRY_FALLBACK_SCORE = 0.3
 
 __all__ = ["ActorNormalizer", "Gazetteer", "GazetteerEntry", "Geocoder", "Resolver", "canonical_key",
            "load_actor_normalizer", "load_gazetteer"]
+
+
+ADMIN_UNIT_WORDS = DATA_DIR / "admin_unit_words.toml"
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    with ADMIN_UNIT_WORDS.open("rb") as handle:
+        words = {key.lower(): tuple(value) for key, value in tomllib.load(handle)["words"].items()}
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.I)
+    return pattern, words
+
+
+def unit_countries(text: str) -> tuple[str, ...]:
+    """Countries (ACLED names, most likely first) implied by the first administrative-unit word in the text
+    that only some countries use ("upazila", "LGA", "woreda"); () if none."""
+    pattern, words = _unit_words()
+    match = pattern.search(text)
+    return words[match.group(1).lower()] if match else ()
 
 
 _CROWD_ACTOR = re.compile(r"^(Civilians|Protesters|Rioters) \((.+)\)$")
@@ -108,9 +129,10 @@ class Resolver:
         if inferred:
             context = (inferred, *(c for c in context if c != inferred))
         elif not context and mention.evidence:
-            # no country named anywhere: a single-country group the report mentions outside the actor roles
+            # no country named anywhere: a single-country group the report mentions outside the actor roles,
+            # else a word for an administrative unit only some countries use ("X upazila")
             in_text = self.actors.infer_country_in(" ".join(e.text for e in mention.evidence))
-            context = (in_text,) if in_text else ()
+            context = (in_text,) if in_text else unit_countries(article.text if article else "")
         place: Place | None = None
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context)
