@@ -59,6 +59,10 @@ TABLE = [
      "Violence against civilians", "Sexual violence"),
     ("On 25 May 2022, the militia took control of Kamanyola after the army had withdrawn.",
      "Strategic developments", "Non-violent transfer of territory"),
+    # a crowd destroying property riots; an armed group doing so is a strategic development
+    ("On 27 May 2022, party supporters torched a bus in Khulna during a strike.", "Riots", "Mob violence"),
+    ("On 27 May 2022, militiamen torched houses in Djugu.", "Strategic developments",
+     "Looting/property destruction"),
     # a later sentence saying the handover was peaceful makes it one
     ("On 26 May 2022, rebels took control of the town of Rutshuru. No violence was reported.",
      "Strategic developments", "Non-violent transfer of territory"),
