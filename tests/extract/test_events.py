@@ -325,3 +325,10 @@ def test_events_coder_note_sets_every_event_of_its_record(parse_text) -> None:
                                        "militants were killed or wounded in Jani Khel area. 2 fatalities coded for "
                                        "this event."))
     assert events and all(e.fatalities == 2 for e in events)
+
+
+def test_events_authorities_answer_to_a_demonstration_is_its_intervention(parse_text) -> None:
+    events = extract_events(parse_text("On 3 March 2022, hundreds of teachers demonstrated in Kisumu over unpaid "
+                                       "salaries. Police officers made several arrests. [size=hundreds]"))
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("Protests", "Protest with intervention")]
+    assert events[0].actor2 is not None and events[0].actor2.text == "Police officers"

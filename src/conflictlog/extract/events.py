@@ -26,6 +26,7 @@ from conflictlog.extract.taxonomy import (
     code_crowd_event,
     is_armed,
     is_civilian,
+    is_state,
     load_taxonomy,
     mentions_any,
 )
@@ -551,6 +552,20 @@ def _crowd_drafts(drafts: list[_Draft], tax: Taxonomy) -> list[_Draft]:
     """ACLED's size tag marks a demonstration record: its events are protests or riots, and the tag's own
     sentence is no event of its own."""
     real = [d for d in drafts if not _DEMO_TAG.fullmatch(d.sentence.text.strip())] or drafts[:1]
+    kept: list[_Draft] = []
+    for d in real:
+        protest = kept[-1] if kept and kept[-1].event_type == "Protests" else None
+        if protest is not None and _intervenes(d, tax):
+            # "Police made several arrests.": the authorities' answer to the demonstration, not an event of its own
+            protest.evidence.extend(e for e in d.evidence if e not in protest.evidence)
+            if protest.roles.actor2 is None and d.roles.actor1 is not None:
+                protest.roles = replace(protest.roles, actor2=d.roles.actor1)
+            if protest.sub_event_type == "Peaceful protest":
+                protest.sub_event_type = "Protest with intervention"
+            protest.last_index = max(protest.last_index, d.last_index)
+            continue
+        kept.append(d)
+    real = kept
     for d in real:
         text = " ".join(e.text for e in d.evidence)
         pair = code_crowd_event((d.event_type, d.sub_event_type), text, tax)
@@ -560,6 +575,16 @@ def _crowd_drafts(drafts: list[_Draft], tax: Taxonomy) -> list[_Draft]:
                 d.roles = _protest_actor(d.roles, label)
             d.event_type, d.sub_event_type = pair
     return real
+
+
+def _intervenes(draft: _Draft, tax: Taxonomy) -> bool:
+    """Whether a draft after a demonstration is the state stepping in: arrests, dispersal, tear gas by police
+    or soldiers, with no one killed (lethal force is an event of its own)."""
+    actor = draft.roles.actor1.text if draft.roles.actor1 is not None else None
+    text = " ".join(e.text for e in draft.evidence)
+    arrests = (draft.event_type, draft.sub_event_type) == ("Strategic developments", "Arrests")
+    return (arrests or mentions_any(text, tax.lexicons["intervention"])) and is_state(actor, tax) \
+        and not draft.fatalities
 
 
 def _conjoined_places(sentence: Sentence, place: PlaceMention, cands: list[places_mod.PlaceCandidate]
