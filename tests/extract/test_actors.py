@@ -137,3 +137,8 @@ def test_actors_coder_note_names_the_actor(parse_text) -> None:
     event = _first(parse_text, "On 2 June 2022, soldiers exchanged fire with a group of armed men (coded as "
                                "Kashmir Rebels) near Kupwara.")
     assert event.actor2 is not None and event.actor2.text == "Kashmir Rebels"
+
+
+def test_actors_force_word_after_a_nationality_belongs_to_the_owner(parse_text) -> None:
+    event = _first(parse_text, "On 3 March 2020, Taliban militants attacked an Afghan army checkpoint in Kunduz.")
+    assert event.actor2 is not None and event.actor2.text == "Afghan army"

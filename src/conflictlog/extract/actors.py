@@ -121,7 +121,10 @@ def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
             mods = [c for c in tok.lefts if c.dep_ == "compound"]
         if mods:
             first = min(mods[0].subtree, key=lambda t: t.i)
-            last = mods[-1]
+            # "an Afghan military post": the force word after the nationality belongs to the owner
+            force = [c for c in tok.lefts if c.i > mods[-1].i and c.lower_ in FORCE_MODIFIERS
+                     and c.dep_ in ("compound", "amod", "nmod")]
+            last = force[-1] if force else mods[-1]
             return first.idx, last.idx + len(last.text)
         own = owner(tok)
         if own is not None:
@@ -275,6 +278,9 @@ def _supporters(verb: Any, actor: Any | None) -> list[Any]:
     return found
 
 
+#: Words between an owner's name and its asset that belong to the owner ("Afghan military post").
+FORCE_MODIFIERS = frozenset({"military", "army", "police", "security", "government", "regime", "intelligence",
+                             "border", "special", "forces", "commando", "navy", "naval"})
 #: Words before a weapon or an act that name the force behind it ("army warplanes", "coalition air raid").
 OWNER_WORDS = frozenset({"army", "military", "regime", "government", "coalition"})
 
