@@ -145,3 +145,13 @@ def test_places_comma_areas_after_a_neighbourhood(parse_text) -> None:
 def test_places_bracketed_part_of_a_name_is_not_an_area(parse_text) -> None:
     place = _place(parse_text, "On 2 June 2022, troops shelled Qqzzyx (Upper) village (Ariha, Idleb).")
     assert place.text == "Ariha, Idleb"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "place"), [
+    ("On 2 June 2022, an IED exploded in Manbij city north-east of Aleppo province, killing a child.", "Manbij"),
+    ("On 2 June 2022, gunmen shot a teacher in al-Busayrah east of Deir Ezzor.", "al-Busayrah"),
+])
+def test_places_town_before_a_direction_is_the_place(parse_text, text: str, place: str) -> None:
+    got = _place(parse_text, text)
+    assert got.span is not None and got.span.text == place

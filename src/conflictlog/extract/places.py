@@ -138,6 +138,31 @@ def _name_tokens(head: Any) -> list[Any]:
     return sorted({t.i: t for t in run + extra}.values(), key=lambda t: t.i)
 
 
+_DIRECTIONS = frozenset({"east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest"})
+
+
+def _place_before_direction(head: Any, qualifier: str | None) -> tuple[str, int, int, str | None] | None:
+    """'in Manbij city north-east of Aleppo province', 'in al-Busayrah east of Deir Ezzor': the parser makes the
+    direction the object and the town its modifier; the town is the place (the area after 'of' contains it)."""
+    doc = head.doc
+    before = sorted((t for t in head.subtree if t.i < head.i), key=lambda t: t.i)
+    run: list[Any] = []
+    for tok in before:
+        if tok.lower_ in _DIRECTIONS or (tok.text == "-" and doc[tok.i + 1].lower_ in _DIRECTIONS):
+            break
+        if _name_like(tok) and tok.pos_ != "DET":
+            run.append(tok)
+        elif run:
+            break
+    if not run or not any(t.pos_ == "PROPN" for t in run):
+        return None
+    start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+    after = doc[run[-1].i + 1] if run[-1].i + 1 < len(doc) else None
+    if after is not None and after.lower_ in ADMIN_NOUNS and ADMIN_NOUNS[after.lower_] and qualifier is None:
+        qualifier = ADMIN_NOUNS[after.lower_]
+    return doc.text[start:end], start, end, qualifier
+
+
 def _name_like(token: Any) -> bool:
     return ((token.pos_ == "PROPN" or token.lower_ in _NAME_PARTICLES or token.is_title or token.text[:1].isdigit())
             and token.ent_type_ != "NORP")
@@ -164,6 +189,8 @@ def _phrase_place(head: Any, prep: str | None) -> tuple[str, int, int, str | Non
         hops += 1
     if head.lower_ in _NOT_PLACE:
         return None
+    if head.lower_ in _DIRECTIONS:
+        return _place_before_direction(head, qualifier)
     names = _name_tokens(head)
     if head.pos_ == "PROPN":
         toks = names + [head]
