@@ -59,6 +59,9 @@ TABLE = [
      "Violence against civilians", "Sexual violence"),
     ("On 25 May 2022, the militia took control of Kamanyola after the army had withdrawn.",
      "Strategic developments", "Non-violent transfer of territory"),
+    ("On 28 May 2022, rebels wounded three soldiers in a bomb attack on a convoy near Beni.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("On 28 May 2022, prison guards beat up two detainees in Kigali.", "Violence against civilians", "Attack"),
     # a crowd destroying property riots; an armed group doing so is a strategic development
     ("On 27 May 2022, party supporters torched a bus in Khulna during a strike.", "Riots", "Mob violence"),
     ("On 27 May 2022, militiamen torched houses in Djugu.", "Strategic developments",
