@@ -142,3 +142,12 @@ def test_actors_coder_note_names_the_actor(parse_text) -> None:
 def test_actors_force_word_after_a_nationality_belongs_to_the_owner(parse_text) -> None:
     event = _first(parse_text, "On 3 March 2020, Taliban militants attacked an Afghan army checkpoint in Kunduz.")
     assert event.actor2 is not None and event.actor2.text == "Afghan army"
+
+
+@pytest.mark.parametrize("text", [
+    "05/24/2021: Assailants opened fire on a police patrol in Temuco, Chile.",
+    "05/24/2021: An explosives-laden vehicle detonated near a market in Azaz, Syria.",
+])
+def test_actors_a_date_label_or_a_weapon_is_no_actor(parse_text, text: str) -> None:
+    event = _first(parse_text, text)
+    assert event.actor1 is None or event.actor1.text in ("Assailants", "unidentified armed group")

@@ -79,6 +79,7 @@ def test_attribution_property_never_raises(text, previous):
         ("The ISWAP faction is suspected to be behind the ambush.", "ISWAP faction", False),
         ("Officials said JNIM fighters were behind the blasts.", "JNIM fighters", False),
         ("A teacher was shot dead in what residents say was the work of bandits.", "bandits", False),
+        ("Officials suspected that the ambush was carried out by ADF rebels.", "ADF rebels", False),
     ],
 )
 def test_attribution_responsibility_names_the_group(text: str, group: str, claimed: bool) -> None:

@@ -74,6 +74,8 @@ def trigger_token(doc: Any, start: int, end: int) -> Any | None:
     return heads[0] if heads else toks[0]
 
 
+_WEAPON_ACTOR = re.compile(r"\b(?:explosives?|bomb|ied)[- ](?:laden|rigged|packed)\b|\bbooby[- ]trapped\b|"
+                           r"^(?:an? |the )?(?:car bomb|vbied|ied|explosive device|bomb)s?$", re.I)
 _QUOTES = frozenset({'"', "“", "”", "‘", "’", "'", "«", "»"})
 
 
@@ -164,8 +166,10 @@ def _mention(sentence: Sentence, tok: Any, strip_assets: bool = False) -> ActorM
         return None
     start, end = got
     text = sentence.text[start:end]
-    if not text.strip() or re.fullmatch(r"[\d\s,.+-]+", text):
-        return None  # "16 killed by bombardment": a count of victims is no actor
+    if not text.strip() or re.fullmatch(r"[\d\s,./+-]+", text):
+        return None  # "16 killed by bombardment", "05/24/2021: ...": a count or a date is no actor
+    if _WEAPON_ACTOR.search(text):
+        return None  # "an explosives-laden vehicle detonated": the weapon, not who used it
     return ActorMention(text, Span(sentence.start + start, sentence.start + end, text))
 
 
@@ -176,7 +180,9 @@ def _subject(verb: Any) -> Any | None:
         subs = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if len(subs) > 1:
             # a misparsed opening place phrase ("in X village (...), the army arrested") is no subject
-            subs = [c for c in subs if not (c.lower_ in PLACE_HEADS or _is_place_phrase(c))] or subs
+            # and neither is a date label ("05/24/2021: Assailants opened fire")
+            subs = [c for c in subs if not (c.lower_ in PLACE_HEADS or _is_place_phrase(c) or c.like_num
+                                            or c.ent_type_ in ("DATE", "TIME"))] or subs
         if subs:
             sub = subs[0]
             if sub.lower_ in ("who", "which", "that") and cur.dep_ == "relcl":
@@ -309,7 +315,8 @@ EVENT_NOUNS = frozenset({"attack", "attacks", "clash", "clashes", "fighting", "a
                          "protests", "strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "operation",
                          "operations", "incident", "explosion", "blast", "ambush", "battle", "battles", "shelling",
                          "wave", "series", "truce", "ceasefire", "offensive", "campaign", "sides", "events", "assault",
-                         "assaults", "bombardment", "gun battle", "kidnapping", "abduction"})
+                         "assaults", "bombardment", "gun battle", "kidnapping", "abduction", "outcome", "result",
+                         "cause", "motive", "toll", "aftermath"})
 
 
 def _is_place_phrase(tok: Any) -> bool:

@@ -221,7 +221,7 @@ class Responsibility:
 def find_responsibility(text: str) -> Responsibility | None:
     """The group ``text`` (a sentence) says claimed an attack or was blamed for it, or None."""
     cues = _cues()
-    if "responsib" not in text.lower() and not re.search(r"attribut|blame|involvement|pinned|credit|behind|work of",
+    if "responsib" not in text.lower() and not re.search(r"attribut|blame|involvement|pinned|credit|behind|work of|carried out by|perpetrated by",
                                                          text, re.I):
         return None
     for patterns, claimed in ((cues.claimed_re, True), (cues.attributed_re, False)):
