@@ -114,3 +114,16 @@ def test_resolve_admin_unit_word_sets_the_country_when_none_is_named(resolver: R
     resolved = resolver.resolve(mention, replace(_article(text), article_id="a5"))
     # the place is unknown and no country is named: the upazila says Bangladesh
     assert resolved.place is not None and resolved.place.country == "Bangladesh"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("town", "on", "admin1"), [
+    ("Lashio", date(2022, 3, 1), "Shan-North"), ("Taunggyi", date(2022, 3, 1), "Shan-South"),
+    ("Kengtung", date(2022, 3, 1), "Shan-East"), ("Pyay", date(2022, 3, 1), "Bago-West"),
+    ("Lashio", date(2015, 3, 1), "Shan"),  # before ACLED coded the state in parts
+])
+def test_resolve_acled_parts_of_a_first_level_area(resolver: Resolver, town: str, on: date, admin1: str) -> None:
+    mention = replace(_mention("soldiers", "rebels", town), assoc_actor_2=(), article_id="a6",
+                      date=DateMention(on, on, TimePrecision.DAY))
+    resolved = resolver.resolve(mention, replace(_article("Fighting in Myanmar."), article_id="a6"))
+    assert resolved.place is not None and resolved.place.admin1 == admin1

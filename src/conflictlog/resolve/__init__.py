@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from conflictlog.records import ActorMention, Article, EventMention, Place, ResolvedEvent
 from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
-from conflictlog.resolve.gazetteer import DATA_DIR, Gazetteer, GazetteerEntry, load_gazetteer
+from conflictlog.resolve.gazetteer import DATA_DIR, Gazetteer, GazetteerEntry, acled_admin1, load_gazetteer
 from conflictlog.resolve.geocode import Geocoder
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,8 @@ class Resolver:
             # else a word for an administrative unit only some countries use ("X upazila")
             in_text = self.actors.infer_country_in(" ".join(e.text for e in mention.evidence))
             context = (in_text,) if in_text else unit_countries(article.text if article else "")
+        event_date: date | None = mention.date.start if mention.date is not None else (
+            article.published if article is not None else None)
         place: Place | None = None
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context)
@@ -144,8 +146,10 @@ class Resolver:
                          mention.place.text if mention.place else None, country)
             fallback = self.geocoder.geocode_name(country, country)
             place = replace(fallback, score=COUNTRY_FALLBACK_SCORE) if fallback is not None else None
-        event_date: date | None = mention.date.start if mention.date is not None else (
-            article.published if article is not None else None)
+        if place is not None and place.admin1:
+            iso2 = self.gazetteer.country_iso2(place.country)
+            if iso2:
+                place = replace(place, admin1=acled_admin1(iso2, place.admin1, place.admin2, event_date))
 
         def one(actor: ActorMention | None) -> str | None:
             # an actor the alias table does not know keeps the report's own words

@@ -21,6 +21,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
 from importlib import metadata, resources
 from pathlib import Path
@@ -30,6 +31,7 @@ from conflictlog.errors import ResolveError
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ADMIN1_SPLITS_CSV = DATA_DIR / "admin1_splits.csv"
 CURATED_CSV = DATA_DIR / "gazetteer_curated.csv"
 ADMIN_CSV = DATA_DIR / "admin_names.csv"
 COUNTRY_CSV = DATA_DIR / "country_names.csv"
@@ -210,6 +212,24 @@ def _read_csv(path: Path) -> Iterator[dict[str, str]]:
             yield from csv.DictReader(lines)
     except OSError as err:
         raise ResolveError(E502.format(path=path, reason=err), code="E502") from err
+
+
+@functools.cache
+def _admin1_parts() -> dict[tuple[str, str, str], tuple[str, date]]:
+    return {(row["iso2"], row["admin1"], fold(row["admin2"]).lower()): (row["acled_admin1"],
+                                                                          date.fromisoformat(row["since"]))
+            for row in _read_csv(ADMIN1_SPLITS_CSV)}
+
+
+def acled_admin1(iso2: str, admin1: str | None, admin2: str | None, on: date | None = None) -> str | None:
+    """ACLED's name for the part of a first-level area a district lies in ("Shan" + "Lashio" -> "Shan-North")
+    for events on or after the date it uses the parts from (any date when ``on`` is None), else ``admin1``."""
+    if not admin1 or not admin2:
+        return admin1
+    part = _admin1_parts().get((iso2, admin1, fold(admin2).lower()))
+    if part is None or (on is not None and on < part[1]):
+        return admin1
+    return part[0]
 
 
 def _split(value: str | None) -> tuple[str, ...]:
