@@ -151,3 +151,10 @@ def test_actors_force_word_after_a_nationality_belongs_to_the_owner(parse_text) 
 def test_actors_a_date_label_or_a_weapon_is_no_actor(parse_text, text: str) -> None:
     event = _first(parse_text, text)
     assert event.actor1 is None or event.actor1.text in ("Assailants", "unidentified armed group")
+
+
+def test_actors_dateline_is_no_actor_and_repelled_attackers_are_the_other_side(parse_text) -> None:
+    event = _first(parse_text, "GAO, Mali — Malian soldiers repelled an attack by Katiba Macina (KM) fighters on an "
+                               "army camp near Gao on Friday, the army said.")
+    assert event.actor1 is not None and event.actor1.text == "Malian soldiers"
+    assert event.actor2 is not None and "Katiba Macina (KM) fighters" in event.actor2.text

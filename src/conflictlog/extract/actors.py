@@ -27,6 +27,7 @@ ASSET_NOUNS = frozenset({"position", "positions", "base", "bases", "vehicle", "v
                          "headquarters", "camp", "camps", "barracks", "tank", "tanks", "site", "sites",
                          "point", "points", "ranks", "lines", "trench", "trenches", "hideout", "hideouts"})
 SUPPORT_VERBS = frozenset({"back", "support", "assist", "aid", "accompany", "help", "reinforce", "lead"})
+REPEL_VERBS = frozenset({"repel", "repulse", "thwart", "foil", "counter", "resist", "fend", "beat", "push"})
 LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "execute", "perform", "lead", "wage",
                          "organize", "organise", "hold", "commit", "claim", "make", "fire", "begin", "start",
                          "continue", "resume", "repel", "repulse", "thwart", "foil", "undertake"})
@@ -134,8 +135,17 @@ def phrase_span(tok: Any, strip_assets: bool = False) -> tuple[int, int] | None:
     ids = _collect(tok)
     # keep the contiguous block around the head
     lo = hi = tok.i
-    while lo - 1 in ids:
-        lo -= 1
+    while True:
+        if lo - 1 in ids:
+            lo -= 1
+            continue
+        # "Islamic State West Africa Province (ISWAP) fighters": a bracketed name inside the phrase stays
+        if lo >= 3 and doc[lo - 1].text == ")":
+            opening = next((j for j in range(lo - 2, max(lo - 8, 0), -1) if doc[j].text == "("), None)
+            if opening is not None and opening - 1 in ids:
+                lo = opening - 1
+                continue
+        break
     while hi + 1 in ids:
         hi += 1
     # "shot dead two soldiers": the verb's complement is parsed into the object phrase
@@ -332,6 +342,21 @@ def _is_place_phrase(tok: Any) -> bool:
     return ent.start <= start
 
 
+_DASHES = frozenset({"—", "–", "--", "-"})
+
+
+def _in_dateline(tok: Any) -> bool:
+    """Whether the token sits in a dateline opening the text ("MONGUNO, Nigeria — ", "KABUL (Reuters) - ")."""
+    doc = tok.doc
+    dash = next((t.i for t in doc[:12] if t.text in _DASHES and t.i > 0 and doc[t.i - 1].text != "-"
+                 and t.whitespace_ and doc[t.i - 1].whitespace_), None)
+    if dash is None or tok.i >= dash:
+        return False
+    head = [t for t in doc[:dash] if not t.is_punct]
+    return bool(head) and head[0].is_upper and len(head[0].text) > 2 and all(
+        t.pos_ == "PROPN" or t.is_upper or t.is_title for t in head)
+
+
 def _is_event_noun(tok: Any) -> bool:
     """'the attack', 'an initial agreement': the event itself, never an actor."""
     return tok.lower_ in EVENT_NOUNS
@@ -370,6 +395,10 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                 a2 = _prep_object(tok, TARGET_PREPS + (("with",) if clash else ()))
             if a2 is None and tok.dep_ == "conj":
                 a2 = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
+            if a2 is None and tok.lemma_ in REPEL_VERBS:
+                # "troops repelled an attack by ISWAP fighters": the attackers are the other side
+                attack = next((c for c in tok.children if c.dep_ == "dobj" and _is_event_noun(c)), None)
+                a2 = _agent(attack) if attack is not None else None
     else:
         noun = tok
         a1 = _agent(noun)
@@ -420,6 +449,12 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             a2_assets = False
     if a1 is not None and a2 is not None and a1.i == a2.i:
         a2 = None
+    if a1 is not None and _in_dateline(a1):
+        # "MONGUNO, Nigeria — Nigerian troops repelled ...": the dateline names where the report was filed
+        others = [c for c in verb.children if c.dep_ == "nsubj" and c.i != a1.i] if verb.pos_ in ("VERB", "AUX") \
+            else []
+        others += [c for c in a1.children if c.dep_ == "appos"]  # "GAO, Mali — Malian soldiers" read as apposition
+        a1 = next((c for c in others if not _in_dateline(c) and c.pos_ in ("NOUN", "PROPN")), None)
     if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
                            or _is_place_phrase(a1) or (a1.lower_ in WEAPON_OBJECTS and not _owned_weapon(a1))):
         a1 = None  # ("Turkish artillery shelled ...": a weapon its owner names stands for the owner)
