@@ -335,3 +335,13 @@ def test_events_authorities_answer_to_a_demonstration_is_its_intervention(parse_
                                        "salaries. Police officers made several arrests. [size=hundreds]"))
     assert [(e.event_type, e.sub_event_type) for e in events] == [("Protests", "Protest with intervention")]
     assert events[0].actor2 is not None and events[0].actor2.text == "Police officers"
+
+
+def test_events_total_reported_across_related_attacks_is_split(parse_text) -> None:
+    events = extract_events(parse_text("05/02/2021: Gunmen attacked a village in Zamfara, Nigeria. This was one of "
+                                       "three related attacks in the area on this date. Twelve villagers were "
+                                       "killed across the attacks."))
+    assert events and events[0].fatalities == 4
+    single = extract_events(parse_text("05/02/2021: Gunmen attacked a village in Zamfara, Nigeria. Twelve villagers "
+                                       "were killed in the attack."))
+    assert single and single[0].fatalities == 12

@@ -64,6 +64,13 @@ def _number_words() -> _NumberWords:
     )
 
 
+def number_word(word: str) -> int | None:
+    """The value of a number written as one word ("five", "twelve", "twenty"), or None."""
+    words = _number_words()
+    key = word.lower()
+    return words.units.get(key) or words.tens.get(key)
+
+
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’/:.\-]*[A-Za-z0-9]|[A-Za-z0-9]|[,;:()\[\]\"“”]|\.(?=\s|$)")
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

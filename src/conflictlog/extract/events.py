@@ -448,6 +448,7 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
     if drafts:
         _assign_responsibility(doc, drafts)
         _read_on(doc, drafts)
+        _split_totals(doc, drafts)
     if _DEMO_TAG.search(article.text):
         drafts = _crowd_drafts(drafts, tax)
     out: list[EventMention] = []
@@ -522,6 +523,37 @@ def _read_on(doc: ParsedArticle, drafts: list[_Draft]) -> None:
             logger.debug("events: follow-up sentences raise fatalities %d -> %d", draft.fatalities, count.fatalities)
             draft.fatalities = count.fatalities
             draft.evidence.extend(Evidence(s.text, s.start, s.end, ()) for s in following)
+
+
+_ONE_OF = re.compile(r"\bone of (?:at least )?(\w+) (?:related |similar |coordinated |separate |simultaneous )?"
+                     r"(?:incidents|attacks|bombings|blasts|explosions|events|raids|assaults|ambushes)\b", re.I)
+_ACROSS = re.compile(r"\b(?:across|in|during) (?:the|these|all) (?:\w+ )?(?:incidents|attacks|bombings|blasts|"
+                     r"explosions|events|raids|assaults|ambushes|clashes)\b", re.I)
+
+
+def _split_totals(doc: ParsedArticle, drafts: list[_Draft]) -> None:
+    """"This was one of five related attacks ... 22 civilians were killed across the attacks": a total reported for
+    several events is split among them, rounding down as ACLED's lowest-credible-figure rule does."""
+    text = doc.article.text
+    for n, draft in enumerate(drafts):
+        end = drafts[n + 1].sentence.start if n + 1 < len(drafts) else len(text)
+        paragraph_end = text.find("\n", draft.sentence.start)
+        record = text[draft.sentence.start:min(end, paragraph_end) if paragraph_end != -1 else end]
+        one_of = _ONE_OF.search(record)
+        if one_of is None or not draft.fatalities or _ACROSS.search(record) is None:
+            continue
+        parts = _count_word(one_of.group(1))
+        if parts and parts > 1:
+            logger.debug("events: %d fatalities reported across %d events", draft.fatalities, parts)
+            draft.fatalities //= parts
+
+
+def _count_word(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    from conflictlog.extract.casualties import number_word
+
+    return number_word(word)
 
 
 def _assign_responsibility(doc: ParsedArticle, drafts: list[_Draft]) -> None:
