@@ -53,6 +53,7 @@ from conflictlog.extract.casualties import CasualtyCount, count_casualties
         ("Gunmen killed 3 soldiers in an ambush and 2 civilians were injured.", 3, 2),
         ("The clash resulted in the death of 1 civilian.", 1, None),
         ("Residents protested following the death of a trader.", 0, None),
+        ("2 policemen were killed or wounded by a sniper.", 0, None),  # not split: counted for neither
     ],
 )
 def test_casualties_table(text, fatalities, injured):

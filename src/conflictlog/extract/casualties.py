@@ -502,6 +502,12 @@ def _count_sentence(text: str) -> _Tally:
             k = _skip_apposition(tokens, end)
             k = _skip_aux(tokens, k)
             kind, after = _kind_at(tokens, k)
+            if kind and tokens[after:after + 2] in (["or", "wounded"], ["or", "injured"], ["and", "wounded"],
+                                                    ["and", "injured"]):
+                # "51 fighters were killed or wounded": the figure is not split, count it for neither
+                used.update(g.start for g in groups)
+                i = after + 2
+                continue
             had_aux = k > end
             if kind and not had_aux and tokens[k] in {"killed", "executed", "murdered", "beheaded", "wounded",
                                                       "injured", "assassinated"}:
