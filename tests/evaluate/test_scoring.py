@@ -220,3 +220,10 @@ def test_scoring_actor_acronym_label_is_not_part_of_the_name(gold: str, extracte
 
 def test_scoring_actor_acronym_label_alone_does_not_match() -> None:
     assert not actor_matches("PKK: Kurdistan Workers Party", "YPG: Peoples Protection Units")
+
+
+def test_scoring_compare_reports_no_event_expected_moves():
+    old = {"datasets": {"plover": {"fields": {}, "no_event_expected": {"correct": 3, "total": 4}}}, "records": {}}
+    new = {"datasets": {"plover": {"fields": {}, "no_event_expected": {"correct": 4, "total": 4}}}, "records": {}}
+    assert compare_reports(old, new) == ["plover no event expected: 3/4 -> 4/4"]
+    assert compare_reports(new, new) == []

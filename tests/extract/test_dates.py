@@ -172,3 +172,9 @@ def test_dates_property_past_relative_date_never_after_publication(published, ph
     found = find_dates(f"Fighters attacked the village {phrase}.", published)
     assert found, phrase
     assert found[0].start <= found[0].end <= published
+
+
+def test_dates_world_war_reference_is_historical() -> None:
+    assert is_historical(None, date(2024, 3, 1), "Officials said the troops massacred prisoners during World War Two.")
+    assert is_historical(None, date(2024, 3, 1), "Villages were razed in the Second World War.")
+    assert not is_historical(None, date(2024, 3, 1), "Troops killed two men near a World War Two memorial.")

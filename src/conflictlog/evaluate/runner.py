@@ -243,6 +243,10 @@ def compare_reports(old: Mapping[str, Any], new: Mapping[str, Any], threshold: f
             if now is None or before is None or abs(now - before) <= threshold:
                 continue
             lines.append(f"{dataset} {name}: {before:.3f} -> {now:.3f} ({now - before:+.3f})")
+        quiet_now, quiet_before = table.get("no_event_expected", {}), old_table.get("no_event_expected", {})
+        if quiet_now.get("total") and quiet_now != quiet_before and quiet_before.get("total"):
+            lines.append(f"{dataset} no event expected: {quiet_before['correct']}/{quiet_before['total']} -> "
+                         f"{quiet_now['correct']}/{quiet_now['total']}")
     old_records = old.get("records", {})
     fixed: Counter[str] = Counter()
     broken: Counter[str] = Counter()

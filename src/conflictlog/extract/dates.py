@@ -117,7 +117,9 @@ _TOPIC_SHIFT_RE = re.compile(r"^\W*(?:meanwhile|elsewhere|separately|in other ne
 _HISTORY_CUES_RE = re.compile(
     r"\b(?:(?:has|have|had)\s+a\s+long\s+history\s+of|years?\s+ago|decades?\s+ago|back\s+in|historically|"
     r"in\s+the\s+past(?!\s+(?:\d|few|several|couple|two|three|day|days|week|weeks|hours?|month|months|24|48))|"
-    r"for\s+years|for\s+decades|in\s+(?:19|20)\d{2}\s*,?\s+when)\b",
+    r"for\s+years|for\s+decades|in\s+(?:19|20)\d{2}\s*,?\s+when|"
+    r"(?:during|in|after|since)\s+(?:the\s+)?(?:(?:first|second)\s+world\s+war|world\s+war\s+(?:i{1,2}|one|two|1|2)|"
+    r"cold\s+war|colonial\s+(?:era|rule|period))|genocide\s+of\s+(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 
