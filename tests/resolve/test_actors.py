@@ -109,6 +109,8 @@ def test_actors_generic_groups_take_the_event_country(actors: ActorNormalizer, t
         ("Iraqi protesters", None, "Protesters (Iraq)"),
         ("3 Afghan security personnel", None, "Military Forces of Afghanistan (2021-)"),
         ("up to 40 Somali elders", None, "Civilians (Somalia)"),
+        ("Iraqi intelligence", None, "Police Forces of Iraq (2020-2022)"),
+        ("Iraqi military intelligence", None, "Military Forces of Iraq (2020-2022)"),
     ],
 )
 def test_actors_nationality_and_force(actors: ActorNormalizer, text: str, country: str | None, expected: str) -> None:

@@ -280,6 +280,8 @@ class ActorNormalizer:
             rest = re.sub(r"^(?:pro )?(?:government|regime|state|national|federal)\s+(?=\w)", "", rest) or rest
             rest_words = rest.split()
             ends = {rest, rest_words[0], rest_words[-1], " ".join(rest_words[:2]), " ".join(rest_words[-2:])}
+            if rest_words[0] in ("military", "army"):
+                return self.state_force(demonym_country, "military", event_date)  # "Syrian military intelligence"
             if ends & self._police_words:
                 return self.state_force(demonym_country, "police", event_date)
             if ends & self._military_words:
