@@ -345,3 +345,15 @@ def test_events_total_reported_across_related_attacks_is_split(parse_text) -> No
     single = extract_events(parse_text("05/02/2021: Gunmen attacked a village in Zamfara, Nigeria. Twelve villagers "
                                        "were killed in the attack."))
     assert single and single[0].fatalities == 12
+
+
+def test_events_a_place_named_as_the_target_is_the_place_not_actor2(parse_text) -> None:
+    events = extract_events(parse_text("Heavy bombing by Russian jets on Al-Raqqah kills five"))
+    assert events and events[0].actor2 is None
+    assert events[0].place is not None and events[0].place.span is not None
+    assert events[0].place.span.text == "Al-Raqqah"
+
+
+def test_events_quoted_stoning_is_a_killing(parse_text) -> None:
+    events = extract_events(parse_text("Militants carry out a “stoning” in Maskanah town"))
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("Violence against civilians", "Attack")]

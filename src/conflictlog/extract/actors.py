@@ -46,7 +46,8 @@ PLACE_HEADS = frozenset({"town", "village", "villages", "city", "area", "areas",
                          "countryside", "district", "province", "governorate", "region", "neighborhood",
                          "neighbourhood", "locality", "plains", "plain", "axis", "frontline", "frontlines",
                          "location", "locations", "road", "highway", "farmlands", "fields", "lands", "camp", "site",
-                         "township", "state", "municipality"})
+                         "township", "state", "municipality", "part", "parts", "centre", "center", "edge",
+                         "suburbs", "environs", "surroundings", "periphery"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -333,6 +333,9 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[Tri
                     target = victim.text
                     break
     roles = _coded_as(sentence, roles)
+    if roles.actor2 is not None and roles.actor2.span is not None and places_mod.is_place_name(roles.actor2.text):
+        # "bombing by the coalition on Al-Raqqah": the target named is a place, not an actor
+        roles = replace(roles, actor2=None)
     pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None, target, tax)
     if roles.actor1 is None and pair in _UNIDENTIFIED_PERPETRATOR:
         # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group

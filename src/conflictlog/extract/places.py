@@ -448,6 +448,18 @@ def containing_areas(sentence: Sentence, place: PlaceMention, others: list[Place
     return [a for a in areas if a.text != place.text]
 
 
+def is_place_name(text: str) -> bool:
+    """Whether an actor phrase is only a place the gazetteer knows by that exact name ("Al-Raqqah" in "bombing
+    ... on Al-Raqqah"): proper-name words, no article-led description."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+        return False
+    if any(w.isupper() for w in words):
+        return False  # an acronym ("IS", "SDF") names a group
+    gaz = _gazetteer()
+    return gaz is not None and not gaz.is_country(text) and _known_place(text, None, spellings=False)
+
+
 def _known_place(name: str, country: str | None, within: str | None = None, spellings: bool = True) -> bool:
     """True when the resolver's gazetteer knows the name exactly (with ``spellings``, also as the geocoder
     reads it: "Balad Air Base" as "Balad"), or loosely inside the area ``within`` (always True when no
