@@ -598,14 +598,11 @@ def build_gazetteer_state() -> dict:
     for city in cities:
         code1 = f"{city['countrycode']}.{city['admin1code']}"
         by_admin1.setdefault(code1, []).append(city)
-        latin = [n for n in [city["name"], *city["alternatenames"]] if _is_latin(n)]
-        city["_keys"] = {normalize_name(n) for n in latin}
+        city["_keys"] = {normalize_name(n) for n in [city["name"], *city["alternatenames"]] if _is_latin(n)}
         for scope in (code1, city["countrycode"]):
             table = keyed.setdefault(scope, {})
             for key in city["_keys"]:
                 table.setdefault(key, []).append(city)
-        for name in latin:
-            skeleton_keyed.setdefault(code1, {}).setdefault(skeleton_key(name), []).append((normalize_name(name), city))
 
     def find_city(scope: str, name: str) -> dict | None:
         hits = keyed.get(scope, {}).get(normalize_name(name), [])
@@ -616,7 +613,13 @@ def build_gazetteer_state() -> dict:
         key, skeleton = normalize_name(name), skeleton_key(name)
         if len(skeleton) < 4:
             return None
-        hits = [city for other, city in skeleton_keyed.get(scope, {}).get(skeleton, ())
+        table = skeleton_keyed.get(scope)
+        if table is None:  # built per province on first need: few districts lack an exactly named town
+            table = skeleton_keyed[scope] = {}
+            for city in by_admin1.get(scope, ()):
+                # the town's own name only: alternate spellings would multiply the work for little gain
+                table.setdefault(skeleton_key(city["name"]), []).append((normalize_name(city["name"]), city))
+        hits = [city for other, city in table.get(skeleton, ())
                 if other[:1] == key[:1] and SequenceMatcher(None, key, other).ratio() >= 0.7]
         return max(hits, key=lambda c: c["population"]) if hits else None
 
