@@ -357,3 +357,10 @@ def test_events_a_place_named_as_the_target_is_the_place_not_actor2(parse_text) 
 def test_events_quoted_stoning_is_a_killing(parse_text) -> None:
     events = extract_events(parse_text("Militants carry out a “stoning” in Maskanah town"))
     assert [(e.event_type, e.sub_event_type) for e in events] == [("Violence against civilians", "Attack")]
+
+
+def test_events_a_later_smaller_figure_does_not_erase_the_event_count(parse_text) -> None:
+    events = extract_events(parse_text("On 2 June 2022, militants attacked an army base near Afgooye. The army said "
+                                       "its troops repelled the assault and killed nine militants. Two soldiers "
+                                       "were killed in the assault."))
+    assert len(events) == 1 and events[0].fatalities == 9

@@ -425,7 +425,8 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
             prev.evidence.append(evidence)
             prev.last_index = i
             if not historical and fatalities:
-                prev.fatalities = fatalities
+                # as within one passage, the larger figure stands ("killed nine militants. Two soldiers were killed")
+                prev.fatalities = max(prev.fatalities, fatalities)
             if not historical and injured:
                 prev.injured = injured
             if prev.place is None and place is not None:
