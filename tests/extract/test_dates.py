@@ -178,3 +178,9 @@ def test_dates_world_war_reference_is_historical() -> None:
     assert is_historical(None, date(2024, 3, 1), "Officials said the troops massacred prisoners during World War Two.")
     assert is_historical(None, date(2024, 3, 1), "Villages were razed in the Second World War.")
     assert not is_historical(None, date(2024, 3, 1), "Troops killed two men near a World War Two memorial.")
+
+
+def test_dates_dateline_date_is_the_report_not_the_event():
+    # published Tuesday 12 February 2019; the dateline repeats that date, the event was on Monday
+    doc = _doc("GAO, Mali, February 12, 2019 — Gunmen attacked a checkpoint on Monday, officials said")
+    assert sentence_dates(doc)[0].start == date(2019, 2, 11)

@@ -408,6 +408,10 @@ def find_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
     )
 
 
+# A report's dateline: the place in capitals, optionally its country and the filing date, then a dash.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z'’. -]{1,40},(?:\s*[A-Z][\w .'-]{1,40},)?(?:[^—–\n]{0,30})\s[—–-]{1,2}\s")
+
+
 def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
     """One date per sentence of ``doc``: its own, the one carried from the story so far, or the publication date."""
     published = doc.article.published
@@ -430,6 +434,10 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
                     for ent in sentence.entities if ent.label == "DATE" and ent.start >= sentence.start]
         if entities:
             found = sorted(found + _from_entities(sentence.text, entities, published, found), key=lambda f: f.start)
+        dateline = _DATELINE.match(sentence.text)
+        if dateline is not None and any(f.start >= dateline.end() for f in found):
+            # "AFGOOYE, Somalia, March 6, 2024 — ... on Tuesday": the dateline dates the report, not the event
+            found = [f for f in found if f.start >= dateline.end()]
         chosen = _choose(sentence.text, found, published)
         if chosen is not None:
             offset = sentence.start

@@ -424,8 +424,9 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
             logger.debug("events: sentence %d elaborates the event of sentence %d", i, prev.sentence.index)
             prev.evidence.append(evidence)
             prev.last_index = i
-            if not historical and fatalities:
-                # as within one passage, the larger figure stands ("killed nine militants. Two soldiers were killed")
+            if not historical and fatalities and not (certainty != Certainty.REPORTED and prev.fatalities):
+                # as within one passage, the larger figure stands ("killed nine militants. Two soldiers were killed");
+                # a party's own claim does not raise a figure the report already gives (ACLED's conservative count)
                 prev.fatalities = max(prev.fatalities, fatalities)
             if not historical and injured:
                 prev.injured = injured
