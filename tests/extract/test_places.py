@@ -115,36 +115,24 @@ def test_places_name_inside_a_wrapping_phrase(parse_text, text: str, place: str)
 
 
 @pytest.mark.slow
-def test_places_bracketed_areas_after_a_numbered_village_and_long_district_names(parse_text) -> None:
-    place = _place(parse_text, "On 2 June 2022, militants looted cattle in Qqzzyx 3 (Gorom-Gorom, Oudalan).")
-    assert place.text == "Gorom-Gorom, Oudalan"
-    place = _place(parse_text, "On 2 June 2022, gunmen kidnapped a fisherman in Qqzzyx camp (Qulensya Wa Abd Al Kuri, "
-                               "Socotra).")
-    assert place.text == "Qulensya Wa Abd Al Kuri, Socotra"
-
-
-@pytest.mark.slow
-def test_places_coder_note_says_where_the_event_is_coded(parse_text) -> None:
-    place = _place(parse_text, "On 2 June 2022, gunmen attacked herders on the road west of the city (coded to Qqzzyx axis) "
-                               "(Ariha, Idleb).")
-    assert place.text == "Qqzzyx, Ariha, Idleb"
-    # a later sentence's note places an event its own sentence put only in a country
-    place = _place(parse_text, "Looting: On 2 June 2022, soldiers seized cattle from herders in Mali. The herders "
-                               "were grazing near the river [coded to Mopti].")
-    assert place.text == "Mopti"
-
-
-@pytest.mark.slow
-def test_places_comma_areas_after_a_neighbourhood(parse_text) -> None:
-    place = _place(parse_text, "06/02/2021: A bomb exploded near a shop in Qqzzyx neighborhood, Ariha city, Idleb, Syria.")
-    # the neighbourhood is unknown, so the event is coded to the innermost area named with it
-    assert place.text == "Ariha, Idleb, Syria"
-
-
-@pytest.mark.slow
-def test_places_bracketed_part_of_a_name_is_not_an_area(parse_text) -> None:
-    place = _place(parse_text, "On 2 June 2022, troops shelled Qqzzyx (Upper) village (Ariha, Idleb).")
-    assert place.text == "Ariha, Idleb"
+@pytest.mark.parametrize(("text", "expected"), [
+    # bracketed areas after a numbered village, and district names up to six words long
+    ("On 2 June 2022, militants looted cattle in Qqzzyx 3 (Gorom-Gorom, Oudalan).", "Gorom-Gorom, Oudalan"),
+    ("On 2 June 2022, gunmen kidnapped a fisherman in Qqzzyx camp (Qulensya Wa Abd Al Kuri, Socotra).",
+     "Qulensya Wa Abd Al Kuri, Socotra"),
+    # a coder's note says where the event is coded, in its own sentence or a later one
+    ("On 2 June 2022, gunmen attacked herders on the road west of the city (coded to Qqzzyx axis) (Ariha, Idleb).",
+     "Qqzzyx, Ariha, Idleb"),
+    ("Looting: On 2 June 2022, soldiers seized cattle from herders in Mali. The herders were grazing near the river "
+     "[coded to Mopti].", "Mopti"),
+    # comma areas after an unknown neighbourhood: the event is coded to the innermost of them
+    ("06/02/2021: A bomb exploded near a shop in Qqzzyx neighborhood, Ariha city, Idleb, Syria.",
+     "Ariha, Idleb, Syria"),
+    # a bracketed part of a village's name is not an area
+    ("On 2 June 2022, troops shelled Qqzzyx (Upper) village (Ariha, Idleb).", "Ariha, Idleb"),
+])
+def test_places_areas_and_notes_written_around_the_place(parse_text, text: str, expected: str) -> None:
+    assert _place(parse_text, text).text == expected
 
 
 @pytest.mark.slow
