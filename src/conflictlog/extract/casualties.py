@@ -418,23 +418,6 @@ def _group_kind(group: _Group) -> str | None:
     return None
 
 
-#: Who a counted group is, by its head noun: sentences counting the dead of different sides add up.
-_SIDES = {
-    "state": {"soldier", "soldiers", "troops", "troop", "policeman", "policemen", "police", "officer", "officers",
-              "personnel", "servicemen", "serviceman", "guard", "guards", "gendarmes", "gendarme", "commandos",
-              "commando", "peacekeepers", "peacekeeper", "recruits", "cadets"},
-    "armed": {"militant", "militants", "fighter", "fighters", "insurgent", "insurgents", "rebel", "rebels",
-              "gunman", "gunmen", "attacker", "attackers", "assailant", "assailants", "jihadist", "jihadists",
-              "terrorists", "terrorist", "bandits", "bandit", "militiamen", "militiaman", "combatants"},
-    "civilian": {"civilian", "civilians", "child", "children", "woman", "women", "villager", "villagers",
-                 "resident", "residents", "farmer", "farmers", "worshippers", "passengers", "students"},
-}
-
-
-def _side(head: str) -> str:
-    return next((side for side, heads in _SIDES.items() if head in heads), "unknown")
-
-
 @dataclass
 class _Tally:
     fatal_low: int = 0
@@ -442,7 +425,6 @@ class _Tally:
     fatal_ranged: bool = False
     injured: int | None = None
     cues: list[str] | None = None
-    dead_sides: set[str] | None = None
 
     def add(self, kind: str, groups: list[_Group], cue: str) -> None:
         low = sum(g.low for g in groups)
@@ -454,9 +436,6 @@ class _Tally:
             self.fatal_low += low
             self.fatal_high += high
             self.fatal_ranged = self.fatal_ranged or high != low
-            if self.dead_sides is None:
-                self.dead_sides = set()
-            self.dead_sides.update(_side(g.head) for g in groups)
         else:
             self.injured = (self.injured or 0) + low
 
@@ -612,17 +591,12 @@ def count_casualties(text: str) -> CasualtyCount:
     ranged = False
     injured: int | None = None
     cues: list[str] = []
-    seen_sides: set[str] = set()
     for sentence in _split_sentences(text):
         tally = _count_sentence(sentence)
         first_words = set(_tokens(sentence)[:12])
         additive = bool(first_words & _ADDITIVE) or bool(re.search(r"\b(also|another|other|additional)\b", sentence, re.I))
-        # "killed nine militants. Two soldiers were killed": the dead of another side add to the count
-        other_side = bool(tally.dead_sides) and "unknown" not in tally.dead_sides and bool(seen_sides) \
-            and "unknown" not in seen_sides and not tally.dead_sides & seen_sides
         if tally.fatal_low or tally.fatal_high:
-            seen_sides |= tally.dead_sides or {"unknown"}
-            if additive or other_side:
+            if additive:
                 fatal_low += tally.fatal_low
                 fatal_high += tally.fatal_high
             elif tally.fatal_low > fatal_low:
