@@ -111,6 +111,10 @@ def test_actors_generic_groups_take_the_event_country(actors: ActorNormalizer, t
         ("up to 40 Somali elders", None, "Civilians (Somalia)"),
         ("Iraqi intelligence", None, "Police Forces of Iraq (2020-2022)"),
         ("Iraqi military intelligence", None, "Military Forces of Iraq (2020-2022)"),
+        # a description ending in a state-force noun is that force; a proper name is its own actor
+        ("hostage police officers", "Mexico", "Police Forces of Mexico (2018-2024)"),
+        ("police Special Action Force personnel", "Philippines", "Police Forces of the Philippines (2016-2022)"),
+        ("two units of regional security forces", "Somalia", "Military Forces of Somalia (2017-2022)"),
     ],
 )
 def test_actors_nationality_and_force(actors: ActorNormalizer, text: str, country: str | None, expected: str) -> None:
@@ -270,3 +274,7 @@ def test_actors_infer_country_from_single_country_groups(actors: ActorNormalizer
 def test_actors_formations_generic_groups_and_national_armies(actors: ActorNormalizer, text: str, country: str,
                                                                expected: str) -> None:
     assert actors.normalize(text, country, MAR_2022) == expected
+
+
+def test_actors_a_proper_name_ending_in_a_force_noun_is_not_the_state(actors: ActorNormalizer) -> None:
+    assert actors.normalize("Free Syrian Police", "Syria", MAR_2022) is None

@@ -37,6 +37,11 @@ _COUNTRY_QUALIFIER = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
 _ALLOWED_PLACEHOLDERS = {"country", "military", "police", "period"}
 
 # Words in front of an actor name that do not change who it is ("the", "some 12", "dozens of").
+# Force nouns that also name non-state forces or weapons, so never a state force on their own.
+_AMBIGUOUS_FORCE_WORDS = frozenset({"force", "forces", "units", "missiles", "shelling", "drones", "drone",
+                                    "artillery", "tanks", "jets", "jet", "aircraft", "helicopters", "helicopter",
+                                    "warplanes", "warplane", "bombers", "airstrike", "airstrikes", "air strikes",
+                                    "gunboats", "commandos", "commando", "ranger", "rangers"})
 _LEADING_NOISE = re.compile(
     r"^(?:(?:a group of|groups of|a number of|a unit of|units of|members of|fighters of|elements of|some|"
     r"several|many|dozens of|hundreds of|thousands of|scores of|a few|few|about|around|at least|more than|"
@@ -140,7 +145,29 @@ class ActorNormalizer:
         if result is not None:
             logger.debug("actor: %r -> %r (named inside the phrase)", text, result)
             return result
+        result = self._match_force_words(text, country_name, event_date)
+        if result is not None:
+            logger.debug("actor: %r -> %r (the force its words name)", text, result)
+            return result
         logger.debug("actor: %r not in the alias table", text)
+        return None
+
+    def _match_force_words(self, text: str, country: str | None, event_date: date | None) -> str | None:
+        """A phrase that begins with "police" or ends in a state-force noun ("police Special Action Force
+        personnel", "hostage police officers"): that force, when nothing more specific matched."""
+        words = alias_key(text).split()
+        if not words or not country:
+            return None
+        if all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w'-]*", text)):
+            return None  # a proper name ("Free Syrian Police") is its own actor, kept as the report writes it
+        keys = [" ".join(words[-2:]), words[-1]] if len(words) > 1 else [words[0]]
+        if words[0] in self._police_words:
+            keys.append(words[0])
+        for key in keys:
+            if key in self._police_words:
+                return self.state_force(country, "police", event_date)
+            if key in self._military_words and key not in _AMBIGUOUS_FORCE_WORDS:
+                return self.state_force(country, "military", event_date)
         return None
 
     def infer_country(self, texts: Iterable[str]) -> str | None:
