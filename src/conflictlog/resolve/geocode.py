@@ -10,7 +10,6 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import (
@@ -20,6 +19,7 @@ from conflictlog.resolve.gazetteer import (
     GazetteerEntry,
     distance_km,
     normalize_name,
+    resembles,
     strip_admin_suffix,
 )
 
@@ -112,13 +112,6 @@ CURATED_WEIGHT = 50_000
 
 def _weight(entry: GazetteerEntry) -> int:
     return entry.population or (CURATED_WEIGHT if entry.gazetteer_id.startswith("curated:") else 0)
-
-
-def resembles(query: str, name: str) -> bool:
-    """Whether two normalised names look like spellings of one name: same first letter, 70% alike."""
-    if not query or not name or query[0] != name[0]:
-        return False
-    return SequenceMatcher(None, query, name).ratio() >= 0.7
 
 
 #: Features that can contain a place, in the order a containing area is best read as.
@@ -284,10 +277,8 @@ class Geocoder:
             if not entries:
                 # "Shirzad district, Nangarhar" is GeoNames' Sherzad: a resembling spelling of an admin area,
                 # in a country the other areas or the article name
-                entries = [e for name in read_place_text(text).names if not self.gazetteer.is_common_word(name)
-                           for e in self.gazetteer.lookup(name, loose=True)
-                           if e.feature in ("admin1", "admin2") and e.country_iso2 in countries
-                           and resembles(normalize_name(name), normalize_name(e.name))]
+                entries = [e for name in read_place_text(text).names
+                           for e in self.gazetteer.areas_spelled_like(name, countries)]
             if entries:
                 found.append(list(dict.fromkeys(entries)))
         if not found:
