@@ -65,7 +65,9 @@ def _number_words() -> _NumberWords:
 
 
 def number_word(word: str) -> int | None:
-    """The value of a number written as one word ("five", "twelve", "twenty"), or None."""
+    """The value of a number written as one word: digits ("5") or a number word ("five", "twenty"), or None."""
+    if word.isdigit():
+        return int(word)
     words = _number_words()
     key = word.lower()
     return words.units.get(key) or words.tens.get(key)

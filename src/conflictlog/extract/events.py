@@ -547,18 +547,12 @@ def _split_totals(doc: ParsedArticle, drafts: list[_Draft]) -> None:
         one_of = _ONE_OF.search(record)
         if one_of is None or not draft.fatalities or _ACROSS.search(record) is None:
             continue
-        parts = _count_word(one_of.group(1))
+        from conflictlog.extract.casualties import number_word
+
+        parts = number_word(one_of.group(1))
         if parts and parts > 1:
             logger.debug("events: %d fatalities reported across %d events", draft.fatalities, parts)
             draft.fatalities //= parts
-
-
-def _count_word(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    from conflictlog.extract.casualties import number_word
-
-    return number_word(word)
 
 
 def _assign_responsibility(doc: ParsedArticle, drafts: list[_Draft]) -> None:

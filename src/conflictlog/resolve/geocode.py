@@ -173,11 +173,11 @@ class Geocoder:
                 # province the report names
                 entry, score, admin_from = border, 0.8, next(
                     (a for readings in areas for a in readings if a.feature in ("admin1", "admin2")), None)
-        if areas and (entry is None or not _inside_all(entry, areas)) and admin_from is None:
-            # the place is unknown, or known only outside the areas the text puts it in: code it to the
-            # innermost of those areas, as ACLED does for a village it cannot locate
-            entry, score = areas[0][0], 0.5
-            precision = GeoPrecision.REGION if entry.feature == "admin1" else GeoPrecision.NEAR
+            else:
+                # the place is unknown, or known only outside the areas the text puts it in: code it to the
+                # innermost of those areas, as ACLED does for a village it cannot locate
+                entry, score = areas[0][0], 0.5
+                precision = GeoPrecision.REGION if entry.feature == "admin1" else GeoPrecision.NEAR
         if entry is None:
             logger.debug("geocode: %r not found (context %s)", place.text, context)
             return None
