@@ -10,7 +10,7 @@ import functools
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,12 +36,12 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _COUNTRY_QUALIFIER = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
 _ALLOWED_PLACEHOLDERS = {"country", "military", "police", "period"}
 
-# Words in front of an actor name that do not change who it is ("the", "some 12", "dozens of").
 # Force nouns that also name non-state forces or weapons, so never a state force on their own.
 _AMBIGUOUS_FORCE_WORDS = frozenset({"force", "forces", "units", "missiles", "shelling", "drones", "drone",
                                     "artillery", "tanks", "jets", "jet", "aircraft", "helicopters", "helicopter",
                                     "warplanes", "warplane", "bombers", "airstrike", "airstrikes", "air strikes",
                                     "gunboats", "commandos", "commando", "ranger", "rangers"})
+# Words in front of an actor name that do not change who it is ("the", "some 12", "dozens of").
 _LEADING_NOISE = re.compile(
     r"^(?:(?:a group of|groups of|a number of|a unit of|units of|members of|fighters of|elements of|some|"
     r"several|many|dozens of|hundreds of|thousands of|scores of|a few|few|about|around|at least|more than|"
@@ -91,6 +91,11 @@ class ActorSpec:
     since_countries: tuple[str, ...] = ()
     before: tuple[tuple[date, str], ...] = ()
     home: str | None = None
+
+
+def _home(spec: ActorSpec) -> str | None:
+    """The one country a named actor belongs to (its home, or its only country), else None."""
+    return spec.home or (spec.countries[0] if len(spec.countries) == 1 else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +180,8 @@ class ActorNormalizer:
         found: set[str] = set()
         for text in texts:
             for variant in self._variants(text or ""):
-                specs = [self._specs[i] for i in self._aliases.get(variant, ())]
-                named = [s for s in specs if not s.generic]
-                homes = {s.home or (s.countries[0] if len(s.countries) == 1 else None) for s in named}
+                named = [s for s in (self._specs[i] for i in self._aliases.get(variant, ())) if not s.generic]
+                homes = {_home(s) for s in named}
                 if named and None not in homes:
                     found.update(h for h in homes if h)
                     break
@@ -186,37 +190,32 @@ class ActorNormalizer:
     def infer_country_in(self, text: str) -> str | None:
         """The country implied by single-country groups named anywhere in a passage ("... belonging to TTP"),
         when all of them agree; short all-capital aliases count only when written in capitals."""
+        found: set[str] = set()
+        for _, named in self._named_inside(text):
+            homes = {_home(s) for s in named}
+            if None not in homes:
+                found.update(h for h in homes if h)
+        return found.pop() if len(found) == 1 else None
+
+    def _named_inside(self, text: str) -> Iterator[tuple[str, list[ActorSpec]]]:
+        """(alias, named specs) for every named (non-generic) alias inside ``text``, longest first; short
+        all-capital aliases ("IS") count only when written in capitals."""
         original = fold(text)
         words = alias_key(text).split()
-        found: set[str] = set()
         for size in range(min(6, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 key = " ".join(words[start:start + size])
                 named = [self._specs[i] for i in self._aliases.get(key, ()) if not self._specs[i].generic]
-                if not named or len(key) <= 4 and not re.search(rf"\b{re.escape(key.upper())}\b", original):
-                    continue
-                homes = {s.home or (s.countries[0] if len(s.countries) == 1 else None) for s in named}
-                if None in homes:
-                    continue
-                found.update(h for h in homes if h)
-        return found.pop() if len(found) == 1 else None
+                if named and not (len(key) <= 4 and not re.search(rf"\b{re.escape(key.upper())}\b", original)):
+                    yield key, named
 
     def _match_contained(self, text: str, country: str | None, event_date: date | None) -> str | None:
         """A named (non-generic) actor alias inside a longer phrase: "the Nidaa Brigade of the PMF", "a QSD
         vehicle". Longest alias first; short all-capital aliases ("IS") must be written in capitals."""
-        original = fold(text)
-        words = alias_key(text).split()
-        for size in range(min(6, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                key = " ".join(words[start:start + size])
-                specs = [self._specs[i] for i in self._aliases.get(key, ())]
-                if not specs or all(s.generic for s in specs):
-                    continue
-                if len(key) <= 4 and not re.search(rf"\b{re.escape(key.upper())}\b", original):
-                    continue
-                result = self._match_alias(key, country, event_date)
-                if result is not None:
-                    return result
+        for key, _ in self._named_inside(text):
+            result = self._match_alias(key, country, event_date)
+            if result is not None:
+                return result
         return None
 
     def normalize_many(self, texts: Iterable[str], country: str | None = None,
