@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictlog.extract.dates import event_date, find_dates, is_historical, sentence_dates
+from conflictlog.extract.dates import DATELINE, event_date, find_dates, is_historical, sentence_dates
 from conflictlog.records import Article, DateMention, Entity, ParsedArticle, Sentence, TimePrecision
 
 # Tuesday 12 February 2019
@@ -184,3 +184,15 @@ def test_dates_dateline_date_is_the_report_not_the_event():
     # published Tuesday 12 February 2019; the dateline repeats that date, the event was on Monday
     doc = _doc("GAO, Mali, February 12, 2019 — Gunmen attacked a checkpoint on Monday, officials said")
     assert sentence_dates(doc)[0].start == date(2019, 2, 11)
+
+
+@pytest.mark.parametrize(("text", "dateline"), [
+    ("AFGOOYE, Somalia, March 6, 2024 — Fighters attacked", "AFGOOYE, Somalia, March 6, 2024 — "),
+    ("KABUL (Reuters) - Gunmen shot", "KABUL (Reuters) - "),
+    ("BAGHDAD, Iraq (AP) — A bomb", "BAGHDAD, Iraq (AP) — "),
+    ("IS, the group — said", None),
+    ("On 5 March, gunmen - reportedly", None),
+])
+def test_dates_dateline_pattern(text: str, dateline: str | None) -> None:
+    found = DATELINE.match(text)
+    assert (found.group(0) if found else None) == dateline

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from conflictlog.extract.dates import DATELINE
 from conflictlog.records import ActorMention, Sentence, Span
 
 logger = logging.getLogger(__name__)
@@ -343,19 +344,10 @@ def _is_place_phrase(tok: Any) -> bool:
     return ent.start <= start
 
 
-_DASHES = frozenset({"—", "–", "--", "-"})
-
-
 def _in_dateline(tok: Any) -> bool:
     """Whether the token sits in a dateline opening the text ("MONGUNO, Nigeria — ", "KABUL (Reuters) - ")."""
-    doc = tok.doc
-    dash = next((t.i for t in doc[:12] if t.text in _DASHES and t.i > 0 and doc[t.i - 1].text != "-"
-                 and t.whitespace_ and doc[t.i - 1].whitespace_), None)
-    if dash is None or tok.i >= dash:
-        return False
-    head = [t for t in doc[:dash] if not t.is_punct]
-    return bool(head) and head[0].is_upper and len(head[0].text) > 2 and all(
-        t.pos_ == "PROPN" or t.is_upper or t.is_title for t in head)
+    dateline = DATELINE.match(tok.doc.text)
+    return dateline is not None and tok.idx < dateline.end()
 
 
 def _is_event_noun(tok: Any) -> bool:

@@ -408,8 +408,12 @@ def find_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
     )
 
 
-# A report's dateline: the place in capitals, optionally its country and the filing date, then a dash.
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z'’. -]{1,40},(?:\s*[A-Z][\w .'-]{1,40},)?(?:[^—–\n]{0,30})\s[—–-]{1,2}\s")
+#: A report's dateline: the place in capitals, then its country and filing date and the agency in brackets, each
+#: optional, then a dash ("AFGOOYE, Somalia, March 6, 2024 — ", "KABUL (Reuters) - ").
+DATELINE = re.compile(
+    r"^\s*[A-Z]{2}[A-Z'’. -]{1,40}"
+    r"(?:,\s*[A-Z][\w .'-]{1,40})?(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}))?"
+    r"(?:\s*\([A-Z][\w .'-]{1,30}\))?\s[—–-]{1,2}\s")
 
 
 def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
@@ -434,7 +438,7 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
                     for ent in sentence.entities if ent.label == "DATE" and ent.start >= sentence.start]
         if entities:
             found = sorted(found + _from_entities(sentence.text, entities, published, found), key=lambda f: f.start)
-        dateline = _DATELINE.match(sentence.text)
+        dateline = DATELINE.match(sentence.text)
         if dateline is not None and any(f.start >= dateline.end() for f in found):
             # "AFGOOYE, Somalia, March 6, 2024 — ... on Tuesday": the dateline dates the report, not the event
             found = [f for f in found if f.start >= dateline.end()]
