@@ -506,6 +506,8 @@ def extract_events(doc: ParsedArticle, trace: list[relevance.Decision] | None = 
 
 # events that are what an actor does, not what happens: only an armed or state actor makes them conflict events
 _ACTOR_DEEDS = re.compile(r"territory|Agreement|Change to group|Headquarters")
+# a party or the opposition is a political actor, armed only when the report says so
+_POLITICAL = re.compile(r"\b(opposition|part(y|ies)|factions?)\b(?!.*\barmed\b)", re.I)
 _POLICE = re.compile(r"\b(police\w*|officers?|sheriffs?|guards?|authorities)\b", re.I)
 
 
@@ -518,7 +520,8 @@ def _relevance(sentence: Sentence, match: TriggerMatch, roles: actors_mod.Roles,
     # only the report's own words count: generic actors the coding adds ("civilians", "protesters") prove nothing
     actors = [a.text for a in (roles.actor1, roles.actor2, *roles.assoc_actor_1, *roles.assoc_actor_2)
               if a is not None and a.span is not None]
-    armed = any((is_armed(a, tax) or is_nonstate(a, tax)) and not _POLICE.search(a) for a in actors)
+    armed = any((is_armed(a, tax) or (is_nonstate(a, tax) and not _POLITICAL.search(a))) and not _POLICE.search(a)
+                for a in actors)
     state = any(is_state(a, tax) or _POLICE.search(a) for a in actors)
     civilian = any(is_civilian(a.text, tax) for a in (roles.actor2, *roles.assoc_actor_2)
                    if a is not None and a.span is not None)

@@ -53,6 +53,7 @@ class Lexicons:
     unrealised: frozenset[str]
     crime: tuple[str, ...]
     perpetrators: tuple[str, ...]
+    political_motive: tuple[str, ...]
     idioms: tuple[str, ...]
     abstractions: frozenset[str]
 
@@ -76,6 +77,7 @@ def load_lexicons() -> Lexicons:
             unrealised=frozenset(words("context", "unrealised")),
             crime=words("context", "crime"),
             perpetrators=words("context", "perpetrators"),
+            political_motive=words("context", "political_motive"),
             idioms=words("context", "idioms"),
             abstractions=frozenset(words("context", "abstractions")),
         )
@@ -135,6 +137,12 @@ _NAME_WORD = re.compile(r"(?<=[\w,;:'\"] )[A-Z][\w'-]*")
 _NAME_TYPES = frozenset({"PERSON", "WORK_OF_ART", "PRODUCT", "LAW"})
 
 
+def _headline(text: str) -> bool:
+    """Whether most words are capitalised, as in a headline, where capitals do not mark names."""
+    words = text.split()
+    return sum(w[:1].isupper() for w in words) > len(words) / 2
+
+
 def _ancestors(token: Any, hops: int = 4) -> list[Any]:
     out: list[Any] = []
     cur = token
@@ -184,6 +192,9 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         return None
     if token.ent_type_ in _NAME_TYPES:
         return f"part of a name ('{token.text}', {token.ent_type_})"
+    if (token.pos_ == "PROPN" and not weapon and token.text[:1].isupper() and not token.text.isupper()
+            and token.i > token.sent.start and not _headline(text)):
+        return f"part of a name ('{token.text}')"
     if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in token.children):
         return f"negated '{token.text}'"
     ancestors = _ancestors(token)
@@ -225,7 +236,8 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.ent_type_ in ("PERSON", "ORG"):
             return f"'{token.text}' a person or organisation ('{obj.text}'): criticises"
-    if protest and token.pos_ == "VERB":
+    if protest and token.pos_ == "VERB" and token.lemma_.lower() == "demonstrate":
+        # "demonstrated a device" shows; "protested the killing", "picketed the office" do protest
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.lemma_.lower() not in lex.crowd and obj.ent_type_ not in ("NORP", "ORG"):
             return f"'{token.text}' with an object ('{obj.text}'): shows or disputes, does not demonstrate"
@@ -264,14 +276,13 @@ def sentence_relevance(text: str, trigger_span: tuple[int, int], family: str, to
     ) if why]
     violent = family in ("Battles", "Explosions/Remote violence", "Violence against civilians")
     # a capitalised cause word inside the sentence is a name ("Storm Corps", "Operation Flood")
-    words = text.split()
-    headline = sum(w[:1].isupper() for w in words) > len(words) / 2
-    common = text if headline else _NAME_WORD.sub(" ", text)
+    common = text if _headline(text) else _NAME_WORD.sub(" ", text)
     cause = first_term(common, lex.natural) or first_term(common, lex.accident)
     if cause and violent and not strong and not first_term(text, lex.perpetrators):
         return Relevance(False, f"no human perpetrator: '{cause}'")
     crime = first_term(text, lex.crime)
-    if crime and not strong and family != "Protests":
+    if crime and not strong and family == "Strategic developments" and not first_term(text, lex.political_motive):
+        # arrests and seizures in ordinary criminal cases; violence around crime (gangs, mob justice) stays
         return Relevance(False, f"ordinary crime: '{crime}'")
     if needs_actor and not topic.off_topic:
         force = first_term(text, lex.domains.get("conflict", ()))
@@ -281,7 +292,7 @@ def sentence_relevance(text: str, trigger_span: tuple[int, int], family: str, to
         return Relevance(False, "no armed or state actor does it")
     if "sanction" in text.lower() and family != "Protests":
         return Relevance(False, "a reference in a diplomatic reply ('sanctions')")
-    if fatalities and violent:
+    if fatalities and violent and not topic.off_topic:
         strong.append(f"{fatalities} killed")
     weak: list[str] = []
     if state_actor:
