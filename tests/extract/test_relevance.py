@@ -131,3 +131,23 @@ def test_relevance_ordinary_crime_is_out_of_scope_but_a_protest_about_it_is_not(
     protest = sentence_relevance("Thousands marched against corruption in the capital.", (10, 17), "Protests", topic,
                                  armed_actor=False, state_actor=False, civilian_target=False, fatalities=0)
     assert protest.keep
+
+
+# (sentence, words the dropping reason contains): each a different reading of the trigger's sense
+SENSES = [
+    ("Did militants attack the base in Kunduz on Monday?", "question"),
+    ("The rapper, who was convicted of killing a man in a nightclub, toured the country.", "court"),
+    ("Protests against the summit are expected to be muted this year, organisers said.", "not (yet) happened"),
+    ("The company cut its profit targets for the year after weak sales.", "business word"),
+    ("The group said it would not attack the convoy near Gao.", "hypothetical"),
+    ("He suffered a heart attack at his home in Leeds on Monday.", "idiom"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, why", SENSES)
+def test_relevance_trigger_sense_names_the_reason(parse_text, text: str, why: str) -> None:
+    trace: list[Decision] = []
+    assert [m for m in extract_events(parse_text(text), trace) if not m.historical] == []
+    reasons = " ".join(d.reason for d in trace if not d.kept)
+    assert why in reasons, reasons
