@@ -158,6 +158,10 @@ def _domain_of(word: str) -> str | None:
                 None)
 
 
+# trigger words whose noun is another thing than the act: "a low shot", "growth targets"
+_NOUN_SENSES = {"shot": "names a kick, a throw or a camera take", "target": "names an aim"}
+
+
 def _abstract(token: Any) -> str | None:
     """The domain of a noun that names an idea, a policy, a price or a game rather than people, a place or a
     thing one can strike ("plans", "the dollar", "the ball"), or None."""
@@ -215,9 +219,17 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         beside = [token.head] if token.dep_ in ("compound", "appos") else []
         beside += [c for c in token.children if c.dep_ in ("compound", "appos")]
         for noun in beside:
-            domain = _domain_of(noun.lower_) or _domain_of(noun.lemma_.lower())
+            domain = _abstract(noun)
             if domain is not None:
                 return f"'{token.text}' beside a {domain} word ('{noun.text}')"
+        if token.lemma_.lower() in _NOUN_SENSES:
+            return f"'{token.text}' as a noun {_NOUN_SENSES[token.lemma_.lower()]}"
+        if violent:
+            # "a battle for hearts and minds", "an attack on software patents"
+            for prep in (c for c in token.children if c.dep_ == "prep"):
+                obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if obj is not None and _abstract(obj) is not None:
+                    return f"'{token.text} {prep.text}' an {_abstract(obj)} word ('{obj.text}')"
     for anc in ancestors[:2]:
         if anc.lemma_.lower() in lex.unrealised and token.dep_ in ("dobj", "nsubj", "nsubjpass", "xcomp", "acl",
                                                                    "pobj", "compound", "conj", "advcl", "oprd",
@@ -229,6 +241,9 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
         if violent and obj is not None and _abstract(obj) is not None:
             return f"'{token.text}' an {_abstract(obj)} word ('{obj.text}')"
+        agent = next((g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if violent and agent is not None and _abstract(agent) is not None:
+            return f"'{token.text}' by an {_abstract(agent)} word ('{agent.text}')"
         subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if protest and subj is not None and _abstract(subj) is not None:
             return f"'{token.text}' with a {_abstract(subj)} word as subject ('{subj.text}')"
