@@ -50,6 +50,12 @@ class StoreError(ConflictlogError):
     code = "E600"
 
 
+class StoreBusy(StoreError):
+    """Another process held the database's write lock for longer than a writer waits (server: 503)."""
+
+    code = "E603"
+
+
 class ExportError(ConflictlogError):
     code = "E700"
 
@@ -81,5 +87,6 @@ E202 = "{source}: no article text left after removing boilerplate"
 E203 = "{source}: text is not English (detected {language!r}); skipped"
 E601 = "{path}: database error: {reason}"
 E602 = "{path}: database schema version {found} is newer than this conflictlog supports ({supported})"
+E603 = "{path}: database is busy: another process held the write lock for over {seconds} s ({tries} tries); try again"
 E701 = "unknown export format {fmt!r} (expected one of {choices})"
 E901 = "{path}: cannot read evaluation records: {reason}"

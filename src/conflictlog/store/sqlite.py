@@ -33,6 +33,7 @@ from conflictlog.records import (
 )
 from conflictlog.store import codec
 from conflictlog.store.base import AddResult, EventFilter
+from conflictlog.store.locking import begin_write, use_wal
 from conflictlog.store.migrations import migrate
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class SQLiteStore:
             self._conn.execute("PRAGMA cache_size = -65536")
             self._conn.execute("PRAGMA temp_store = MEMORY")
             if self.path != MEMORY:
-                self._conn.execute("PRAGMA journal_mode = WAL")
+                use_wal(self._conn, self.path)
                 self._conn.execute("PRAGMA synchronous = NORMAL")
             migrate(self._conn, self.path)
 
@@ -165,9 +166,10 @@ class SQLiteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
+        """One write transaction: committed when the block ends, rolled back on any exception. Waits its turn
+        while another process writes (see store.locking)."""
         with self._lock, self._db_errors():
-            self._conn.execute("BEGIN IMMEDIATE")
+            begin_write(self._conn, self.path)
             try:
                 yield self._conn
             except BaseException:
