@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -78,13 +79,16 @@ class Pipeline:
 
 
 _DEFAULT_PIPELINE: Pipeline | None = None
+_DEFAULT_PIPELINE_LOCK = threading.Lock()
 
 
 def default_pipeline() -> Pipeline:
-    """The process-wide loaded pipeline (the model and gazetteer load once)."""
+    """The process-wide loaded pipeline: the model and gazetteer load once, however many threads ask at once."""
     global _DEFAULT_PIPELINE
     if _DEFAULT_PIPELINE is None:
-        _DEFAULT_PIPELINE = Pipeline.load()
+        with _DEFAULT_PIPELINE_LOCK:
+            if _DEFAULT_PIPELINE is None:  # another thread may have loaded it while this one waited
+                _DEFAULT_PIPELINE = Pipeline.load()
     return _DEFAULT_PIPELINE
 
 

@@ -33,13 +33,14 @@ from conflictlog.records import (
 )
 from conflictlog.store import codec
 from conflictlog.store.base import AddResult, EventFilter
-from conflictlog.store.locking import begin_write, use_wal
+from conflictlog.store.locking import begin_write, retry_busy, use_wal
 from conflictlog.store.migrations import migrate
 
 logger = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 _BATCH = 500
+BUSY_TIMEOUT_MS = 5000  # SQLite waits this long on a lock before store.locking retries with backoff
 _DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
 _EVENT_COLUMNS = (
     "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
@@ -144,15 +145,20 @@ class SQLiteStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._db_errors():
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA busy_timeout = 5000")
-            # A 64 MB page cache keeps the event indexes in memory while loading and querying large stores.
-            self._conn.execute("PRAGMA cache_size = -65536")
-            self._conn.execute("PRAGMA temp_store = MEMORY")
-            if self.path != MEMORY:
-                use_wal(self._conn, self.path)
-                self._conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(self._conn, self.path)
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Until the file is in WAL mode, another process creating it locks out even readers: every step
+            # below can be repeated, so the whole set-up waits its turn.
+            retry_busy(self._set_up, self.path)
+
+    def _set_up(self) -> None:
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        # A 64 MB page cache keeps the event indexes in memory while loading and querying large stores.
+        self._conn.execute("PRAGMA cache_size = -65536")
+        self._conn.execute("PRAGMA temp_store = MEMORY")
+        if self.path != MEMORY:
+            use_wal(self._conn, self.path)
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(self._conn, self.path)
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
