@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,7 +26,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conflictlog import __version__
-from conflictlog.errors import ConflictlogError, NotFound
+from conflictlog.errors import ConflictlogError, NotFound, StoreError
 from conflictlog.export import EXPORTERS, event_to_row
 from conflictlog.records import Article, RunReport
 from conflictlog.store.base import EventFilter, Store
@@ -37,6 +38,10 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXPORT_PAGE = 2000  # events read per store round trip when streaming GeoJSON/CSV
 TOKEN_ENV = "CONFLICTLOG_TOKEN"
+RETRY_AFTER_S = "5"  # what a 503 asks the client to wait before trying again
+# Failures of these stages are the document's fault (unreadable, empty, not English): 422. Any other failure
+# is the server's (database busy or broken, a bug): 503 with Retry-After.
+CLIENT_STAGES = ("ingest", "clean")
 
 E801 = "bbox {value!r}: expected four numbers minlon,minlat,maxlon,maxlat with min <= max"
 E802 = "certainty {value!r}: expected any of reported, claimed, unverified"
@@ -146,6 +151,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "Request body over the size limit"),
         (422, "Invalid parameters or body"),
         (500, "Server error"),
+        (503, "Database busy or unavailable; try again after Retry-After seconds"),
     )
 }
 
@@ -351,10 +357,21 @@ def create_app(
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(error_body(404, str(exc)), status_code=404)
 
+    def public(message: str) -> str:
+        # Error bodies name the database, never where it lies on the server.
+        for path in (str(db_path.resolve()), str(db_path)):
+            message = message.replace(path, "database")
+        return message
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
+        logger.error("%s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(error_body(503, public(str(exc))), status_code=503, headers={"Retry-After": RETRY_AFTER_S})
+
     @app.exception_handler(ConflictlogError)
     async def _conflictlog_error(request: Request, exc: ConflictlogError) -> JSONResponse:
         logger.error("%s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse(error_body(500, str(exc)), status_code=500)
+        return JSONResponse(error_body(500, public(str(exc))), status_code=500)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -447,26 +464,33 @@ def create_app(
                 raise ApiError(404, E808.format(article_id=article_id)) from err
         return {"ok": True, "article": article_to_dict(article)}
 
+    def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
+        # A dependency, so the token is checked before the body is read and validated.
+        _check_token(ingest_token, authorization)
+
+    # One writer at a time in this server; writers in other processes are waited for by the store.
+    write_queue = threading.Lock()
+
     @app.post(
         "/articles",
         tags=["articles"],
         status_code=201,
         summary="Ingest one article (needs `Authorization: Bearer $CONFLICTLOG_TOKEN`)",
+        dependencies=[Depends(authorised)],
     )
-    def post_article(
-        article: Annotated[ArticleIn, Body()],
-        authorization: Annotated[str | None, Header()] = None,
-    ) -> dict[str, Any]:
+    def post_article(article: Annotated[ArticleIn, Body()]) -> dict[str, Any]:
         """Run the pipeline on one article and store it with its events; returns the run report."""
-        _check_token(ingest_token, authorization)
         from conflictlog import pipeline
 
         record = {key: value for key, value in article.model_dump().items() if value is not None}
-        with opened() as store:
+        with write_queue, opened() as store:
             report = pipeline.ingest_records([record], store, source="POST /articles")
         body = report_to_dict(report)
         if report.failures:
-            raise ApiError(422, report.failures[0].message, [f.message for f in report.failures])
+            messages = [public(f.message) for f in report.failures]
+            if all(f.stage in CLIENT_STAGES for f in report.failures):
+                raise ApiError(422, messages[0], messages)
+            raise ApiError(503, messages[0], messages, headers={"Retry-After": RETRY_AFTER_S})
         return {"ok": True, **body}
 
     from conflictlog.serve.web import add_web_routes

@@ -33,9 +33,10 @@ def is_busy(err: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 
 
-def retry_busy(action: Callable[[], T], path: str, wait_s: float = WRITE_WAIT_S) -> T:
+def retry_busy(action: Callable[[], T], path: str, wait_s: float | None = None) -> T:
     """Run ``action`` until it gets past a busy database, pausing with jittered exponential backoff; after
-    ``wait_s`` seconds raise StoreBusy (E603) naming the database."""
+    ``wait_s`` seconds (default WRITE_WAIT_S) raise StoreBusy (E603) naming the database."""
+    wait_s = WRITE_WAIT_S if wait_s is None else wait_s
     deadline = time.monotonic() + wait_s
     pause = _FIRST_PAUSE_S
     tries = 0
@@ -55,12 +56,12 @@ def retry_busy(action: Callable[[], T], path: str, wait_s: float = WRITE_WAIT_S)
             pause = min(pause * 2, _LONGEST_PAUSE_S)
 
 
-def begin_write(conn: sqlite3.Connection, path: str, wait_s: float = WRITE_WAIT_S) -> None:
+def begin_write(conn: sqlite3.Connection, path: str, wait_s: float | None = None) -> None:
     """Take the write lock (``BEGIN IMMEDIATE``), waiting for other writers as long as ``wait_s``."""
     retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"), path, wait_s)
 
 
-def use_wal(conn: sqlite3.Connection, path: str, wait_s: float = WRITE_WAIT_S) -> None:
+def use_wal(conn: sqlite3.Connection, path: str, wait_s: float | None = None) -> None:
     """Put the database in WAL mode (readers never block the writer); a no-op once the file is in WAL mode."""
     def switch() -> None:
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
