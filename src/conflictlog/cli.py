@@ -80,7 +80,9 @@ def cli(ctx: click.Context, db: str, verbose: int) -> None:
               help="Processes that parse and extract (one per core speeds up large folders and feeds).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int) -> None:
-    """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds."""
+    """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds.
+
+    Exit status 1 when any document failed (each is listed on stderr with its E-code), 0 otherwise."""
     from conflictlog.pipeline import ingest_paths
 
     with _open_store(ctx) as store, _errors_as_messages():
@@ -94,7 +96,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: b
         err=True,
     )
     for failure in report.failures:
-        click.echo(f"  failed [{failure.code}] {failure.message}", err=True)
+        click.echo(f"  failed {failure.message}", err=True)
+    if report.failures:
+        ctx.exit(1)
 
 
 def _filter_options(func: Any) -> Any:

@@ -42,10 +42,12 @@ class _Counts:
     failures: list[Failure] = field(default_factory=list)
 
     def fail(self, failure: Failure) -> None:
+        if not failure.message.startswith(f"[{failure.code}]"):  # every failure message carries its code once
+            failure = replace(failure, message=f"[{failure.code}] {failure.message}")
         self.counter[f"docs.failed.{failure.code}"] += 1
         self.counter["docs.failed"] += 1
         self.failures.append(failure)
-        logger.warning("%s", failure.message)
+        logger.info("%s", failure.message)  # callers report failures once, from the RunReport
 
 
 class Pipeline:
@@ -127,7 +129,7 @@ def _clean_stream(
     for raw in raws:
         if isinstance(raw, Failure):
             if strict:
-                raise ConflictlogError(raw.message, raw.code)
+                raise ConflictlogError(raw.message.removeprefix(f"[{raw.code}] "), raw.code)
             counts.fail(raw)
             continue
         counts.counter["docs.read"] += 1
@@ -205,7 +207,7 @@ def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, coun
             except ConflictlogError as err:
                 if strict:
                     raise
-                counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err}"))
+                counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err.args[0]}"))
                 continue
             if result.stored:
                 counts.counter["articles.stored"] += 1

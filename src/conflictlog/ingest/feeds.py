@@ -27,7 +27,7 @@ TEXT_FIELDS: tuple[str, ...] = ("html", "text")
 
 def _failure(source: str, reason: str) -> Failure:
     message = str(IngestError(E106.format(source=source, reason=reason), code="E106"))
-    logger.warning("%s", message)
+    logger.debug("%s", message)
     return Failure(source, "ingest", "E106", message)
 
 

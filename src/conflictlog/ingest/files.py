@@ -40,9 +40,9 @@ _SNIFF_BYTES = 8192
 
 
 def failure(code: str, message: str, source: str) -> Failure:
-    """Build an ingest Failure whose message carries the E-code, and log it as a warning."""
+    """Build an ingest Failure whose message carries the E-code (the caller reports it)."""
     text = str(IngestError(message, code=code))
-    logger.warning("%s", text)
+    logger.debug("%s", text)
     return Failure(source, "ingest", code, text)
 
 

@@ -142,7 +142,12 @@ class SQLiteStore:
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
         if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                parent = Path(self.path).parent
+                reason = f"{parent} is not a folder" if parent.exists() else f"cannot create folder {parent}: {err.strerror or err}"
+                raise StoreError(E601.format(path=self.path, reason=reason), code="E601") from err
         with self._db_errors():
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
