@@ -38,6 +38,12 @@ class ParseError(ConflictlogError):
     code = "E300"
 
 
+class OverTimeBudget(ParseError):
+    """A document was still being parsed and coded when its time budget ran out."""
+
+    code = "E305"
+
+
 class ExtractionError(ConflictlogError):
     code = "E400"
 
@@ -85,6 +91,7 @@ E107 = "{source}: no such file or folder"
 E201 = "{source}: could not decode text: {reason}"
 E202 = "{source}: no article text left after removing boilerplate"
 E203 = "{source}: text is not English (detected {language!r}); skipped"
+E305 = "{source}: still being parsed and coded after {seconds:.0f} s, the time budget for one article; skipped"
 E601 = "{path}: database error: {reason}"
 E602 = "{path}: database schema version {found} is newer than this conflictlog supports ({supported})"
 E603 = "{path}: database is busy: another process held the write lock for over {seconds} s ({tries} tries); try again"
