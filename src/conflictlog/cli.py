@@ -21,6 +21,7 @@ logger = logging.getLogger("conflictlog")
 DEFAULT_DB = "conflictlog.sqlite"
 EXPORT_FORMATS = ("jsonl", "acled-csv", "geojson", "parquet")
 LIST_FORMATS = ("table", "json", "jsonl", "csv", "geojson")
+SQL_MAX_INT = 2**63 - 1  # the largest integer the database holds
 
 
 def _setup_logging(verbose: int) -> None:
@@ -92,7 +93,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: b
         f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "
         f"{counts.get('docs.duplicate', 0)} already stored, {counts.get('docs.failed', 0)} failed; "
         f"{counts.get('events.created', 0)} events created, {counts.get('events.updated', 0)} updated "
-        f"({ctx.obj['db']})",
+        f"({ctx.obj['db']})" + (f"; {counts['docs.capped']} too long to code whole (see the log)" if counts.get("docs.capped") else ""),
         err=True,
     )
     for failure in report.failures:
@@ -111,7 +112,7 @@ def _filter_options(func: Any) -> Any:
         click.option("--actor", help="Substring of any actor name."),
         click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Earliest event date (YYYY-MM-DD)."),
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Latest event date (YYYY-MM-DD)."),
-        click.option("--min-fatalities", type=int, help="At least this many fatalities."),
+        click.option("--min-fatalities", type=click.IntRange(0, SQL_MAX_INT), help="At least this many fatalities."),
         click.option("--certainty", multiple=True, type=click.Choice(["reported", "claimed", "unverified"])),
         click.option("--hide-historical", is_flag=True, help="Leave out events the articles mention from the past."),
         click.option("--hide-unverified", is_flag=True, help="Leave out unverified (rumoured) events."),
@@ -168,7 +169,7 @@ def _print_table(events: list[Any]) -> None:
 @cli.command()
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True)
-@click.option("--limit", type=int, default=None, help="At most this many events.")
+@click.option("--limit", type=click.IntRange(0, SQL_MAX_INT), default=None, help="At most this many events.")
 @click.pass_context
 def events(ctx: click.Context, fmt: str, limit: int | None, **filters: Any) -> None:
     """List stored events, newest first, with filters."""

@@ -96,3 +96,15 @@ def test_api_writers_database_errors_name_no_server_path(tmp_path: Path) -> None
     assert response.status_code == 503
     assert "E601" in response.json()["error"]
     assert str(tmp_path) not in response.text
+
+
+@pytest.mark.parametrize(("route", "param"), [
+    ("/events", "offset"), ("/events", "min_fatalities"), ("/events.geojson", "min_fatalities"),
+    ("/events.geojson", "limit"), ("/events.csv", "min_fatalities"), ("/events.csv", "limit"),
+])
+def test_api_integers_past_the_database_range_are_422(client: TestClient, route: str, param: str) -> None:
+    # Reproduction: offset or min_fatalities of 2**63 answered 500 (/events) or 200 with an empty body (downloads).
+    response = client.get(route, params={param: str(2**63)})
+    assert response.status_code == 422, response.text
+    assert param in response.json()["errors"][0]
+    assert client.get(route, params={param: str(2**63 - 1)}).status_code == 200

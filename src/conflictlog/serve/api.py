@@ -37,6 +37,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # one article, with its HTML, fits well under 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXPORT_PAGE = 2000  # events read per store round trip when streaming GeoJSON/CSV
+MAX_INT = 2**63 - 1  # the largest integer the database holds: counts and offsets past it are refused (422)
 TOKEN_ENV = "CONFLICTLOG_TOKEN"
 RETRY_AFTER_S = "5"  # what a 503 asks the client to wait before trying again
 # Failures of these stages are the document's fault (unreadable, empty, not English): 422. Any other failure
@@ -216,7 +217,7 @@ def _event_filter(
     actor: Annotated[str | None, Query(description="Case-insensitive substring of any actor.")] = None,
     since: Annotated[date | None, Query(description="Earliest event date, YYYY-MM-DD.")] = None,
     until: Annotated[date | None, Query(description="Latest event date, YYYY-MM-DD.")] = None,
-    min_fatalities: Annotated[int | None, Query(ge=0, description="At least this many fatalities.")] = None,
+    min_fatalities: Annotated[int | None, Query(ge=0, le=MAX_INT, description="At least this many fatalities.")] = None,
     certainty: Annotated[list[str] | None, Query(description="reported, claimed, unverified (repeat or comma-join).")] = None,
     hide_historical: Annotated[bool, Query(description="Leave out events mentioned from the past.")] = False,
     hide_unverified: Annotated[bool, Query(description="Leave out unverified (rumoured) events.")] = False,
@@ -392,7 +393,7 @@ def create_app(
     def list_events(
         flt: Filter,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     ) -> dict[str, Any]:
         """`{"ok": true, "total", "limit", "offset", "events": [...]}` with ACLED-named event rows."""
         with opened() as store:
@@ -425,14 +426,14 @@ def create_app(
 
     @app.get("/events.geojson", tags=["events"], summary="Matching events as a GeoJSON FeatureCollection")
     def events_geojson(
-        flt: Filter, limit: Annotated[int | None, Query(ge=1, description="At most this many events.")] = None
+        flt: Filter, limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None
     ) -> StreamingResponse:
         """Streamed GeoJSON (lon/lat), one Feature per event with the event row as properties."""
         return StreamingResponse(_stream(flt, "geojson", limit), media_type="application/geo+json")
 
     @app.get("/events.csv", tags=["events"], summary="Matching events as ACLED-style CSV")
     def events_csv(
-        flt: Filter, limit: Annotated[int | None, Query(ge=1, description="At most this many events.")] = None
+        flt: Filter, limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None
     ) -> StreamingResponse:
         """Streamed CSV with ACLED's columns in ACLED's order."""
         return StreamingResponse(
