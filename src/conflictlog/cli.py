@@ -79,15 +79,19 @@ def cli(ctx: click.Context, db: str, verbose: int) -> None:
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr (only on a terminal).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes that parse and extract (one per core speeds up large folders and feeds).")
+@click.option("--follow-links", is_flag=True,
+              help="Read links inside folders that point to files outside them (refused by default, E108).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int,
+           follow_links: bool) -> None:
     """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds.
 
     Exit status 1 when any document failed (each is listed on stderr with its E-code), 0 otherwise."""
     from conflictlog.pipeline import ingest_paths
 
     with _open_store(ctx) as store, _errors_as_messages():
-        report = ingest_paths(list(paths), store, strict=strict, progress=progress, workers=workers)
+        report = ingest_paths(list(paths), store, strict=strict, progress=progress, workers=workers,
+                              follow_links=follow_links)
     counts = report.counts
     click.echo(
         f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "

@@ -88,6 +88,7 @@ E104 = "{source}: file is {size_mb:.1f} MB, larger than the {limit_mb} MB limit 
 E105 = "{source}: unsupported file type {suffix!r} (expected .html, .htm, .md, .txt, .jsonl, .csv)"
 E106 = "{source}: bad feed record: {reason}"
 E107 = "{source}: no such file or folder"
+E108 = "{source}: a link to a file outside the folder {root}; skipped (ingest --follow-links reads it)"
 E201 = "{source}: could not decode text: {reason}"
 E202 = "{source}: no article text left after removing boilerplate"
 E203 = "{source}: text is not English (detected {language!r}); skipped"

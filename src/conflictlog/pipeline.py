@@ -372,13 +372,15 @@ def ingest_paths(
     strict: bool = False,
     progress: bool = True,
     workers: int = 1,
+    follow_links: bool = False,
 ) -> RunReport:
     """Ingest files, folders and globs into the store; bad files are reported and skipped.
 
-    ``workers`` > 1 parses and extracts in that many processes (one per core pays on large folders)."""
+    ``workers`` > 1 parses and extracts in that many processes (one per core pays on large folders);
+    ``follow_links`` reads links in folders to files outside them (refused otherwise)."""
     from conflictlog.ingest import read_paths
 
-    return _run(read_paths(paths), store, pipeline=pipeline, strict=strict, progress=progress, total=None,
+    return _run(read_paths(paths, follow_links=follow_links), store, pipeline=pipeline, strict=strict, progress=progress, total=None,
                 workers=workers)
 
 
