@@ -155,7 +155,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
         yield failure("E104", _too_big(source, info.st_size, max_bytes), source)
         return
     try:
-        if suffix == ".jsonl":
+        if is_feed:  # feeds are read record by record below
             with path.open("rb") as stream:
                 head = stream.read(_SNIFF_BYTES)
             data = head
@@ -175,7 +175,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
     if suffix == ".jsonl":
         yield from _guarded(read_jsonl(path, max_bytes), source)
     elif suffix == ".csv":
-        yield from read_csv(path, data, max_bytes)
+        yield from _guarded(read_csv(path, max_bytes), source)
     elif len(data) > max_bytes:  # grew between stat and read
         yield failure("E104", _too_big(source, len(data), max_bytes), source)
     else:
