@@ -1,5 +1,5 @@
-"""POST /articles under concurrent writers: every article is stored, a busy database answers 503 with
-Retry-After (never 4xx), the token is checked before the body, and error bodies name no server path."""
+"""The API under misuse: concurrent writers all stored, a busy database 503 with Retry-After (never 4xx), the
+token checked before the body, no server path in error bodies, integers and boxes held to their real range."""
 
 from __future__ import annotations
 
@@ -108,3 +108,14 @@ def test_api_integers_past_the_database_range_are_422(client: TestClient, route:
     assert response.status_code == 422, response.text
     assert param in response.json()["errors"][0]
     assert client.get(route, params={param: str(2**63 - 1)}).status_code == 200
+
+
+def test_api_bbox_across_the_antimeridian_is_two_boxes(client: TestClient) -> None:
+    # Reproduction: bbox=170,-10,-170,10 was refused although the store supports it.
+    assert client.get("/events", params={"bbox": "170,-10,-170,10"}).json()["total"] == 0
+    body = client.get("/events", params={"bbox": "40,-90,-170,90"}).json()
+    assert body["total"] >= 1
+    assert all(e["longitude"] >= 40 or e["longitude"] <= -170 for e in body["events"])
+    everything = client.get("/events").json()["total"]
+    west = client.get("/events", params={"bbox": "-180,-90,40,90"}).json()["total"]
+    assert body["total"] + west >= everything > west
