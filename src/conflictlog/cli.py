@@ -288,13 +288,24 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Ingest worker processes to measure (repeatable).")
-def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...]) -> None:
-    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency."""
+@click.option("--load-events", type=click.IntRange(0), multiple=True, default=(5000,), show_default=True,
+              help="Events served in the load benchmark (repeatable, e.g. also 1000000; 0 skips).")
+@click.option("--load-clients", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Concurrent clients in the load benchmark.")
+@click.option("--load-seconds", type=click.FloatRange(0.5, 3600), default=10.0, show_default=True,
+              help="How long the load benchmark runs for each setting.")
+@click.option("--server-workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
+              help="Server processes to measure under load (repeatable).")
+def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], load_events: tuple[int, ...],
+          load_clients: int, load_seconds: float, server_workers: tuple[int, ...]) -> None:
+    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency alone and under
+    load (requests/s and p50/p95/p99 with concurrent clients while another process writes)."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       workers=workers)
+                       workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
+                       load_seconds=load_seconds, server_workers=server_workers)
 
 
 def _register_optional_commands() -> None:

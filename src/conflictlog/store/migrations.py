@@ -231,9 +231,17 @@ DROP INDEX events_fatalities;
 CREATE INDEX events_fatalities ON events(fatalities, certainty, historical);
 """
 
+# GET /events serves each event's JSON row (export.event_to_row) as written with the event, instead of decoding
+# the event and encoding it again on every request; row_format says which version of the mapping wrote it.
+_ROW_JSON = """
+ALTER TABLE events ADD COLUMN row_json TEXT;
+ALTER TABLE events ADD COLUMN row_format TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
+    Migration(3, "event_row_json", _ROW_JSON),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -7,6 +7,7 @@ share a blocking key, and only the events it joins are rewritten (see conflictlo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -17,7 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from conflictlog import __version__
 from conflictlog.errors import E601, NotFound, StoreError
+from conflictlog.export.base import event_to_row
 from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, unique_by_mention
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
@@ -50,11 +53,33 @@ _EVENT_COLUMNS = (
     "actors_folded",
 )
 _EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
-_EVENT_INSERT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+_WRITTEN_COLUMNS = (*_EVENT_COLUMNS, "row_json", "row_format")
+_EVENT_INSERT = f"INSERT INTO events ({', '.join(_WRITTEN_COLUMNS)}) VALUES ({', '.join('?' * len(_WRITTEN_COLUMNS))})"
+_ORDER = " ORDER BY e.event_date DESC, e.event_id"
 # R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
 _BBOX_SLACK = 1e-4
 # More trigram matches than this and the actor filter scans folded names instead (see SQLiteStore._where).
 _ACTOR_PROBE = 2000
+
+
+def _row_format() -> str:
+    """Which version of export.event_to_row wrote a stored JSON row: a digest of the module that defines it, so
+    rows written before that mapping changed are rebuilt when read rather than served out of date."""
+    from conflictlog.export import base
+
+    try:
+        code = Path(base.__file__).read_bytes()
+    except OSError:
+        return __version__
+    return __version__ + ":" + hashlib.sha256(code).hexdigest()[:16]
+
+
+ROW_FORMAT = _row_format()
+
+
+def row_json(event: Event) -> str:
+    """One event as the JSON row the API serves (export.event_to_row, compact, NaN refused)."""
+    return json.dumps(event_to_row(event), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _now() -> str:
@@ -442,7 +467,7 @@ class SQLiteStore:
             int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
-            event.fatalities_high, event.corroboration, now, _actors_folded(event),
+            event.fatalities_high, event.corroboration, now, _actors_folded(event), row_json(event), ROW_FORMAT,
         )
 
     @staticmethod
@@ -554,16 +579,36 @@ class SQLiteStore:
             use_index = n < _ACTOR_PROBE
         return event_where(flt, actor_index=use_index)
 
-    def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
-        """Events matching the filter, newest first (event_date desc, event_id)."""
+    def _page(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> list[Any]:
+        """Rows of ``select`` (over events ``e``) for the events matching the filter, newest first."""
         with self._lock, self._db_errors():
             where, params = self._where(flt)
-        sql = _EVENT_SELECT + where + " ORDER BY e.event_date DESC, e.event_id"
+        sql = select + where + _ORDER
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else int(limit), int(offset)]
         with self._lock, self._db_errors():
-            return self._events_from_rows(self._conn.execute(sql, params).fetchall())
+            return self._conn.execute(sql, params).fetchall()
+
+    def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
+        """Events matching the filter, newest first (event_date desc, event_id)."""
+        rows = self._page(_EVENT_SELECT, flt, limit, offset)
+        with self._lock, self._db_errors():
+            return self._events_from_rows(rows)
+
+    def query_event_json(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[str]:
+        """The events query_events gives, each as its JSON row (``row_json``): as stored when this version of the
+        mapping wrote it, else built from the decoded event."""
+        rows = self._page("SELECT e.event_id, e.row_json, e.row_format FROM events e", flt, limit, offset)
+        stale = [r[0] for r in rows if r[1] is None or r[2] != ROW_FORMAT]
+        rebuilt: dict[str, str] = {}
+        with self._lock, self._db_errors():
+            for start in range(0, len(stale), _BATCH):
+                chunk = stale[start:start + _BATCH]
+                found = self._conn.execute(_EVENT_SELECT + f" WHERE e.event_id IN ({', '.join('?' * len(chunk))})",
+                                           chunk).fetchall()
+                rebuilt.update((e.event_id, row_json(e)) for e in self._events_from_rows(found))
+        return [rebuilt[r[0]] if r[0] in rebuilt else r[1] for r in rows]
 
     def count_events(self, flt: EventFilter) -> int:
         """How many events match the filter."""
@@ -583,7 +628,7 @@ class SQLiteStore:
                 cond = "(e.event_date < ? OR (e.event_date = ? AND e.event_id > ?))"
                 page_where = (where + " AND " + cond) if where else " WHERE " + cond
                 page_params += [last[0], last[0], last[1]]
-            sql = _EVENT_SELECT + page_where + " ORDER BY e.event_date DESC, e.event_id LIMIT ?"
+            sql = _EVENT_SELECT + page_where + _ORDER + " LIMIT ?"
             with self._lock, self._db_errors():
                 batch = self._events_from_rows(self._conn.execute(sql, [*page_params, _BATCH]).fetchall())
             yield from batch
