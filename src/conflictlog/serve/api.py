@@ -387,8 +387,20 @@ def create_app(
             error_body(exc.status, exc.error, exc.errors), status_code=exc.status, headers=exc.headers
         )
 
+    async def token_first(request: Request) -> JSONResponse | None:
+        # A body that is not even JSON fails before any dependency runs: the token is still checked first.
+        if request.method == "POST" and request.url.path == "/articles":
+            try:
+                _check_token(ingest_token, request.headers.get("authorization"))
+            except ApiError as err:
+                return await _api_error(request, err)
+        return None
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        refused = await token_first(request) if exc.status_code == 400 else None
+        if refused is not None:
+            return refused
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such route: {request.method} {request.url.path}"
@@ -397,6 +409,9 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        refused = await token_first(request)
+        if refused is not None:
+            return refused
         errors = []
         for item in exc.errors():
             where = ".".join(str(part) for part in item.get("loc", ()))
