@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conflictlog import pipeline
 from conflictlog.cli import cli
-from conflictlog.records import Article, ResolvedEvent
 
 
-class NoModelPipeline(pipeline.Pipeline):
-    """Stores articles without events, so the command's reporting is tested without the language model."""
-
-    def __init__(self) -> None:
-        super().__init__(parser=None, resolver=None)
-
-    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
-        for article in articles:
-            yield article, []
-
-
-@pytest.fixture(autouse=True)
-def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "_DEFAULT_PIPELINE", NoModelPipeline())
+pytestmark = pytest.mark.usefixtures("no_model")
 
 
 def _ingest(tmp_path: Path, *paths: str) -> object:

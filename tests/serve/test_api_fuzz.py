@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -16,7 +15,6 @@ from hypothesis import strategies as st
 from starlette.routing import Mount
 
 from conflictlog import pipeline
-from conflictlog.records import Article, ResolvedEvent
 from conflictlog.serve.api import create_app
 
 data = sys.modules["conflictlog_test_fixture_data"]  # loaded by this folder's conftest.py
@@ -43,23 +41,12 @@ BODIES = st.one_of(
 AUTH = st.sampled_from([None, f"Bearer {data.TOKEN}", "Bearer wrong", "Basic abc", "Bearer", ""])
 
 
-class NoModelPipeline(pipeline.Pipeline):
-    """Stores posted articles without events, so fuzzing POST /articles needs no language model."""
-
-    def __init__(self) -> None:
-        super().__init__(parser=None, resolver=None)
-
-    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
-        for article in articles:
-            yield article, []
-
-
 @pytest.fixture(scope="module")
-def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def fuzz_client(tmp_path_factory: pytest.TempPathFactory, no_model_pipeline: type) -> Iterator[TestClient]:
     db = data.build_fixture_db(tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite", with_xss=True)
     app = create_app(db, token=data.TOKEN)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "_DEFAULT_PIPELINE", NoModelPipeline())
+        patch.setattr(pipeline, "_DEFAULT_PIPELINE", no_model_pipeline())
         with TestClient(app, raise_server_exceptions=False) as client:
             client.routes = [r for r in app.routes if not isinstance(r, Mount)]  # type: ignore[attr-defined]
             yield client

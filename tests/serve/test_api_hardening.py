@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,28 +13,14 @@ from fastapi.testclient import TestClient
 
 import conflictlog.store.locking as locking
 import conflictlog.store.sqlite as sqlite_store
-from conflictlog import pipeline
-from conflictlog.records import Article, ResolvedEvent
 from conflictlog.serve.api import create_app
 
 data = sys.modules["conflictlog_test_fixture_data"]  # loaded by this folder's conftest.py
 AUTH = {"Authorization": f"Bearer {data.TOKEN}"}
 
 
-class NoModelPipeline(pipeline.Pipeline):
-    """Stores articles without events, so these tests need no language model."""
-
-    def __init__(self) -> None:
-        super().__init__(parser=None, resolver=None)
-
-    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
-        for article in articles:
-            yield article, []
-
-
 @pytest.fixture()
-def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "_DEFAULT_PIPELINE", NoModelPipeline())
+def impatient_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 1)  # SQLite alone would give up at once
 
 
@@ -44,7 +29,7 @@ def _article(n: int) -> dict[str, str]:
                                              "residents said, and families left for nearby villages."}
 
 
-@pytest.mark.usefixtures("no_model")
+@pytest.mark.usefixtures("no_model", "impatient_sqlite")
 def test_api_writers_concurrent_posts_all_stored(tmp_path: Path) -> None:
     # Reproduction: 6 of 12 concurrent POSTs failed with "database is locked", answered 422.
     db = tmp_path / "writers.sqlite"
@@ -58,7 +43,7 @@ def test_api_writers_concurrent_posts_all_stored(tmp_path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.usefixtures("no_model")
+@pytest.mark.usefixtures("no_model", "impatient_sqlite")
 def test_api_writers_busy_database_answers_503_with_retry_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "busy.sqlite"
     app = create_app(db, token=data.TOKEN)
