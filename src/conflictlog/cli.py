@@ -97,7 +97,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: b
         f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "
         f"{counts.get('docs.duplicate', 0)} already stored, {counts.get('docs.failed', 0)} failed; "
         f"{counts.get('events.created', 0)} events created, {counts.get('events.updated', 0)} updated "
-        f"({ctx.obj['db']})" + (f"; {counts['docs.capped']} too long to code whole (see the log)" if counts.get("docs.capped") else ""),
+        f"({ctx.obj['db']})"
+        + (f"; {counts['docs.capped']} too long to code whole (see the log)" if counts.get("docs.capped") else ""),
         err=True,
     )
     for failure in report.failures:

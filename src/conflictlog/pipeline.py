@@ -380,7 +380,8 @@ def ingest_paths(
     ``follow_links`` reads links in folders to files outside them (refused otherwise)."""
     from conflictlog.ingest import read_paths
 
-    return _run(read_paths(paths, follow_links=follow_links), store, pipeline=pipeline, strict=strict, progress=progress, total=None,
+    return _run(read_paths(paths, follow_links=follow_links), store, pipeline=pipeline, strict=strict,
+                progress=progress, total=None,
                 workers=workers)
 
 

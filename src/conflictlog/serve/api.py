@@ -492,14 +492,16 @@ def create_app(
 
     @app.get("/events.geojson", tags=["events"], summary="Matching events as a GeoJSON FeatureCollection")
     def events_geojson(
-        flt: Filter, limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None
+        flt: Filter,
+        limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None,
     ) -> StreamingResponse:
         """Streamed GeoJSON (lon/lat), one Feature per event with the event row as properties."""
         return StreamingResponse(_stream(flt, "geojson", limit), media_type="application/geo+json")
 
     @app.get("/events.csv", tags=["events"], summary="Matching events as ACLED-style CSV")
     def events_csv(
-        flt: Filter, limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None
+        flt: Filter,
+        limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None,
     ) -> StreamingResponse:
         """Streamed CSV with ACLED's columns in ACLED's order."""
         return StreamingResponse(

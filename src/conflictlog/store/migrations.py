@@ -252,7 +252,8 @@ def _now() -> str:
 
 def applied_versions(conn: sqlite3.Connection) -> dict[int, str]:
     """Recorded migrations of a database: version -> name (empty for a new database)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone() is None:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    if found.fetchone() is None:
         return {}
     return {int(v): str(n) for v, n in conn.execute("SELECT version, name FROM schema_migrations")}
 

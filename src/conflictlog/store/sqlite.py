@@ -171,7 +171,8 @@ class SQLiteStore:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 parent = Path(self.path).parent
-                reason = f"{parent} is not a folder" if parent.exists() else f"cannot create folder {parent}: {err.strerror or err}"
+                reason = (f"{parent} is not a folder" if parent.exists()
+                          else f"cannot create folder {parent}: {err.strerror or err}")
                 raise StoreError(E601.format(path=self.path, reason=reason), code="E601") from err
         with self._db_errors():
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
