@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from conflictlog import pipeline
+from conflictlog.records import Article, ResolvedEvent
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -30,3 +34,26 @@ def shared_dir() -> Path:
 def examples_dir() -> Path:
     """The example articles bundled with conflictlog."""
     return ROOT / "examples"
+
+
+class NoModelPipeline(pipeline.Pipeline):
+    """Stores articles without events, so tests of ingest plumbing (CLI, API, locking) need no language model."""
+
+    def __init__(self) -> None:
+        super().__init__(parser=None, resolver=None)
+
+    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
+        for article in articles:
+            yield article, []
+
+
+@pytest.fixture(scope="session")
+def no_model_pipeline() -> type[pipeline.Pipeline]:
+    """The pipeline class that codes no events and loads no model."""
+    return NoModelPipeline
+
+
+@pytest.fixture()
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the process-wide pipeline one that codes no events and loads no model."""
+    monkeypatch.setattr(pipeline, "_DEFAULT_PIPELINE", NoModelPipeline())

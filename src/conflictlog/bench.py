@@ -145,8 +145,9 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
 
 
 def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
-                   workers: Sequence[int] = (1,)) -> None:
-    """Run the ingest (once per worker count), merge and API benchmarks and print their figures."""
+                   workers: Sequence[int] = (1,), load_events: Sequence[int] = (), load_clients: int = 20,
+                   load_seconds: float = 10.0, server_workers: Sequence[int] = (1,)) -> None:
+    """Run the ingest (once per worker count), merge, API and API-under-load benchmarks and print their figures."""
     for n_workers in workers if n_articles > 0 else ():
         figures = bench_ingest(n_articles, n_workers)
         worker_memory = (f", each worker at most {figures['peak_worker_rss_mb']:.0f} MB RSS; all processes together "
@@ -169,6 +170,18 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
 
         figures = bench_api(api_events)
         echo("api: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
+    for n_events in load_events:
+        from conflictlog.bench_load import bench_load
+
+        for n_servers in server_workers:
+            f = bench_load(n_events, clients=load_clients, seconds=load_seconds, workers=n_servers)
+            echo(
+                f"api under load: GET /events (pages of 100) over {f['events']} events, {f['clients']} clients on "
+                f"127.0.0.1, {f['workers']} server process{'es' if f['workers'] > 1 else ''}, while another "
+                f"process wrote {f['reports_written']} reports: {f['requests_per_s']:.0f} requests/s, "
+                f"p50 {f['p50_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms, "
+                f"{f['errors']} errors in {f['requests']} requests"
+            )
 
 
 def _fmt(value: object) -> str:

@@ -121,7 +121,8 @@ def request_mix(n_requests: int, seed: int = 5) -> list[tuple[str, dict[str, str
     return mix
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
+    """The value at quantile ``q`` (0..1) of ``values`` (nearest rank); NaN for no values."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")
@@ -167,9 +168,9 @@ def bench_api(n_events: int = 1_000_000, n_requests: int = 200, db_path: Path | 
         "requests": len(latencies),
         "load_seconds": load_seconds,
         "p50_ms": statistics.median(latencies) if latencies else float("nan"),
-        "p95_ms": _percentile(latencies, 0.95),
+        "p95_ms": percentile(latencies, 0.95),
         "max_ms": max(latencies) if latencies else float("nan"),
     }
     for kind, values in by_kind.items():
-        figures[f"p95_ms_{kind}"] = _percentile(values, 0.95)
+        figures[f"p95_ms_{kind}"] = percentile(values, 0.95)
     return figures

@@ -21,6 +21,7 @@ logger = logging.getLogger("conflictlog")
 DEFAULT_DB = "conflictlog.sqlite"
 EXPORT_FORMATS = ("jsonl", "acled-csv", "geojson", "parquet")
 LIST_FORMATS = ("table", "json", "jsonl", "csv", "geojson")
+SQL_MAX_INT = 2**63 - 1  # the largest integer the database holds
 
 
 def _setup_logging(verbose: int) -> None:
@@ -78,23 +79,32 @@ def cli(ctx: click.Context, db: str, verbose: int) -> None:
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr (only on a terminal).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes that parse and extract (one per core speeds up large folders and feeds).")
+@click.option("--follow-links", is_flag=True,
+              help="Read links inside folders that point to files outside them (refused by default, E108).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int) -> None:
-    """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds."""
+def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int,
+           follow_links: bool) -> None:
+    """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds.
+
+    Exit status 1 when any document failed (each is listed on stderr with its E-code), 0 otherwise."""
     from conflictlog.pipeline import ingest_paths
 
     with _open_store(ctx) as store, _errors_as_messages():
-        report = ingest_paths(list(paths), store, strict=strict, progress=progress, workers=workers)
+        report = ingest_paths(list(paths), store, strict=strict, progress=progress, workers=workers,
+                              follow_links=follow_links)
     counts = report.counts
     click.echo(
         f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "
         f"{counts.get('docs.duplicate', 0)} already stored, {counts.get('docs.failed', 0)} failed; "
         f"{counts.get('events.created', 0)} events created, {counts.get('events.updated', 0)} updated "
-        f"({ctx.obj['db']})",
+        f"({ctx.obj['db']})"
+        + (f"; {counts['docs.capped']} too long to code whole (see the log)" if counts.get("docs.capped") else ""),
         err=True,
     )
     for failure in report.failures:
-        click.echo(f"  failed [{failure.code}] {failure.message}", err=True)
+        click.echo(f"  failed {failure.message}", err=True)
+    if report.failures:
+        ctx.exit(1)
 
 
 def _filter_options(func: Any) -> Any:
@@ -107,7 +117,7 @@ def _filter_options(func: Any) -> Any:
         click.option("--actor", help="Substring of any actor name."),
         click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Earliest event date (YYYY-MM-DD)."),
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Latest event date (YYYY-MM-DD)."),
-        click.option("--min-fatalities", type=int, help="At least this many fatalities."),
+        click.option("--min-fatalities", type=click.IntRange(0, SQL_MAX_INT), help="At least this many fatalities."),
         click.option("--certainty", multiple=True, type=click.Choice(["reported", "claimed", "unverified"])),
         click.option("--hide-historical", is_flag=True, help="Leave out events the articles mention from the past."),
         click.option("--hide-unverified", is_flag=True, help="Leave out unverified (rumoured) events."),
@@ -164,7 +174,7 @@ def _print_table(events: list[Any]) -> None:
 @cli.command()
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True)
-@click.option("--limit", type=int, default=None, help="At most this many events.")
+@click.option("--limit", type=click.IntRange(0, SQL_MAX_INT), default=None, help="At most this many events.")
 @click.pass_context
 def events(ctx: click.Context, fmt: str, limit: int | None, **filters: Any) -> None:
     """List stored events, newest first, with filters."""
@@ -287,13 +297,24 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Ingest worker processes to measure (repeatable).")
-def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...]) -> None:
-    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency."""
+@click.option("--load-events", type=click.IntRange(0), multiple=True, default=(5000,), show_default=True,
+              help="Events served in the load benchmark (repeatable, e.g. also 1000000; 0 skips).")
+@click.option("--load-clients", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Concurrent clients in the load benchmark.")
+@click.option("--load-seconds", type=click.FloatRange(0.5, 3600), default=10.0, show_default=True,
+              help="How long the load benchmark runs for each setting.")
+@click.option("--server-workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
+              help="Server processes to measure under load (repeatable).")
+def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], load_events: tuple[int, ...],
+          load_clients: int, load_seconds: float, server_workers: tuple[int, ...]) -> None:
+    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency alone and under
+    load (requests/s and p50/p95/p99 with concurrent clients while another process writes)."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       workers=workers)
+                       workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
+                       load_seconds=load_seconds, server_workers=server_workers)
 
 
 def _register_optional_commands() -> None:

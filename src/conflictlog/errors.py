@@ -38,6 +38,12 @@ class ParseError(ConflictlogError):
     code = "E300"
 
 
+class OverTimeBudget(ParseError):
+    """A document was still being parsed and coded when its time budget ran out."""
+
+    code = "E305"
+
+
 class ExtractionError(ConflictlogError):
     code = "E400"
 
@@ -48,6 +54,12 @@ class ResolveError(ConflictlogError):
 
 class StoreError(ConflictlogError):
     code = "E600"
+
+
+class StoreBusy(StoreError):
+    """Another process held the database's write lock for longer than a writer waits (server: 503)."""
+
+    code = "E603"
 
 
 class ExportError(ConflictlogError):
@@ -76,10 +88,13 @@ E104 = "{source}: file is {size_mb:.1f} MB, larger than the {limit_mb} MB limit 
 E105 = "{source}: unsupported file type {suffix!r} (expected .html, .htm, .md, .txt, .jsonl, .csv)"
 E106 = "{source}: bad feed record: {reason}"
 E107 = "{source}: no such file or folder"
+E108 = "{source}: a link to a file outside the folder {root}; skipped (ingest --follow-links reads it)"
 E201 = "{source}: could not decode text: {reason}"
 E202 = "{source}: no article text left after removing boilerplate"
 E203 = "{source}: text is not English (detected {language!r}); skipped"
+E305 = "{source}: still being parsed and coded after {seconds:.0f} s, the time budget for one article; skipped"
 E601 = "{path}: database error: {reason}"
 E602 = "{path}: database schema version {found} is newer than this conflictlog supports ({supported})"
+E603 = "{path}: database is busy: another process held the write lock for over {seconds} s ({tries} tries); try again"
 E701 = "unknown export format {fmt!r} (expected one of {choices})"
 E901 = "{path}: cannot read evaluation records: {reason}"

@@ -7,7 +7,9 @@ file and the stage, and carries on with the rest (``strict=True`` re-raises inst
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -18,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from conflictlog.errors import ConflictlogError
+from conflictlog.errors import E305, ConflictlogError, OverTimeBudget
 from conflictlog.records import (
     Article,
     Failure,
@@ -31,6 +33,10 @@ from conflictlog.records import (
 logger = logging.getLogger(__name__)
 
 ARTICLE_BATCH = 16  # full-article batches of 8-16 keep the parser's peak memory flat
+# Seconds one article may spend in parse, extract and resolve before it fails with E305, so a runaway document
+# cannot stall a run (a capped article of nlp.parse.MAX_PARSED_CHARS takes well under a minute). Enforced in a
+# process's main thread (the CLI and ingest workers); in server threads the parse cap bounds the work.
+ARTICLE_BUDGET_S = 120.0
 
 
 @dataclass
@@ -41,10 +47,12 @@ class _Counts:
     failures: list[Failure] = field(default_factory=list)
 
     def fail(self, failure: Failure) -> None:
+        if not failure.message.startswith(f"[{failure.code}]"):  # every failure message carries its code once
+            failure = replace(failure, message=f"[{failure.code}] {failure.message}")
         self.counter[f"docs.failed.{failure.code}"] += 1
         self.counter["docs.failed"] += 1
         self.failures.append(failure)
-        logger.warning("%s", failure.message)
+        logger.info("%s", failure.message)  # callers report failures once, from the RunReport
 
 
 class Pipeline:
@@ -78,13 +86,16 @@ class Pipeline:
 
 
 _DEFAULT_PIPELINE: Pipeline | None = None
+_DEFAULT_PIPELINE_LOCK = threading.Lock()
 
 
 def default_pipeline() -> Pipeline:
-    """The process-wide loaded pipeline (the model and gazetteer load once)."""
+    """The process-wide loaded pipeline: the model and gazetteer load once, however many threads ask at once."""
     global _DEFAULT_PIPELINE
     if _DEFAULT_PIPELINE is None:
-        _DEFAULT_PIPELINE = Pipeline.load()
+        with _DEFAULT_PIPELINE_LOCK:
+            if _DEFAULT_PIPELINE is None:  # another thread may have loaded it while this one waited
+                _DEFAULT_PIPELINE = Pipeline.load()
     return _DEFAULT_PIPELINE
 
 
@@ -119,11 +130,12 @@ def _clean_stream(
 ) -> Iterator[Article]:
     """Clean each raw document; bad ones become Failures, articles already stored are skipped."""
     from conflictlog.clean import clean_document
+    from conflictlog.nlp.parse import parsed_extent
 
     for raw in raws:
         if isinstance(raw, Failure):
             if strict:
-                raise ConflictlogError(raw.message, raw.code)
+                raise ConflictlogError(raw.message.removeprefix(f"[{raw.code}] "), raw.code)
             counts.fail(raw)
             continue
         counts.counter["docs.read"] += 1
@@ -143,6 +155,10 @@ def _clean_stream(
             counts.counter["docs.duplicate"] += 1
             logger.info("%s: already stored as article %s; skipped", raw.source, article.article_id)
             continue
+        if parsed_extent(article.text) < len(article.text):
+            counts.counter["docs.capped"] += 1
+            logger.warning("%s: %d characters, more than the %d that are parsed; the rest is stored but not coded",
+                           raw.source, len(article.text), parsed_extent(article.text))
         seen.add(article.article_id)
         yield article
 
@@ -201,7 +217,7 @@ def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, coun
             except ConflictlogError as err:
                 if strict:
                     raise
-                counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err}"))
+                counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err.args[0]}"))
                 continue
             if result.stored:
                 counts.counter["articles.stored"] += 1
@@ -217,19 +233,43 @@ def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, coun
             bar.stop()
 
 
+@contextmanager
+def time_budget(seconds: float, source: str) -> Iterator[None]:
+    """Raise OverTimeBudget (E305, naming ``source``) if the block runs longer than ``seconds``. Works in the
+    main thread only, where signals arrive; elsewhere the block runs unbounded."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def over(signum: int, frame: Any) -> None:
+        raise OverTimeBudget(E305.format(source=source, seconds=seconds))
+
+    previous = signal.signal(signal.SIGALRM, over)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _process_batch(pipeline: Pipeline, batch: list[Article], strict: bool
                    ) -> list[tuple[Article, list[ResolvedEvent] | Failure]]:
-    """Parse, extract and resolve one batch; if the batch fails, retry its articles one by one so one bad
-    article fails alone (as a Failure naming it)."""
+    """Parse, extract and resolve one batch; if the batch fails or runs out of time, retry its articles one by
+    one, each with its own time budget, so one bad article fails alone (as a Failure naming it)."""
     try:
-        return list(pipeline.process_many(batch))
+        with time_budget(ARTICLE_BUDGET_S * len(batch), f"a batch of {len(batch)} articles"):
+            return list(pipeline.process_many(batch))
     except Exception:  # noqa: BLE001 - per-document boundary: isolate the failing article below
         if strict:
             raise
     out: list[tuple[Article, list[ResolvedEvent] | Failure]] = []
     for article in batch:
         try:
-            out.extend(pipeline.process_many([article]))
+            with time_budget(ARTICLE_BUDGET_S, article.source):
+                out.extend(pipeline.process_many([article]))
+        except OverTimeBudget as err:
+            out.append((article, Failure(article.source, "parse", err.code, str(err))))
         except Exception as err:  # noqa: BLE001 - per-document boundary
             code = getattr(err, "code", "E499")
             out.append((article, Failure(article.source, "extract", code,
@@ -332,13 +372,16 @@ def ingest_paths(
     strict: bool = False,
     progress: bool = True,
     workers: int = 1,
+    follow_links: bool = False,
 ) -> RunReport:
     """Ingest files, folders and globs into the store; bad files are reported and skipped.
 
-    ``workers`` > 1 parses and extracts in that many processes (one per core pays on large folders)."""
+    ``workers`` > 1 parses and extracts in that many processes (one per core pays on large folders);
+    ``follow_links`` reads links in folders to files outside them (refused otherwise)."""
     from conflictlog.ingest import read_paths
 
-    return _run(read_paths(paths), store, pipeline=pipeline, strict=strict, progress=progress, total=None,
+    return _run(read_paths(paths, follow_links=follow_links), store, pipeline=pipeline, strict=strict,
+                progress=progress, total=None,
                 workers=workers)
 
 

@@ -133,3 +133,28 @@ def test_feeds_example_feed_has_four_records_with_distinct_outlets(examples_dir:
     assert len(items) == 4 and all(isinstance(item, RawDocument) for item in items)
     assert len({item.outlet for item in items}) == 4
     assert all(item.url and item.url.startswith("https://") for item in items)
+
+
+def test_feeds_csv_is_read_row_by_row_not_whole(tmp_path: Path) -> None:
+    # Reproduction: a 50 MB CSV feed was read whole into memory (841 MB peak where JSONL streamed at 490 MB).
+    # A streamed reader sees rows written after it handed out the first one; a whole-file read cannot.
+    path = tmp_path / "feed.csv"
+    path.write_text("url,text\nu1,First report of fighting near the town.\n", encoding="utf-8")
+    documents = read_paths([path])
+    first = next(documents)
+    assert isinstance(first, RawDocument) and first.url == "u1"
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write('u2,"Second report, \u00e9crit\nover two lines."\n')
+    rest = list(documents)
+    assert [(d.url, d.content.decode("utf-8")) for d in rest if isinstance(d, RawDocument)] == [
+        ("u2", "Second report, \u00e9crit\nover two lines.")]
+
+
+def test_feeds_csv_with_bom_and_a_bad_byte_late_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "feed.csv"
+    rows = "".join(f"u{i},Report {i} of fighting near the town.\n" for i in range(3000))
+    path.write_bytes(b"\xef\xbb\xbfurl,text\n" + rows.encode("utf-8") + b"u-late,caf\xe9 bombed\n")
+    out = list(read_paths([path]))
+    assert len(out) == 3001 and all(isinstance(d, RawDocument) for d in out)
+    assert out[0].url == "u0"  # the BOM is not part of the first column's name
+    assert out[-1].content.decode("utf-8") == "caf\ufffd bombed"

@@ -185,3 +185,23 @@ def test_files_unlistable_folder_gives_e101_and_walk_goes_on(tmp_path: Path, mon
     assert [Path(item.source).name for item in items if isinstance(item, RawDocument)] == ["a.md"]
     [failure] = [item for item in items if isinstance(item, Failure)]
     assert failure.code == "E101" and "secret" in failure.message and "Permission denied" in failure.message
+
+
+def test_files_link_in_folder_to_file_outside_is_refused_unless_asked(tmp_path: Path) -> None:
+    # Reproduction: notes.txt -> /etc/passwd inside an ingested folder was read, stored and served.
+    outside = tmp_path / "secret.txt"
+    outside.write_text("private words outside the article folder", encoding="utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("an article", encoding="utf-8")
+    (folder / "b.txt").symlink_to(folder / "a.txt")  # a link within the folder is fine
+    (folder / "notes.txt").symlink_to(outside)
+    out = list(read_paths([folder]))
+    failures = [o for o in out if isinstance(o, Failure)]
+    assert [(f.code, f.source) for f in failures] == [("E108", str(folder / "notes.txt"))]
+    assert str(folder) in failures[0].message
+    assert sorted(Path(o.source).name for o in out if isinstance(o, RawDocument)) == ["a.txt"]  # b.txt is a.txt
+    followed = list(read_paths([folder], follow_links=True))
+    assert any(isinstance(o, RawDocument) and o.content.startswith(b"private") for o in followed)
+    named = list(read_paths([folder / "notes.txt"]))  # a link named on its own is asked for
+    assert isinstance(named[0], RawDocument)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conflictlog.errors import BackendUnavailable
 from conflictlog.records import Article
@@ -77,3 +79,28 @@ def test_parse_opening_bracket_goes_back_to_its_sentence() -> None:
     spans = [(0, 31), (31, len(text))]  # the sentencizer's cut: "... Kwekwe. [" + "size=no report]"
     assert [text[a:b] for a, b in _reattach_brackets(text, spans)] == ["Residents gathered in Kwekwe.",
                                                                       "[size=no report]"]
+
+
+def test_parse_long_text_is_parsed_up_to_the_cap_at_a_line_break(parser, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reproduction: a 9.5 MB text did not finish in 600 s and reached 1.84 GB; only the cap's worth is parsed.
+    from conflictlog.nlp import parse
+
+    monkeypatch.setattr(parse, "MAX_PARSED_CHARS", 2000)
+    text = "\n".join(f"Rebels shelled the town of Afrin on day {i}, killing {i % 7} people." for i in range(400))
+    doc = parser.parse(_article(text))
+    extent = parse.parsed_extent(text)
+    assert 1000 < extent <= 2000 and text[extent] == "\n"
+    assert doc.sentences and doc.sentences[-1].end <= extent
+    assert doc.article.text == text  # the whole text is kept
+
+
+@given(st.text(alphabet="ab \n", max_size=300), st.integers(1, 200))
+def test_parse_extent_is_a_prefix_within_the_limit(text: str, limit: int) -> None:
+    from conflictlog.nlp.parse import parsed_extent
+
+    extent = parsed_extent(text, limit)
+    assert 0 <= extent <= min(len(text), limit) or extent == len(text) <= limit
+    if len(text) <= limit:
+        assert extent == len(text)
+    else:
+        assert extent == limit or (text[extent] == "\n" and extent > limit // 2)

@@ -275,6 +275,11 @@ class FakeStore:
         found = self._sorted(flt)[offset:]
         return found if limit is None else found[:limit]
 
+    def query_event_json(self, flt, limit=None, offset=0):  # noqa: ANN001, ANN201
+        from conflictlog.store.sqlite import row_json
+
+        return [row_json(event) for event in self.query_events(flt, limit, offset)]
+
     def count_events(self, flt) -> int:  # noqa: ANN001
         return len(self._sorted(flt))
 

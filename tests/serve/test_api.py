@@ -172,7 +172,8 @@ def test_api_events_filters(client: TestClient, params: dict[str, Any], expected
     ("params", "fragment"),
     [
         ({"bbox": "1,2,3"}, "bbox"),
-        ({"bbox": "40,30,39,31"}, "bbox"),
+        ({"bbox": "39,31,40,30"}, "bbox"),  # minlat > maxlat
+        ({"bbox": "170,-10,190,10"}, "bbox"),
         ({"certainty": "maybe"}, "certainty"),
         ({"since": "last week"}, "since"),
         ({"limit": 0}, "limit"),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +97,35 @@ def test_migrations_upgrade_keeps_old_events_searchable(tmp_path: Path) -> None:
     finally:
         sqlite_module._ACTOR_PROBE = original
     store.close()
+
+
+def _open_when_released(path: str, barrier: Any) -> str:
+    barrier.wait()
+    try:
+        open_store(path).close()
+    except StoreError as err:
+        return str(err)
+    return "ok"
+
+
+def test_migrations_new_database_opened_by_many_processes_at_once(tmp_path: Path) -> None:
+    # Reproduction: two or more processes creating one file raced on the applied migrations
+    # ("table articles already exists").
+    ctx = multiprocessing.get_context("fork")
+    for attempt in range(4):
+        path = str(tmp_path / f"race{attempt}.sqlite")
+        barrier = ctx.Manager().Barrier(6)
+        with ctx.Pool(6) as pool:
+            outcomes = pool.starmap(_open_when_released, [(path, barrier)] * 6)
+        assert outcomes == ["ok"] * 6
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == LATEST_VERSION
+        conn.close()
+
+
+def test_migrations_new_database_opened_by_many_threads_at_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "threads.sqlite")
+    barrier = threading.Barrier(8)
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda _: _open_when_released(path, barrier), range(8)))
+    assert outcomes == ["ok"] * 8

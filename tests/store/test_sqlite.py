@@ -224,6 +224,7 @@ def test_sqlite_filters_each_field(
     assert got == expected
     assert filled.count_events(flt) == len(expected)
     assert [e.event_id for e in filled.iter_events(flt)] == expected
+    assert filled.query_event_json(flt) == [sqlite_module.row_json(e) for e in filled.query_events(flt)]
 
 
 def test_sqlite_query_pages_newest_first(filled: SQLiteStore) -> None:
@@ -374,3 +375,13 @@ def test_sqlite_remerge_rebuilds_the_same_events_and_keeps_splits(store: SQLiteS
     assert sorted(store.iter_events(), key=lambda e: e.event_id) == after_split
     (decision,) = store.merge_decisions(next(e.event_id for e in after_split if e.claims and e.claims[0].mention_id == "m1"))
     assert decision["reason"] == f"split from {aleppo.event_id} by unmerge"
+
+
+def test_sqlite_event_json_rows_written_by_another_mapping_are_rebuilt(filled: SQLiteStore) -> None:
+    # Rows stored by an older event_to_row (or before the row_json column existed) are never served as stored.
+    expected = [sqlite_module.row_json(e) for e in filled.query_events(EventFilter(), limit=3, offset=1)]
+    with filled._transaction() as conn:
+        conn.execute("UPDATE events SET row_json = '{\"old\":1}', row_format = 'older' WHERE event_id = 'SYR-1'")
+        conn.execute("UPDATE events SET row_json = NULL, row_format = NULL WHERE event_id = 'SYR-2'")
+    assert filled.query_event_json(EventFilter(), limit=3, offset=1) == expected
+    assert filled.query_event_json(EventFilter(actor="nobody at all")) == []

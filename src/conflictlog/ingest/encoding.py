@@ -67,7 +67,7 @@ _SNIFF_BYTES = 8192
 # C0 control bytes no text file uses (tab, newline, form feed, carriage return and escape are allowed).
 _CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 27))
 _PRINTABLE_ASCII = bytes(range(32, 127)) + b"\t\n\r\x0c"
-_DROP_CONTROLS = dict.fromkeys([*range(9), 11, *range(14, 32), 127])
+DROP_CONTROLS = dict.fromkeys([*range(9), 11, *range(14, 32), 127])
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -167,7 +167,7 @@ def decode_bytes(data: bytes, source: str, declared: bool = True) -> str:
     Control characters other than tab, newline, carriage return and form feed are removed from the result.
     Raises CleanError (E201) naming ``source`` when the bytes are not text in any encoding.
     """
-    return _decode(data, source, declared).translate(_DROP_CONTROLS)
+    return _decode(data, source, declared).translate(DROP_CONTROLS)
 
 
 def _decode(data: bytes, source: str, declared: bool) -> str:

@@ -7,6 +7,7 @@ its ``url`` is the record's own ``url`` field, unchanged. Other fields (a ``note
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictlog.errors import E106, CleanError, IngestError
-from conflictlog.ingest.encoding import decode_bytes
+from conflictlog.ingest.encoding import DROP_CONTROLS, bom_encoding, decode_bytes
 from conflictlog.records import Failure, RawDocument
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ TEXT_FIELDS: tuple[str, ...] = ("html", "text")
 
 def _failure(source: str, reason: str) -> Failure:
     message = str(IngestError(E106.format(source=source, reason=reason), code="E106"))
-    logger.warning("%s", message)
+    logger.debug("%s", message)
     return Failure(source, "ingest", "E106", message)
 
 
@@ -90,17 +91,17 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Failure]:
             yield record_to_document(record, source, max_bytes)
 
 
-def read_csv(path: Path, data: bytes, max_bytes: int) -> Iterator[RawDocument | Failure]:
-    """Yield one RawDocument per row of the CSV feed ``path`` (its bytes in ``data``, header row first)."""
+_ENCODING_CHECK = 1 << 16  # bytes of a CSV feed read to tell UTF-8 (streamed) from other encodings
+
+
+def read_csv(path: Path, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    """Yield one RawDocument per row of the CSV feed ``path`` (header row first), reading it row by row."""
+    reader = csv.reader(_csv_lines(path))
     try:
-        text = decode_bytes(data, str(path), declared=False)
+        header = next(reader)
     except CleanError as err:
         yield _failure(str(path), f"cannot decode the CSV file ({err.args[0]})")
         return
-    stream = io.StringIO(text, newline="")
-    reader = csv.reader(stream)
-    try:
-        header = next(reader)
     except (csv.Error, StopIteration) as err:
         yield _failure(f"{path}:1", f"cannot read the CSV header ({err or 'no rows'})")
         return
@@ -114,6 +115,29 @@ def read_csv(path: Path, data: bytes, max_bytes: int) -> Iterator[RawDocument | 
         yield from _csv_rows(path, reader, header, max_bytes)
     finally:
         csv.field_size_limit(previous_csv_limit)
+
+
+def _csv_lines(path: Path) -> Iterator[str]:
+    """The lines of a CSV file as text, streamed when it is UTF-8 or starts with a byte-order mark; a file in
+    another encoding is decoded whole, as an article is (raises CleanError when no encoding fits)."""
+    with path.open("rb") as raw:
+        head = raw.read(_ENCODING_CHECK)
+        encoding = bom_encoding(head)
+        if encoding == "utf-8":
+            encoding = "utf-8-sig"
+        elif encoding is None:
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                pass
+        raw.seek(0)
+        if encoding is None:
+            yield from io.StringIO(decode_bytes(raw.read(), str(path), declared=False), newline="")
+            return
+        # A bad byte past the checked head becomes U+FFFD in its record rather than failing the whole feed.
+        for line in io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""):
+            yield line.translate(DROP_CONTROLS)
 
 
 def _csv_rows(path: Path, reader: Any, header: list[str], max_bytes: int) -> Iterator[RawDocument | Failure]:

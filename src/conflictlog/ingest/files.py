@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from conflictlog.errors import E101, E102, E103, E104, E105, E107, IngestError
+from conflictlog.errors import E101, E102, E103, E104, E105, E107, E108, IngestError
 from conflictlog.ingest.encoding import sniff_binary
 from conflictlog.ingest.feeds import read_csv, read_jsonl
 from conflictlog.records import Failure, RawDocument
@@ -40,21 +40,22 @@ _SNIFF_BYTES = 8192
 
 
 def failure(code: str, message: str, source: str) -> Failure:
-    """Build an ingest Failure whose message carries the E-code, and log it as a warning."""
+    """Build an ingest Failure whose message carries the E-code (the caller reports it)."""
     text = str(IngestError(message, code=code))
-    logger.warning("%s", text)
+    logger.debug("%s", text)
     return Failure(source, "ingest", code, text)
 
 
 def read_paths(
-    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES, follow_links: bool = False
 ) -> Iterator[RawDocument | Failure]:
     """Yield a RawDocument for each article in ``paths`` (files, folders, globs, feeds) and a Failure for each
-    bad file or record; never raises for one bad input."""
+    bad file or record; never raises for one bad input. A link inside a folder to a file outside it is read
+    only with ``follow_links`` (a file named on its own is always read)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     seen: set[Path] = set()
-    for target in expand_paths(paths):
+    for target in expand_paths(paths, follow_links):
         if isinstance(target, Failure):
             yield target
             continue
@@ -73,13 +74,13 @@ def _identity(path: Path) -> Path:
         return path.absolute()
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
+def expand_paths(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path | Failure]:
     """Turn each argument into the files it names: a file, every file under a folder, or every glob match."""
     for item in paths:
         path = Path(item)
         text = str(item)
         if path.is_dir():
-            yield from walk_folder(path)
+            yield from walk_folder(path, follow_links)
         elif path.exists() or path.is_symlink():
             yield path
         elif _GLOB_CHARS & set(text):
@@ -89,16 +90,18 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
             for match in matches:
                 match_path = Path(match)
                 if match_path.is_dir():
-                    yield from walk_folder(match_path)
+                    yield from walk_folder(match_path, follow_links)
                 else:
                     yield match_path
         else:
             yield failure("E107", E107.format(source=text), text)
 
 
-def walk_folder(root: Path) -> Iterator[Path | Failure]:
+def walk_folder(root: Path, follow_links: bool = False) -> Iterator[Path | Failure]:
     """Yield every file under ``root`` in sorted order, skipping hidden entries and documentation files;
-    a folder that cannot be listed gives a Failure (E101)."""
+    a folder that cannot be listed gives a Failure (E101), a link to a file outside ``root`` one (E108)
+    unless ``follow_links``."""
+    inside = _identity(root)
     errors: list[OSError] = []
     for folder, dirnames, filenames in os.walk(root, onerror=errors.append):
         yield from _folder_failures(errors, root)
@@ -109,6 +112,9 @@ def walk_folder(root: Path) -> Iterator[Path | Failure]:
             path = Path(folder) / name
             if path.name.split(".")[0].lower() in FOLDER_DOC_STEMS:
                 logger.info("%s: documentation file in an article folder; skipped", path)
+                continue
+            if not follow_links and path.is_symlink() and not _identity(path).is_relative_to(inside):
+                yield failure("E108", E108.format(source=path, root=root), str(path))
                 continue
             yield path
     yield from _folder_failures(errors, root)
@@ -149,7 +155,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
         yield failure("E104", _too_big(source, info.st_size, max_bytes), source)
         return
     try:
-        if suffix == ".jsonl":
+        if is_feed:  # feeds are read record by record below
             with path.open("rb") as stream:
                 head = stream.read(_SNIFF_BYTES)
             data = head
@@ -169,7 +175,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
     if suffix == ".jsonl":
         yield from _guarded(read_jsonl(path, max_bytes), source)
     elif suffix == ".csv":
-        yield from read_csv(path, data, max_bytes)
+        yield from _guarded(read_csv(path, max_bytes), source)
     elif len(data) > max_bytes:  # grew between stat and read
         yield failure("E104", _too_big(source, len(data), max_bytes), source)
     else:

@@ -36,6 +36,10 @@ ORG_HEADS = (
 _NOT_ORG_START = ("the", "a", "an", "on", "in", "at", "near", "from", "by", "of", "and", "with", "as", "after",
                   "during", "when", "while", "since", "for", "to")
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
+# A text longer than this is parsed up to it (cut at the last line break before it): news reports are far
+# shorter, and past it work and memory only grow. The whole text is still stored; the ingest report counts
+# such an article as capped (docs.capped) and the log names it.
+MAX_PARSED_CHARS = 200_000
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
@@ -143,6 +147,16 @@ class PlaceRuler:
         return doc
 
 
+def parsed_extent(text: str, limit: int | None = None) -> int:
+    """How many leading characters of ``text`` are parsed: all of a text up to ``limit`` (default
+    MAX_PARSED_CHARS) long, else up to its last line break before ``limit`` (or ``limit`` without one nearby)."""
+    limit = MAX_PARSED_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return len(text)
+    cut = text.rfind("\n", 0, limit)
+    return cut if cut > limit // 2 else limit
+
+
 def _register() -> None:
     from spacy.language import Language
 
@@ -233,7 +247,7 @@ class Parser:
         def candidates() -> Iterator[tuple[str, tuple[int, int]]]:
             for a_no, article in enumerate(articles):
                 try:
-                    spans = self._split(article.text)
+                    spans = self._split(article.text[:parsed_extent(article.text)])
                 except (ValueError, RuntimeError) as err:
                     raise ParseError(f"{article.source}: cannot split sentences: {err}", code="E302") from err
                 pending.append((a_no, article, spans))

@@ -7,10 +7,12 @@ Every error has one JSON shape: ``{"ok": false, "error": "...", "errors": [...],
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,14 +20,14 @@ from typing import Annotated, Any
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conflictlog import __version__
-from conflictlog.errors import ConflictlogError, NotFound
+from conflictlog.errors import ConflictlogError, NotFound, StoreError
 from conflictlog.export import EXPORTERS, event_to_row
 from conflictlog.records import Article, RunReport
 from conflictlog.store.base import EventFilter, Store
@@ -36,9 +38,16 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # one article, with its HTML, fits well under 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXPORT_PAGE = 2000  # events read per store round trip when streaming GeoJSON/CSV
+IDLE_STORES = 8  # read connections kept open between requests
+MAX_INT = 2**63 - 1  # the largest integer the database holds: counts and offsets past it are refused (422)
 TOKEN_ENV = "CONFLICTLOG_TOKEN"
+RETRY_AFTER_S = "5"  # what a 503 asks the client to wait before trying again
+# Failures of these stages are the document's fault (unreadable, empty, not English): 422. Any other failure
+# is the server's (database busy or broken, a bug): 503 with Retry-After.
+CLIENT_STAGES = ("ingest", "clean")
 
-E801 = "bbox {value!r}: expected four numbers minlon,minlat,maxlon,maxlat with min <= max"
+E801 = ("bbox {value!r}: expected four numbers minlon,minlat,maxlon,maxlat within -180..180 and -90..90, "
+        "minlat <= maxlat (minlon > maxlon is a box across the antimeridian)")
 E802 = "certainty {value!r}: expected any of reported, claimed, unverified"
 E803 = "request body is {size} bytes, larger than the {limit} byte limit"
 E804 = "ingest is disabled: the server has no token (set {env})"
@@ -46,6 +55,7 @@ E805 = "missing or malformed Authorization header (expected 'Bearer TOKEN')"
 E806 = "token refused"
 E807 = "event {event_id!r} not found"
 E808 = "article {article_id!r} not found"
+E809 = "host {host!r} is not one this server answers (serve --allowed-host)"
 
 # Content-Security-Policy for every response: scripts, styles, images and requests from this server only, so
 # nothing in an article's text can run even if it reached the page as markup.
@@ -124,6 +134,25 @@ class BodySizeLimit:
         await response({"type": "http"}, _no_receive, send)
 
 
+class HostAllowList:
+    """ASGI middleware: answer only requests whose Host header names an allowed host (400 otherwise), so a page
+    on another site cannot reach the server through DNS rebinding. '*' allows any host."""
+
+    def __init__(self, app: ASGIApp, hosts: Sequence[str]) -> None:
+        self.app = app
+        self.hosts = {h.strip().lower().strip("[]") for h in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and "*" not in self.hosts:
+            value = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            host = value.rsplit(":", 1)[0] if value.count(":") == 1 or "]:" in value else value
+            if host.lower().strip("[]") not in self.hosts:
+                response = JSONResponse(error_body(400, E809.format(host=value)), status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
@@ -146,6 +175,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "Request body over the size limit"),
         (422, "Invalid parameters or body"),
         (500, "Server error"),
+        (503, "Database busy or unavailable; try again after Retry-After seconds"),
     )
 }
 
@@ -171,7 +201,8 @@ class ArticleIn(BaseModel):
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
-    """Parse `minlon,minlat,maxlon,maxlat`; raises ApiError (422) when it is not four ordered numbers."""
+    """Parse `minlon,minlat,maxlon,maxlat`; minlon > maxlon is a box across the antimeridian. Raises ApiError
+    (422) when it is not four numbers in range with minlat <= maxlat."""
     if value is None or value == "":
         return None
     parts = value.split(",")
@@ -182,7 +213,7 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if len(numbers) != 4:
         raise ApiError(422, E801.format(value=value))
     min_lon, min_lat, max_lon, max_lat = numbers
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
         raise ApiError(422, E801.format(value=value))
     return (min_lon, min_lat, max_lon, max_lat)
 
@@ -210,7 +241,7 @@ def _event_filter(
     actor: Annotated[str | None, Query(description="Case-insensitive substring of any actor.")] = None,
     since: Annotated[date | None, Query(description="Earliest event date, YYYY-MM-DD.")] = None,
     until: Annotated[date | None, Query(description="Latest event date, YYYY-MM-DD.")] = None,
-    min_fatalities: Annotated[int | None, Query(ge=0, description="At least this many fatalities.")] = None,
+    min_fatalities: Annotated[int | None, Query(ge=0, le=MAX_INT, description="At least this many fatalities.")] = None,
     certainty: Annotated[list[str] | None, Query(description="reported, claimed, unverified (repeat or comma-join).")] = None,
     hide_historical: Annotated[bool, Query(description="Leave out events mentioned from the past.")] = False,
     hide_unverified: Annotated[bool, Query(description="Leave out unverified (rumoured) events.")] = False,
@@ -287,15 +318,18 @@ def create_app(
     token: str | None = None,
     *,
     store_factory: Callable[[], Store] | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The conflictlog web application: REST API, OpenAPI docs at /docs, and the web map at /.
 
     `token` (else the CONFLICTLOG_TOKEN environment variable) guards POST /articles; without one, ingest is
-    refused. `store_factory` opens a store per request (default: `open_store(db_path)`).
+    refused. `store_factory` opens a store per request (default: `open_store(db_path)`). `allowed_hosts`, when
+    given, are the only Host headers answered (see HostAllowList).
     """
     db_path = Path(db_path)
     ingest_token = token if token is not None else os.environ.get(TOKEN_ENV) or None
 
+    reuse = store_factory is None
     if store_factory is None:
 
         def store_factory() -> Store:
@@ -304,18 +338,40 @@ def create_app(
             return open_store(db_path)
 
     factory = store_factory
+    idle: list[Store] = []  # open read connections of the default store, waiting for the next request
+    idle_lock = threading.Lock()
 
     @contextmanager
-    def opened() -> Iterator[Store]:
-        # One connection per request, opened and closed in the thread that uses it (SQLite connections
-        # must not move between threads).
-        store = factory()
+    def opened(write: bool = False) -> Iterator[Store]:
+        # Reads reuse an idle connection of the default store (opening one reads the whole schema, a third of
+        # a page's time); a write gets its own, so its merge caches start from what is stored now. A store is
+        # used by one request at a time and holds its own lock, so it may serve the next request's thread.
+        store = None
+        if reuse and not write:
+            with idle_lock:
+                store = idle.pop() if idle else None
+        store = store or factory()
         try:
             yield store
-        finally:
+        except BaseException:
             store.close()
+            raise
+        if reuse and not write:
+            with idle_lock:
+                if len(idle) < IDLE_STORES:
+                    idle.append(store)
+                    return
+        store.close()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        with idle_lock:
+            while idle:
+                idle.pop().close()
 
     app = FastAPI(
+        lifespan=lifespan,
         title="conflictlog",
         version=__version__,
         description="Geocoded, source-attributed conflict events extracted from news articles.",
@@ -331,8 +387,20 @@ def create_app(
             error_body(exc.status, exc.error, exc.errors), status_code=exc.status, headers=exc.headers
         )
 
+    async def token_first(request: Request) -> JSONResponse | None:
+        # A body that is not even JSON fails before any dependency runs: the token is still checked first.
+        if request.method == "POST" and request.url.path == "/articles":
+            try:
+                _check_token(ingest_token, request.headers.get("authorization"))
+            except ApiError as err:
+                return await _api_error(request, err)
+        return None
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        refused = await token_first(request) if exc.status_code == 400 else None
+        if refused is not None:
+            return refused
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such route: {request.method} {request.url.path}"
@@ -341,6 +409,9 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        refused = await token_first(request)
+        if refused is not None:
+            return refused
         errors = []
         for item in exc.errors():
             where = ".".join(str(part) for part in item.get("loc", ()))
@@ -351,10 +422,21 @@ def create_app(
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(error_body(404, str(exc)), status_code=404)
 
+    def public(message: str) -> str:
+        # Error bodies name the database, never where it lies on the server.
+        for path in (str(db_path.resolve()), str(db_path)):
+            message = message.replace(path, "database")
+        return message
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
+        logger.error("%s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(error_body(503, public(str(exc))), status_code=503, headers={"Retry-After": RETRY_AFTER_S})
+
     @app.exception_handler(ConflictlogError)
     async def _conflictlog_error(request: Request, exc: ConflictlogError) -> JSONResponse:
         logger.error("%s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse(error_body(500, str(exc)), status_code=500)
+        return JSONResponse(error_body(500, public(str(exc))), status_code=500)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -375,14 +457,16 @@ def create_app(
     def list_events(
         flt: Filter,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+        offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    ) -> Response:
         """`{"ok": true, "total", "limit", "offset", "events": [...]}` with ACLED-named event rows."""
         with opened() as store:
             total = store.count_events(flt)
-            found = store.query_events(flt, limit=limit, offset=offset)
-        return {"ok": True, "total": total, "limit": limit, "offset": offset,
-                "events": [event_to_row(event) for event in found]}
+            rows = store.query_event_json(flt, limit=limit, offset=offset)
+        # Each event's JSON row is stored with the event: the page is those rows joined, not decoded events
+        # encoded again (FastAPI's generic encoder alone took two thirds of the request's time).
+        head = json.dumps({"ok": True, "total": total, "limit": limit, "offset": offset}, separators=(",", ":"))
+        return Response(head[:-1] + ',"events":[' + ",".join(rows) + "]}", media_type="application/json")
 
     def _stream(flt: EventFilter, fmt: str, limit: int | None) -> Iterator[str]:
         sink = _ChunkSink()
@@ -408,14 +492,16 @@ def create_app(
 
     @app.get("/events.geojson", tags=["events"], summary="Matching events as a GeoJSON FeatureCollection")
     def events_geojson(
-        flt: Filter, limit: Annotated[int | None, Query(ge=1, description="At most this many events.")] = None
+        flt: Filter,
+        limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None,
     ) -> StreamingResponse:
         """Streamed GeoJSON (lon/lat), one Feature per event with the event row as properties."""
         return StreamingResponse(_stream(flt, "geojson", limit), media_type="application/geo+json")
 
     @app.get("/events.csv", tags=["events"], summary="Matching events as ACLED-style CSV")
     def events_csv(
-        flt: Filter, limit: Annotated[int | None, Query(ge=1, description="At most this many events.")] = None
+        flt: Filter,
+        limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None,
     ) -> StreamingResponse:
         """Streamed CSV with ACLED's columns in ACLED's order."""
         return StreamingResponse(
@@ -447,26 +533,33 @@ def create_app(
                 raise ApiError(404, E808.format(article_id=article_id)) from err
         return {"ok": True, "article": article_to_dict(article)}
 
+    def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
+        # A dependency, so the token is checked before the body is read and validated.
+        _check_token(ingest_token, authorization)
+
+    # One writer at a time in this server; writers in other processes are waited for by the store.
+    write_queue = threading.Lock()
+
     @app.post(
         "/articles",
         tags=["articles"],
         status_code=201,
         summary="Ingest one article (needs `Authorization: Bearer $CONFLICTLOG_TOKEN`)",
+        dependencies=[Depends(authorised)],
     )
-    def post_article(
-        article: Annotated[ArticleIn, Body()],
-        authorization: Annotated[str | None, Header()] = None,
-    ) -> dict[str, Any]:
+    def post_article(article: Annotated[ArticleIn, Body()]) -> dict[str, Any]:
         """Run the pipeline on one article and store it with its events; returns the run report."""
-        _check_token(ingest_token, authorization)
         from conflictlog import pipeline
 
         record = {key: value for key, value in article.model_dump().items() if value is not None}
-        with opened() as store:
+        with write_queue, opened(write=True) as store:
             report = pipeline.ingest_records([record], store, source="POST /articles")
         body = report_to_dict(report)
         if report.failures:
-            raise ApiError(422, report.failures[0].message, [f.message for f in report.failures])
+            messages = [public(f.message) for f in report.failures]
+            if all(f.stage in CLIENT_STAGES for f in report.failures):
+                raise ApiError(422, messages[0], messages)
+            raise ApiError(503, messages[0], messages, headers={"Retry-After": RETRY_AFTER_S})
         return {"ok": True, **body}
 
     from conflictlog.serve.web import add_web_routes
@@ -474,6 +567,8 @@ def create_app(
     add_web_routes(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    if allowed_hosts is not None:
+        app.add_middleware(HostAllowList, hosts=allowed_hosts)
     return app
 
 

@@ -57,6 +57,9 @@ class Store(Protocol):
     def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
         """Events matching the filter, newest first (event_date desc, event_id)."""
 
+    def query_event_json(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[str]:
+        """The events query_events gives, each as its JSON row (export.event_to_row), ready to send."""
+
     def count_events(self, flt: EventFilter) -> int:
         """How many events match the filter."""
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from conflictlog.errors import E602, StoreError
+from conflictlog.store.locking import begin_write
 
 logger = logging.getLogger(__name__)
 
@@ -230,9 +231,17 @@ DROP INDEX events_fatalities;
 CREATE INDEX events_fatalities ON events(fatalities, certainty, historical);
 """
 
+# GET /events serves each event's JSON row (export.event_to_row) as written with the event, instead of decoding
+# the event and encoding it again on every request; row_format says which version of the mapping wrote it.
+_ROW_JSON = """
+ALTER TABLE events ADD COLUMN row_json TEXT;
+ALTER TABLE events ADD COLUMN row_format TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
+    Migration(3, "event_row_json", _ROW_JSON),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -243,43 +252,55 @@ def _now() -> str:
 
 def applied_versions(conn: sqlite3.Connection) -> dict[int, str]:
     """Recorded migrations of a database: version -> name (empty for a new database)."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    if found.fetchone() is None:
+        return {}
     return {int(v): str(n) for v, n in conn.execute("SELECT version, name FROM schema_migrations")}
 
 
 def migrate(conn: sqlite3.Connection, path: str, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:
     """Apply every migration the database lacks, in order, each in its own transaction; returns their names.
 
-    Raises StoreError (E602) when the database records a version newer than the newest migration known here.
-    The connection must be in autocommit mode (``isolation_level=None``).
+    Each migration takes the write lock first and then re-reads what is applied, so processes and threads that
+    open one new database at once apply each migration exactly once. Raises StoreError (E602) when the database
+    records a version newer than the newest migration known here. The connection must be in autocommit mode
+    (``isolation_level=None``).
     """
-    done = applied_versions(conn)
     newest = migrations[-1].version if migrations else 0
-    found = max(done, default=0)
-    if found > newest:
-        raise StoreError(E602.format(path=path, found=found, supported=newest), code="E602")
+    done = applied_versions(conn)
+    _refuse_newer(done, newest, path)
     applied: list[str] = []
     for migration in migrations:
         if migration.version in done:
             continue
-        logger.info("%s: applying schema migration %d %s", path, migration.version, migration.name)
-        conn.execute("BEGIN IMMEDIATE")
+        begin_write(conn, path)
         try:
-            for statement in _statements(migration.sql):
-                conn.execute(statement)
             conn.execute(
-                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, _now()),
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
+            done = applied_versions(conn)
+            _refuse_newer(done, newest, path)
+            if migration.version not in done:
+                logger.info("%s: applying schema migration %d %s", path, migration.version, migration.name)
+                for statement in _statements(migration.sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, _now()),
+                )
+                applied.append(migration.name)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        applied.append(migration.name)
     return applied
+
+
+def _refuse_newer(done: dict[int, str], newest: int, path: str) -> None:
+    found = max(done, default=0)
+    if found > newest:
+        raise StoreError(E602.format(path=path, found=found, supported=newest), code="E602")
 
 
 def _statements(script: str) -> list[str]:

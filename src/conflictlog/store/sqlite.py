@@ -7,6 +7,7 @@ share a blocking key, and only the events it joins are rewritten (see conflictlo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -17,7 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from conflictlog import __version__
 from conflictlog.errors import E601, NotFound, StoreError
+from conflictlog.export.base import event_to_row
 from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, unique_by_mention
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
@@ -33,12 +36,14 @@ from conflictlog.records import (
 )
 from conflictlog.store import codec
 from conflictlog.store.base import AddResult, EventFilter
+from conflictlog.store.locking import begin_write, retry_busy, use_wal
 from conflictlog.store.migrations import migrate
 
 logger = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 _BATCH = 500
+BUSY_TIMEOUT_MS = 5000  # SQLite waits this long on a lock before store.locking retries with backoff
 _DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
 _EVENT_COLUMNS = (
     "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
@@ -48,11 +53,33 @@ _EVENT_COLUMNS = (
     "actors_folded",
 )
 _EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
-_EVENT_INSERT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+_WRITTEN_COLUMNS = (*_EVENT_COLUMNS, "row_json", "row_format")
+_EVENT_INSERT = f"INSERT INTO events ({', '.join(_WRITTEN_COLUMNS)}) VALUES ({', '.join('?' * len(_WRITTEN_COLUMNS))})"
+_ORDER = " ORDER BY e.event_date DESC, e.event_id"
 # R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
 _BBOX_SLACK = 1e-4
 # More trigram matches than this and the actor filter scans folded names instead (see SQLiteStore._where).
 _ACTOR_PROBE = 2000
+
+
+def _row_format() -> str:
+    """Which version of export.event_to_row wrote a stored JSON row: a digest of the module that defines it, so
+    rows written before that mapping changed are rebuilt when read rather than served out of date."""
+    from conflictlog.export import base
+
+    try:
+        code = Path(base.__file__).read_bytes()
+    except OSError:
+        return __version__
+    return __version__ + ":" + hashlib.sha256(code).hexdigest()[:16]
+
+
+ROW_FORMAT = _row_format()
+
+
+def row_json(event: Event) -> str:
+    """One event as the JSON row the API serves (export.event_to_row, compact, NaN refused)."""
+    return json.dumps(event_to_row(event), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _now() -> str:
@@ -140,18 +167,29 @@ class SQLiteStore:
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
         if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                parent = Path(self.path).parent
+                reason = (f"{parent} is not a folder" if parent.exists()
+                          else f"cannot create folder {parent}: {err.strerror or err}")
+                raise StoreError(E601.format(path=self.path, reason=reason), code="E601") from err
         with self._db_errors():
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA busy_timeout = 5000")
-            # A 64 MB page cache keeps the event indexes in memory while loading and querying large stores.
-            self._conn.execute("PRAGMA cache_size = -65536")
-            self._conn.execute("PRAGMA temp_store = MEMORY")
-            if self.path != MEMORY:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                self._conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(self._conn, self.path)
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Until the file is in WAL mode, another process creating it locks out even readers: every step
+            # below can be repeated, so the whole set-up waits its turn.
+            retry_busy(self._set_up, self.path)
+
+    def _set_up(self) -> None:
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        # A 64 MB page cache keeps the event indexes in memory while loading and querying large stores.
+        self._conn.execute("PRAGMA cache_size = -65536")
+        self._conn.execute("PRAGMA temp_store = MEMORY")
+        if self.path != MEMORY:
+            use_wal(self._conn, self.path)
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(self._conn, self.path)
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
@@ -165,9 +203,10 @@ class SQLiteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
+        """One write transaction: committed when the block ends, rolled back on any exception. Waits its turn
+        while another process writes (see store.locking)."""
         with self._lock, self._db_errors():
-            self._conn.execute("BEGIN IMMEDIATE")
+            begin_write(self._conn, self.path)
             try:
                 yield self._conn
             except BaseException:
@@ -429,7 +468,7 @@ class SQLiteStore:
             int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
-            event.fatalities_high, event.corroboration, now, _actors_folded(event),
+            event.fatalities_high, event.corroboration, now, _actors_folded(event), row_json(event), ROW_FORMAT,
         )
 
     @staticmethod
@@ -541,16 +580,36 @@ class SQLiteStore:
             use_index = n < _ACTOR_PROBE
         return event_where(flt, actor_index=use_index)
 
-    def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
-        """Events matching the filter, newest first (event_date desc, event_id)."""
+    def _page(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> list[Any]:
+        """Rows of ``select`` (over events ``e``) for the events matching the filter, newest first."""
         with self._lock, self._db_errors():
             where, params = self._where(flt)
-        sql = _EVENT_SELECT + where + " ORDER BY e.event_date DESC, e.event_id"
+        sql = select + where + _ORDER
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else int(limit), int(offset)]
         with self._lock, self._db_errors():
-            return self._events_from_rows(self._conn.execute(sql, params).fetchall())
+            return self._conn.execute(sql, params).fetchall()
+
+    def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
+        """Events matching the filter, newest first (event_date desc, event_id)."""
+        rows = self._page(_EVENT_SELECT, flt, limit, offset)
+        with self._lock, self._db_errors():
+            return self._events_from_rows(rows)
+
+    def query_event_json(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[str]:
+        """The events query_events gives, each as its JSON row (``row_json``): as stored when this version of the
+        mapping wrote it, else built from the decoded event."""
+        rows = self._page("SELECT e.event_id, e.row_json, e.row_format FROM events e", flt, limit, offset)
+        stale = [r[0] for r in rows if r[1] is None or r[2] != ROW_FORMAT]
+        rebuilt: dict[str, str] = {}
+        with self._lock, self._db_errors():
+            for start in range(0, len(stale), _BATCH):
+                chunk = stale[start:start + _BATCH]
+                found = self._conn.execute(_EVENT_SELECT + f" WHERE e.event_id IN ({', '.join('?' * len(chunk))})",
+                                           chunk).fetchall()
+                rebuilt.update((e.event_id, row_json(e)) for e in self._events_from_rows(found))
+        return [rebuilt[r[0]] if r[0] in rebuilt else r[1] for r in rows]
 
     def count_events(self, flt: EventFilter) -> int:
         """How many events match the filter."""
@@ -570,7 +629,7 @@ class SQLiteStore:
                 cond = "(e.event_date < ? OR (e.event_date = ? AND e.event_id > ?))"
                 page_where = (where + " AND " + cond) if where else " WHERE " + cond
                 page_params += [last[0], last[0], last[1]]
-            sql = _EVENT_SELECT + page_where + " ORDER BY e.event_date DESC, e.event_id LIMIT ?"
+            sql = _EVENT_SELECT + page_where + _ORDER + " LIMIT ?"
             with self._lock, self._db_errors():
                 batch = self._events_from_rows(self._conn.execute(sql, [*page_params, _BATCH]).fetchall())
             yield from batch

@@ -1,0 +1,53 @@
+"""The command line: exit status and messages of `ingest`, coded errors for a bad --db path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conflictlog.cli import cli
+
+
+pytestmark = pytest.mark.usefixtures("no_model")
+
+
+def _ingest(tmp_path: Path, *paths: str) -> object:
+    return CliRunner().invoke(cli, ["--db", str(tmp_path / "c.sqlite"), "ingest", "--no-progress", *paths], obj={})
+
+
+def test_cli_ingest_every_input_failed_exits_1_and_says_each_failure_once(tmp_path: Path) -> None:
+    # Reproduction: `ingest /no/such.txt` exited 0 and printed the failure three times, as "[E107] [E107]".
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = _ingest(tmp_path, "/no/such.txt", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr.count("E107") == 1 and result.stderr.count("E102") == 1
+    assert "[E107] /no/such.txt" in result.stderr and str(empty) in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_ingest_some_failed_exits_1_all_stored_exits_0(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Fighting near the town went on for a second day, residents said, and families left.\n",
+                    encoding="utf-8")
+    mixed = _ingest(tmp_path, str(good), "/no/such.txt")
+    assert mixed.exit_code == 1 and "1 articles stored" in mixed.stderr
+    again = _ingest(tmp_path, str(good))
+    assert again.exit_code == 0 and "0 failed" in again.stderr
+
+
+@pytest.mark.parametrize("make_bad", ["under_a_file", "under_proc"])
+def test_cli_bad_db_path_gives_coded_message_not_traceback(tmp_path: Path, make_bad: str) -> None:
+    # Reproduction: --db /tmp/file.md/x.sqlite and /proc/nope/x.sqlite ended in raw tracebacks.
+    if make_bad == "under_a_file":
+        (tmp_path / "file.md").write_text("x", encoding="utf-8")
+        db = str(tmp_path / "file.md" / "x.sqlite")
+    else:
+        db = "/proc/nope/x.sqlite"
+    result = CliRunner().invoke(cli, ["--db", db, "events"], obj={})
+    assert result.exit_code == 1
+    assert "[E601]" in result.stderr and db in result.stderr
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, (OSError, AttributeError))
