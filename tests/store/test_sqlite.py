@@ -374,3 +374,27 @@ def test_sqlite_remerge_rebuilds_the_same_events_and_keeps_splits(store: SQLiteS
     assert sorted(store.iter_events(), key=lambda e: e.event_id) == after_split
     (decision,) = store.merge_decisions(next(e.event_id for e in after_split if e.claims and e.claims[0].mention_id == "m1"))
     assert decision["reason"] == f"split from {aleppo.event_id} by unmerge"
+
+
+def test_sqlite_acled_ids_count_per_country_in_order_of_storage_and_survive_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "ids.sqlite"
+    with open_store(path) as s:
+        s.bulk_load_events([_event("SYR-b"), _event("IRQ-a", country="Iraq"), _event("SYR-a")])
+        s.bulk_load_events([_event("SYR-b", fatalities=9), _event("SYR-c")])  # a rewrite keeps its id
+        first = {e.event_id: e.acled_id for e in s.iter_events()}
+    assert first == {"SYR-b": "SYR1", "IRQ-a": "IRQ1", "SYR-a": "SYR2", "SYR-c": "SYR3"}
+    with open_store(path) as s:
+        assert {e.event_id: e.acled_id for e in s.iter_events()} == first
+        assert s.get_event("SYR2").event_id == "SYR-a"  # the ACLED-style id finds the event too
+        assert s.get_event("SYR-b").timestamp is not None
+
+
+def test_sqlite_acled_id_passes_to_the_event_a_stored_one_merges_into(store: SQLiteStore) -> None:
+    later = store.add_article(article("a2"), [make_report("m2", "a2", fatalities=2)])
+    (old_id,) = later.events_created
+    old_acled = store.get_event(old_id).acled_id
+    joined = store.add_article(article("a1"), [make_report("m1", "a1", fatalities=4, evidence="x")])
+    (new_id,) = joined.events_updated
+    assert new_id != old_id and store.get_event(new_id).acled_id == old_acled == "SYR1"
+    pieces = store.unmerge(new_id)
+    assert sorted(store.get_event(i).acled_id for i in pieces) == ["SYR1", "SYR2"]  # numbers are never reused

@@ -230,9 +230,27 @@ DROP INDEX events_fatalities;
 CREATE INDEX events_fatalities ON events(fatalities, certainty, historical);
 """
 
+# ACLED-style event ids (ISO3 + a number counted per country, "SYR12"), given once in order of first storage and
+# kept across rewrites and re-exports; an event merged into another hands its number on (see SQLiteStore). Events
+# already stored are numbered in the order they were stored.
+_ACLED_IDS = """
+CREATE TABLE acled_ids (
+    event_id TEXT PRIMARY KEY,
+    acled_id TEXT NOT NULL UNIQUE
+) WITHOUT ROWID;
+CREATE TABLE acled_counters (
+    iso3 TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO acled_ids(event_id, acled_id)
+    SELECT event_id, country_iso3 || row_number() OVER (PARTITION BY country_iso3 ORDER BY id) FROM events;
+INSERT INTO acled_counters(iso3, last) SELECT country_iso3, count(*) FROM events GROUP BY country_iso3;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
+    Migration(3, "acled_event_ids", _ACLED_IDS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -47,7 +47,10 @@ _EVENT_COLUMNS = (
     "notes", "evidence", "fatalities_low", "fatalities_best", "fatalities_high", "corroboration", "updated_at",
     "actors_folded",
 )
-_EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
+_EVENT_SELECT = (
+    "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS)
+    + ", a.acled_id FROM events e LEFT JOIN acled_ids a ON a.event_id = e.event_id"
+)
 _EVENT_INSERT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 # R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
 _BBOX_SLACK = 1e-4
@@ -381,6 +384,7 @@ class SQLiteStore:
         now = _now()
         for old_id, new_id in replaced.items():
             if old_id != new_id:
+                self._carry_acled_id(conn, old_id, new_id)
                 conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (new_id, old_id))
                 conn.execute(
                     "INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
@@ -388,7 +392,44 @@ class SQLiteStore:
                 )
                 logger.debug("%s: event %s merged into %s", self.path, old_id, new_id)
         conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        self._assign_acled_ids(conn, [event for _, event in changed])
         return sorted(created), sorted(updated)
+
+    @staticmethod
+    def _carry_acled_id(conn: sqlite3.Connection, old_id: str, new_id: str) -> None:
+        """Hand the ACLED-style id of a replaced event to the event that now holds its first report, unless that
+        event has one of its own."""
+        conn.execute(
+            "UPDATE acled_ids SET event_id = ? WHERE event_id = ? "
+            "AND NOT EXISTS (SELECT 1 FROM acled_ids WHERE event_id = ?)",
+            (new_id, old_id, new_id),
+        )
+
+    @staticmethod
+    def _assign_acled_ids(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+        """Give each event without one the next ACLED-style id of its country (ISO3 + number), in the given order."""
+        ids = [e.event_id for e in events]
+        have: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            have.update(r[0] for r in conn.execute(
+                f"SELECT event_id FROM acled_ids WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk))
+        fresh: dict[str, list[str]] = {}
+        for event in events:
+            if event.event_id not in have:
+                have.add(event.event_id)
+                fresh.setdefault(_country_code(event), []).append(event.event_id)
+        for iso3, event_ids in fresh.items():
+            row = conn.execute("SELECT last FROM acled_counters WHERE iso3 = ?", (iso3,)).fetchone()
+            last = row[0] if row else 0
+            conn.executemany(
+                "INSERT INTO acled_ids(event_id, acled_id) VALUES (?, ?)",
+                [(event_id, f"{iso3}{last + i}") for i, event_id in enumerate(event_ids, 1)],
+            )
+            conn.execute(
+                "INSERT INTO acled_counters(iso3, last) VALUES (?, ?) ON CONFLICT(iso3) DO UPDATE SET last = excluded.last",
+                (iso3, last + len(event_ids)),
+            )
 
     def _source_of_new(self, conn: sqlite3.Connection, item: ResolvedEvent) -> SourceRef:
         row = conn.execute(
@@ -460,6 +501,11 @@ class SQLiteStore:
             return event_id
         row = self._conn.execute("SELECT event_id FROM event_aliases WHERE old_event_id = ?", (event_id,)).fetchone()
         if row is None:
+            row = self._conn.execute(
+                "SELECT a.event_id FROM acled_ids a JOIN events e ON e.event_id = a.event_id WHERE a.acled_id = ?",
+                (event_id,),
+            ).fetchone()
+        if row is None:
             raise NotFound(f"{self.path}: no event {event_id!r}")
         return str(row[0])
 
@@ -522,6 +568,8 @@ class SQLiteStore:
                     fatalities_best=r[26],
                     fatalities_high=r[27],
                     corroboration=r[28],
+                    timestamp=codec.unix_seconds(r[29]),
+                    acled_id=r[31],
                     sources=tuple(sources[r[0]]),
                     claims=tuple(claims[r[0]]),
                 )
@@ -628,11 +676,16 @@ class SQLiteStore:
                 [(current, now, m) for m in mention_ids],
             )
             new_ids: list[str] = []
+            written: list[Event] = []
             isolated = frozenset(mention_ids)
             for cluster, event in cluster_events(resolved, sources, isolated):
                 reasons = {m: f"split from {current} by unmerge" for m in cluster.mention_ids}
                 self._write_event(conn, event, cluster, reasons)
                 new_ids.append(event.event_id)
+                written.append(event)
+                if mention_ids[0] in cluster.mention_ids:
+                    self._carry_acled_id(conn, current, event.event_id)
+            self._assign_acled_ids(conn, written)
             conn.execute("DELETE FROM event_aliases WHERE event_id = ?", (current,))
         logger.info("%s: unmerged %s into %d events", self.path, current, len(new_ids))
         return sorted(new_ids)
@@ -655,13 +708,16 @@ class SQLiteStore:
             resolved, sources = self._load_mentions(conn, mention_ids)
             conn.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions)")
             new_of: dict[str, str] = {}
+            written: list[Event] = []
             for cluster, event in cluster_events(resolved, sources, isolated):
                 self._write_event(conn, event, cluster, {m: split_reason[m] for m in cluster.mention_ids if m in split_reason})
                 new_of.update((m, event.event_id) for m in cluster.mention_ids)
+                written.append(event)
             now = _now()
             changed = 0
             for old_id in sorted(set(old_of.values()) - set(new_of.values())):
                 first = min(m for m, e in old_of.items() if e == old_id)
+                self._carry_acled_id(conn, old_id, new_of[first])
                 conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (new_of[first], old_id))
                 conn.execute(
                     "INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
@@ -669,6 +725,7 @@ class SQLiteStore:
                 )
                 changed += 1
             conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+            self._assign_acled_ids(conn, written)
         counts = {"reports": len(mention_ids), "events_before": before, "events_after": len(set(new_of.values())), "ids_changed": changed}
         logger.info("%s: re-merged %s", self.path, counts)
         return counts
@@ -688,6 +745,7 @@ class SQLiteStore:
                 conn.executemany("DELETE FROM events WHERE event_id = ?", ids)
                 conn.executemany(_EVENT_INSERT, [self._event_row(e, now) for e in batch])
                 self._write_children(conn, batch)
+                self._assign_acled_ids(conn, batch)
 
         for event in events:
             batch.append(event)
