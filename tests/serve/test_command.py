@@ -47,3 +47,11 @@ def test_command_serve_uses_db_from_context_and_token_from_env(
         assert client.get("/events").json()["total"] == 6
         refused = client.post("/articles", json={"text": "x"}, headers={"Authorization": "Bearer wrong"})
         assert refused.status_code == 403
+
+
+def test_command_serve_without_token_refuses_a_missing_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: None)
+    missing = tmp_path / "typo" / "events.sqlite"
+    result = CliRunner().invoke(main, ["--db", str(missing), "serve"], env={"CONFLICTLOG_TOKEN": ""})
+    assert result.exit_code == 1
+    assert "no such database" in result.output and not missing.parent.exists()

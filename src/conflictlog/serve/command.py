@@ -26,6 +26,10 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
     from conflictlog.serve.api import create_app
 
     db = (ctx.obj or {}).get("db") or "conflictlog.sqlite"
+    if not token:  # without a token nothing can be ingested, so serving a database that is not there is a mistake
+        from conflictlog.cli import refuse_missing_db
+
+        refuse_missing_db(db)
     app = create_app(db, token=token)
     click.echo(f"conflictlog: serving {db} at http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
