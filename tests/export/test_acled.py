@@ -189,3 +189,11 @@ def test_acled_parquet_has_geoparquet_metadata_and_internal_id() -> None:
     assert (first["event_id_cnty"], first["event_id"]) == ("SYR9", "SYR-x")
     assert struct.unpack("<BIdd", first["geometry"]) == (1, 1, 40.4522, 35.0208)
     assert second["geometry"] is None
+
+
+def test_acled_association_columns_never_repeat_the_main_actor() -> None:
+    event = make_event(assoc_actor_1=("Syrian Democratic Forces", "Local militia"), assoc_actor_2=("Islamic State",))
+    out = io.StringIO()
+    export_events([event], "acled-csv", out)
+    [row] = read_acled(out.getvalue()).to_pylist()
+    assert (row["assoc_actor_1"], row["assoc_actor_2"]) == ("Local militia", "")
