@@ -45,10 +45,10 @@ def _errors_as_messages() -> Iterator[None]:
 def refuse_missing_db(db: str) -> None:
     """Stop a read-only command (coded message, exit status 1) when its database file does not exist, instead
     of creating an empty one."""
-    from conflictlog.errors import E603
+    from conflictlog.errors import E604
 
     if db != ":memory:" and not Path(db).is_file():
-        raise click.ClickException(E603.format(path=db))
+        raise click.ClickException(E604.format(path=db))
 
 
 @contextmanager
