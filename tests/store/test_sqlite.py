@@ -398,3 +398,25 @@ def test_sqlite_acled_id_passes_to_the_event_a_stored_one_merges_into(store: SQL
     assert new_id != old_id and store.get_event(new_id).acled_id == old_acled == "SYR1"
     pieces = store.unmerge(new_id)
     assert sorted(store.get_event(i).acled_id for i in pieces) == ["SYR1", "SYR2"]  # numbers are never reused
+
+
+def test_sqlite_change_counter_moves_on_writes_only(tmp_path: Path) -> None:
+    path = tmp_path / "changes.sqlite"
+
+    def counter() -> int:
+        conn = sqlite3.connect(path)
+        try:
+            return int(conn.execute("SELECT n FROM store_changes").fetchone()[0])
+        finally:
+            conn.close()
+
+    with open_store(path) as s:
+        s.bulk_load_events([_event("SYR-a")])
+    after_write = counter()
+    with open_store(path) as s:
+        list(s.iter_events())
+        s.get_event("SYR-a")
+    assert counter() == after_write > 0
+    with open_store(path) as s:
+        s.add_article(article("a1"), [])
+    assert counter() > after_write

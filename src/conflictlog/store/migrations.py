@@ -247,10 +247,28 @@ INSERT INTO acled_ids(event_id, acled_id)
 INSERT INTO acled_counters(iso3, last) SELECT country_iso3, count(*) FROM events GROUP BY country_iso3;
 """
 
+# A counter of writes to what the API serves (events, their ACLED-style ids, articles): the API's ETags are
+# read from it, so any write, in any process, changes them and nothing else (reads, statistics) does.
+_CHANGE_COUNTER = """
+CREATE TABLE store_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO store_changes(id, n) VALUES (1, 0);
+CREATE TRIGGER events_changed_ai AFTER INSERT ON events BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER events_changed_ad AFTER DELETE ON events BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER events_changed_au AFTER UPDATE ON events BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER acled_ids_changed_ai AFTER INSERT ON acled_ids BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER acled_ids_changed_au AFTER UPDATE ON acled_ids BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_changed_ai AFTER INSERT ON articles BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_changed_ad AFTER DELETE ON articles BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
     Migration(3, "acled_event_ids", _ACLED_IDS),
+    Migration(4, "change_counter", _CHANGE_COUNTER),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
