@@ -471,13 +471,14 @@ def create_app(
         flt: Filter,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """`{"ok": true, "total", "limit", "offset", "events": [...]}` with ACLED-named event rows."""
         with opened() as store:
             total = store.count_events(flt)
             found = store.query_events(flt, limit=limit, offset=offset)
-        return {"ok": True, "total": total, "limit": limit, "offset": offset,
-                "events": [event_to_row(event) for event in found]}
+        # rows are plain JSON already: answered as they are, without a pass through jsonable_encoder
+        return JSONResponse({"ok": True, "total": total, "limit": limit, "offset": offset,
+                             "events": [event_to_row(event) for event in found]})
 
     def _stream(flt: EventFilter, fmt: str, limit: int | None) -> Iterator[str]:
         sink = _ChunkSink()
@@ -527,7 +528,7 @@ def create_app(
 
     @app.get("/events/{event_id}", tags=["events"], summary="One event with sources, claims, evidence, merges",
              response_model=None, responses={200: {"model": schemas.EventAnswer, "description": "The event"}})
-    def get_event(event_id: str) -> dict[str, Any]:
+    def get_event(event_id: str) -> JSONResponse:
         """`{"ok": true, "event": {...row, "merge_decisions": [...]}}`; 404 when unknown."""
         with opened() as store:
             try:
@@ -537,7 +538,7 @@ def create_app(
             decisions = store.merge_decisions(event_id)
         row = event_to_row(event)
         row["merge_decisions"] = jsonable_encoder(decisions)
-        return {"ok": True, "event": row}
+        return JSONResponse({"ok": True, "event": row})
 
     @app.get("/articles/{article_id}", tags=["articles"], summary="One stored article with its text")
     def get_article(article_id: str) -> dict[str, Any]:

@@ -47,10 +47,7 @@ _EVENT_COLUMNS = (
     "notes", "evidence", "fatalities_low", "fatalities_best", "fatalities_high", "corroboration", "updated_at",
     "actors_folded",
 )
-_EVENT_SELECT = (
-    "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS)
-    + ", a.acled_id FROM events e LEFT JOIN acled_ids a ON a.event_id = e.event_id"
-)
+_EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
 _EVENT_INSERT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 # R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
 _BBOX_SLACK = 1e-4
@@ -521,9 +518,12 @@ class SQLiteStore:
         ids = [row[0] for row in rows]
         sources: dict[str, list[SourceRef]] = {i: [] for i in ids}
         claims: dict[str, list[Claim]] = {i: [] for i in ids}
+        acled_ids: dict[str, str] = {}
         for start in range(0, len(ids), _BATCH):
             chunk = ids[start : start + _BATCH]
             marks = ", ".join("?" * len(chunk))
+            # read for the page alone: joined in the page query, it would be looked up for every skipped row too
+            acled_ids.update(self._conn.execute(f"SELECT event_id, acled_id FROM acled_ids WHERE event_id IN ({marks})", chunk))
             for r in self._conn.execute(
                 "SELECT event_id, article_id, mention_id, url, title, outlet, published, original_outlet FROM event_sources "
                 f"WHERE event_id IN ({marks}) ORDER BY event_id, position",
@@ -569,7 +569,7 @@ class SQLiteStore:
                     fatalities_high=r[27],
                     corroboration=r[28],
                     timestamp=codec.unix_seconds(r[29]),
-                    acled_id=r[31],
+                    acled_id=acled_ids.get(r[0]),
                     sources=tuple(sources[r[0]]),
                     claims=tuple(claims[r[0]]),
                 )
