@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conflictlog.export import export_events
+from conflictlog.export.acled_csv import safe_row
 from conflictlog.export.acled import (
     acled_event_date,
     civilian_targeting,
@@ -197,3 +198,11 @@ def test_acled_association_columns_never_repeat_the_main_actor() -> None:
     export_events([event], "acled-csv", out)
     [row] = read_acled(out.getvalue()).to_pylist()
     assert (row["assoc_actor_1"], row["assoc_actor_2"]) == ("Local militia", "")
+
+
+@given(text=st.text(max_size=20))
+def test_acled_no_text_cell_reaches_a_spreadsheet_as_a_formula(text: str) -> None:
+    cell = safe_row({"notes": text, "latitude": text})
+    assert not cell["notes"].startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell["notes"].removeprefix("'") == text or cell["notes"] == text
+    assert cell["latitude"] == text  # numeric columns are never touched

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from conflictlog.export import event_to_row
-from conflictlog.serve.api import create_app
+from conflictlog.serve.api import ApiError, acled_dates, create_app
 from conflictlog.serve.schemas import Event as EventSchema
 from conflictlog.store import open_store
 
@@ -102,3 +104,13 @@ def test_api_contract_csv_cells_that_spreadsheets_run_are_escaped(tmp_path: Path
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert row["actor1"] == "'=cmd|' /C calc'!A0" and row["notes"] == "'+1 more"
     assert row["longitude"] == "-1.2500"  # a negative number is no formula
+
+
+@given(value=st.text(max_size=30))
+def test_api_contract_event_date_is_a_range_or_a_coded_refusal(value: str) -> None:
+    try:
+        since, until = acled_dates(None, None, value, None)
+    except ApiError as err:
+        assert err.status == 422 and "event_date" in err.error
+    else:
+        assert (since is None) == (until is None) and (since is None or since <= until)
