@@ -247,7 +247,15 @@ def explain(path: Path, published: Any) -> None:
                 f"published={article.published}",
                 err=True,
             )
-            for resolved in explain_article(article):
+            trace: list[Any] = []
+            events = explain_article(article, trace=trace)
+            for decision in trace:
+                where = "article" if decision.sentence_index < 0 else f"sentence {decision.sentence_index}"
+                verdict = "kept" if decision.kept else "dropped"
+                snippet = " ".join(decision.sentence.split())[:100]
+                click.echo(f"# {where}: {verdict}: {decision.reason}" + (f" | {snippet}" if snippet else ""),
+                           err=True)
+            for resolved in events:
                 m = resolved.mention
                 place = resolved.place
                 click.echo(
