@@ -185,6 +185,7 @@ def test_acled_parquet_has_geoparquet_metadata_and_internal_id() -> None:
     table = pq.read_table(io.BytesIO(out.getvalue()))
     geo = json.loads(table.schema.metadata[b"geo"])
     assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["encoding"] == "WKB"
+    assert "crs" not in geo["columns"]["geometry"]  # absent means OGC:CRS84; null would mean unknown
     assert table.schema.metadata[b"conflictlog_schema_version"]
     first, second = table.to_pylist()
     assert (first["event_id_cnty"], first["event_id"]) == ("SYR9", "SYR-x")

@@ -178,6 +178,11 @@ def test_actors_generic_without_country_drops_the_country_but_a_state_force_need
     ("Fulani extremists", "Fulani extremists"),
     ("National Resistance forces", "National Resistance forces"),
     ("a group of 30 militants", "Unidentified Armed Group (Zambia)"),
+    ("Jabal Subeih", None),
+    ("Al Mukalla Port", None),
+    ("President Donald Trump", None),
+    ("Mercedes 4WD", None),
+    ("Ahrar Sinjar", "Ahrar Sinjar"),
     ("guards of a COMIDE mining site", None),
 ])
 def test_actors_unknown_phrase_is_a_name_the_actor_its_head_names_or_nothing(

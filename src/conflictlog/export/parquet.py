@@ -88,11 +88,12 @@ _FIELDS = [
     ("claims", pa.list_(_CLAIM)),
     ("geometry", pa.binary()),
 ]
-# GeoParquet 1.1 column metadata: event points as WKB in `geometry` (null where the event has no coordinates).
+# GeoParquet 1.1 column metadata: event points as WKB in `geometry` (null where the event has no coordinates);
+# no "crs" key, which GeoParquet reads as OGC:CRS84 (longitude, latitude on WGS 84), as the coordinates are.
 GEO_METADATA = {
     "version": "1.1.0",
     "primary_column": "geometry",
-    "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"], "crs": None}},
+    "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}},
 }
 SCHEMA = pa.schema(
     _FIELDS,

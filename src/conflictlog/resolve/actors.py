@@ -145,8 +145,9 @@ class ActorNormalizer:
 
     def __init__(self, specs: Sequence[ActorSpec], aliases: dict[str, list[int]], regimes: dict[str, list[RegimePeriod]],
                  military_words: frozenset[str], police_words: frozenset[str],
-                 countries: dict[str, CountryInfo]) -> None:
+                 countries: dict[str, CountryInfo], not_actor_words: frozenset[str] = frozenset()) -> None:
         self._specs = list(specs)
+        self._not_actor_words = not_actor_words
         self._aliases = aliases
         self._regimes = regimes
         self._military_words = military_words
@@ -194,7 +195,12 @@ class ActorNormalizer:
     def unknown_actor(self, text: str, country: str | None = None, event_date: date | None = None) -> str | None:
         """What a phrase the alias table does not know stands for: a group's proper name as written (without a
         leading article), the actor its last words name ("UPND rioters" -> Rioters), or None when it names no
-        actor ("a checkpoint", "themselves", "the weekly market")."""
+        actor ("a checkpoint", "themselves", "the weekly market"). A name with a word for a place, a person's
+        title or a thing ("Jabal Subeih", "President ...", "Mercedes 4WD") is no actor either."""
+        words = alias_key(text).split()
+        if any(w in self._not_actor_words for w in words) or any(
+                " ".join(pair) in self._not_actor_words for pair in zip(words, words[1:])):
+            return None
         if looks_like_name(text):
             return _NAME_LEAD.sub("", text.strip())
         words = _NAME_LEAD.sub("", alias_key(text)).split()
@@ -497,7 +503,8 @@ def build_normalizer(table: dict, countries: dict[str, CountryInfo]) -> ActorNor
                 key = alias_key(alias)
                 if key and idx not in aliases.setdefault(key, []):
                     aliases[key].append(idx)
-    return ActorNormalizer(specs, aliases, regimes, military, police, countries)
+    not_actor = frozenset(alias_key(w) for group in table.get("not_actor_words", {}).values() for w in group)
+    return ActorNormalizer(specs, aliases, regimes, military, police, countries, not_actor)
 
 
 @functools.cache

@@ -19,10 +19,10 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -331,11 +331,9 @@ def reject_unknown_parameters(request: Request) -> None:
         raise ApiError(422, messages[0], messages)
 
 
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
-
-
 def _query_names(route: APIRoute) -> frozenset[str]:
-    names = _QUERY_NAMES.get(id(route))
+    """Every query parameter name the route and its dependencies take (kept on the route after the first call)."""
+    names: frozenset[str] | None = getattr(route, "_conflictlog_query_names", None)
     if names is None:
 
         def walk(dependant: Dependant) -> Iterator[str]:
@@ -343,7 +341,8 @@ def _query_names(route: APIRoute) -> frozenset[str]:
             for sub in dependant.dependencies:
                 yield from walk(sub)
 
-        names = _QUERY_NAMES[id(route)] = frozenset(walk(route.dependant))
+        names = frozenset(walk(route.dependant))
+        route._conflictlog_query_names = names  # type: ignore[attr-defined]
     return names
 
 
