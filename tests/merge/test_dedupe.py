@@ -268,3 +268,40 @@ def test_dedupe_linked_reports_are_the_old_reports_a_new_one_links_to() -> None:
     new = make_report("m3", "a3", place=NEAR_ALEPPO)
     assert linked_reports([new], [same_incident, elsewhere]) == {"m1"}
     assert linked_reports([new], []) == set()
+
+
+def test_dedupe_reports_on_consecutive_days_do_not_chain() -> None:
+    # each neighbour pair is one day apart and would merge, but the first and last are two days apart
+    days = [make_report(f"m{i}", f"a{i}", day=date(2024, 3, 1 + i), evidence=f"Clashes on day {i}.") for i in range(3)]
+    clusters = plan_clusters(days)
+    assert sorted(len(c.mention_ids) for c in clusters) == [1, 2]
+    assert not any({"m0", "m2"} <= set(c.mention_ids) for c in clusters)
+
+
+def test_dedupe_same_sentence_two_days_apart_stays_two_events() -> None:
+    sentence = "Shelling hit the town."
+    first = make_report("m1", "a1", day=date(2024, 3, 1), evidence=sentence)
+    later = make_report("m2", "a2", day=date(2024, 3, 3), evidence=sentence)
+    assert len(plan_clusters([first, later])) == 2
+
+
+def test_dedupe_vague_report_joins_one_event_only() -> None:
+    # a week-precision report fits both days' clashes, which are two incidents: it joins one, bridging none
+    monday = make_report("m1", "a1", day=date(2024, 3, 4), evidence="Monday clashes.")
+    thursday = make_report("m2", "a2", day=date(2024, 3, 7), evidence="Thursday clashes.")
+    week = make_report("m3", "a3", day=date(2024, 3, 4), end=date(2024, 3, 10), time_precision=TimePrecision.WEEK,
+                       evidence="Clashes this week.")
+    clusters = plan_clusters([monday, thursday, week])
+    assert sorted(len(c.mention_ids) for c in clusters) == [1, 2]
+    assert all(not {"m1", "m2"} <= set(c.mention_ids) for c in clusters)
+
+
+def test_dedupe_decision_names_the_strongest_link_in_the_event() -> None:
+    a = make_report("m1", "a1", place=ALEPPO)
+    b = make_report("m2", "a2", place=NEAR_ALEPPO)
+    c = make_report("m3", "a3", place=NEAR_ALEPPO)
+    (cluster,) = plan_clusters([a, b, c])
+    decisions = {d.mention_id: d for d in cluster.decisions}
+    assert decisions["m1"].joined_to is None
+    # m3 is at m2's very place, a stronger link than to Aleppo 8 km away
+    assert decisions["m3"].joined_to == "m2" and decisions["m2"].joined_to == "m3"

@@ -4,15 +4,18 @@ How it works:
 - Pairs of reports that share a blocking key (see ``keys``) are scored: event type family, date ranges
   widened by their precision, places within a radius set by the coarser geo_precision, and overlapping
   normalised actors. Pairs at or above the threshold (``data/merge_rules.toml``) are linked; an identical
-  evidence sentence (a republished copy) links two reports whose places agree, whatever their resolved dates.
-- Hard rules come first: another type family, another country, dates apart beyond the tolerance, places
-  beyond the radius, or named actors with none in common never link. Dates that agree only within the
-  tolerance link only the same sub-event type at the same place, and two reports from one article link only
-  when they repeat one incident (same sub-event type, same place, overlapping dates).
-- Events are the connected components of the links. Components only grow when reports are added, so
-  storing one more article touches only the events its reports join, and the result is a function of the
-  set of reports alone (not of their order).
-- Each event's decisions are the edges of a maximum spanning tree of its links, kept with score and reason.
+  evidence sentence (a republished copy) links two reports of different articles whose places agree.
+- Hard rules come first: another type family, another country, two day-precision dates more than a day
+  apart, places beyond the radius, or named actors with none in common never link. Dates that agree only
+  within the tolerance link only the same sub-event type at the same place, and two reports from one article
+  link only when they repeat one incident (same sub-event type, same place, overlapping dates).
+- Events never chain (complete linkage): two groups of reports join only when every report of one is linked
+  to every report of the other. Links are taken strongest first (score, then mention ids), so the events are
+  a function of the set of reports alone (not of their order).
+- Links only ever get added, so the connected components of the link graph only grow: an incremental merge
+  re-plans the components a new report links into and nothing else (``plan_region``).
+- Each report's decision names the report of its event it is linked to most strongly, with score and reason;
+  the event's first report (smallest mention_id) stands alone.
 - Reports marked ``isolated`` (split apart by an analyst with unmerge) link to nothing.
 
 Representative fields and casualty figures are chosen by fixed rules documented on ``build_event``.
@@ -100,8 +103,8 @@ class _Features:
 
     __slots__ = (
         "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
-        "has_date", "lo", "hi", "start", "end", "single_day", "has_place", "lat", "lon", "geo_precision",
-        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "coarse",
+        "has_date", "lo", "hi", "start", "end", "single_day", "day", "has_place", "lat", "lon", "geo_precision",
+        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys",
     )
 
     def __init__(self, resolved: ResolvedEvent) -> None:
@@ -116,10 +119,11 @@ class _Features:
         if mention.date is not None:
             self.lo, self.hi = date_window(mention.date.start, mention.date.end, mention.date.precision)
             self.start, self.end = mention.date.start.toordinal(), mention.date.end.toordinal()
-            self.single_day = mention.date.precision == TimePrecision.DAY and self.start == self.end
+            self.day = mention.date.precision == TimePrecision.DAY
+            self.single_day = self.day and self.start == self.end
         else:
             self.lo = self.hi = self.start = self.end = 0
-            self.single_day = False
+            self.single_day = self.day = False
         place = resolved.place
         self.has_place = place is not None
         if place is not None:
@@ -136,14 +140,6 @@ class _Features:
         self.evidence = frozenset(evidence_text_key(ev.text) for ev in mention.evidence if ev.text.strip())
         self.date_keys = date_block_keys(resolved)
         self.evidence_keys = evidence_block_keys(resolved)
-        # A vague report (province only, week or month, or no date or place) may fit several incidents:
-        # it attaches to the one it fits best and never bridges two events.
-        self.coarse = (
-            place is None
-            or place.geo_precision == GeoPrecision.REGION
-            or mention.date is None
-            or mention.date.precision != TimePrecision.DAY
-        )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -191,7 +187,10 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
     """Score one candidate pair; None when a hard rule says they are different incidents."""
     if a.family != b.family:
         return None
-    if not a.evidence.isdisjoint(b.evidence):
+    if a.day and b.day and max(a.start, b.start) - min(a.end, b.end) > 1:
+        # two exact dates more than a day apart are two incidents, whatever else agrees
+        return None
+    if a.article_id != b.article_id and not a.evidence.isdisjoint(b.evidence):
         place = _place_score(a, b, rules)
         if place is None:
             return None
@@ -267,25 +266,6 @@ def unique_by_mention(resolved: Iterable[ResolvedEvent]) -> list[ResolvedEvent]:
     return [by_id[key] for key in sorted(by_id)]
 
 
-def _keep_edges(edges: list[tuple[float, int, int, str]], feats: Sequence[_Features]) -> list[tuple[float, int, int, str]]:
-    """Links between two precise reports all stay; a vague report keeps only its best link (highest score,
-    then the smallest index at the other end), so it joins one event and cannot glue two together."""
-    best: dict[int, tuple[float, int, int]] = {}
-    kept: list[tuple[float, int, int, str]] = []
-    for n, (score, a, b, _) in enumerate(edges):
-        if not feats[a].coarse and not feats[b].coarse:
-            kept.append(edges[n])
-            continue
-        for node, other in ((a, b), (b, a)):
-            if feats[node].coarse:
-                current = best.get(node)
-                if current is None or (score, -other) > (current[0], -current[1]):
-                    best[node] = (score, other, n)
-    for n in sorted({n for _, _, n in best.values()}):
-        kept.append(edges[n])
-    return kept
-
-
 class PairMemory:
     """The links found among the reports of earlier merges, so an incremental merge scores only the pairs it
     has not seen: each pair of reports planned together before keeps its result (a pure function of the
@@ -354,9 +334,12 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
 
     With ``memory`` the pairs two reports of one earlier merge form are not scored again: their links are
     taken from it (the result is the same), and this merge's links are staged in it."""
-    rules = load_rules()
-    items = unique_by_mention(resolved)
-    feats = [_features_of(item) for item in items]
+    return _plan(resolved, isolated, memory)[0]
+
+
+def _links(items: Sequence[ResolvedEvent], feats: Sequence[_Features], isolated: frozenset[str],
+           memory: PairMemory | None, rules: MergeRules) -> list[tuple[float, int, int, str]]:
+    """Every linked pair (score, i, j, reason) with i < j, scored here or taken from ``memory``."""
     # reports of one remembered merge share a group; each of them is compared only with other groups
     plans = [memory.plan_of(item.mention.mention_id) if memory is not None else None for item in items]
     blocks: dict[str, dict[int | None, list[int]]] = {}
@@ -379,46 +362,80 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
         # a report kept apart by unmerge was compared with nothing, so it joins no remembered merge
         memory.stage((i for i in ids if i not in isolated),
                      [(ids[a], ids[b], score, reason) for score, a, b, reason in edges])
-    edges = _keep_edges(edges, feats)
-    logger.debug("merge: %d reports, %d pairs compared, %d links kept", len(items), n_compared, len(edges))
+    logger.debug("merge: %d reports, %d pairs compared, %d links", len(items), n_compared, len(edges))
+    return edges
 
-    # Maximum spanning forest: its edges are the decisions, its trees the events.
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    uf = _UnionFind(len(items))
-    tree: dict[int, list[tuple[int, float, str]]] = {}
+
+def _complete_linkage(n: int, edges: list[tuple[float, int, int, str]]) -> list[int]:
+    """Cluster of each of n reports (as its smallest index): links strongest first (score, then indices); two
+    clusters join only when every report of one is linked to every report of the other."""
+    linked: list[set[int]] = [set() for _ in range(n)]
+    for _, a, b, _ in edges:
+        linked[a].add(b)
+        linked[b].add(a)
+    root = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    apart: set[tuple[int, int]] = set()  # clusters found incompatible stay so: clusters only grow
+    for _, a, b, _ in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ra, rb = root[a], root[b]
+        if ra == rb:
+            continue
+        pair = (min(ra, rb), max(ra, rb))
+        if pair in apart:
+            continue
+        small, large = sorted((members[ra], members[rb]), key=len)
+        if not all(linked[x].issuperset(large) for x in small):
+            apart.add(pair)
+            continue
+        keep, gone = pair
+        for x in members[gone]:
+            root[x] = keep
+        members[keep].extend(members.pop(gone))
+    return root
+
+
+def _plan(resolved: Sequence[ResolvedEvent], isolated: frozenset[str],
+          memory: PairMemory | None) -> tuple[list[Cluster], list[tuple[str, ...]]]:
+    """Clusters with their decisions, and the connected components of the link graph (as mention ids)."""
+    rules = load_rules()
+    items = unique_by_mention(resolved)
+    feats = [_features_of(item) for item in items]
+    edges = _links(items, feats, isolated, memory, rules)
+    root = _complete_linkage(len(items), edges)
+    components = _UnionFind(len(items))
+    best: dict[int, tuple[float, int, str]] = {}
     for score, a, b, reason in edges:
-        if uf.union(a, b):
-            tree.setdefault(a, []).append((b, score, reason))
-            tree.setdefault(b, []).append((a, score, reason))
+        components.union(a, b)
+        if root[a] != root[b]:
+            continue
+        for node, other in ((a, b), (b, a)):
+            current = best.get(node)
+            if current is None or (score, -other) > (current[0], -current[1]):
+                best[node] = (score, other, reason)
     members_of: dict[int, list[int]] = {}
     for i in range(len(items)):
-        members_of.setdefault(uf.find(i), []).append(i)
+        members_of.setdefault(root[i], []).append(i)
 
     clusters: list[Cluster] = []
-    for root, members in members_of.items():
-        # The union-find root is the smallest index, i.e. the smallest mention_id of the cluster.
-        root_id = items[root].mention.mention_id
-        if root_id in isolated:
-            key = SPLIT_PREFIX + root_id
-            decisions = [MergeDecision(root_id, None, None, "kept apart: split from a merged event by unmerge")]
+    for first, members in members_of.items():
+        # the cluster's root is its smallest index, i.e. its smallest mention_id
+        first_id = items[first].mention.mention_id
+        if first_id in isolated:
+            key = SPLIT_PREFIX + first_id
+            decisions = [MergeDecision(first_id, None, None, "kept apart: split from a merged event by unmerge")]
         else:
-            key = root_id
-            decisions = [MergeDecision(root_id, None, None, "first report of the event (smallest mention id)")]
-            seen = {root}
-            frontier = [root]
-            while frontier:
-                node = frontier.pop()
-                for other, score, reason in sorted(tree.get(node, ())):
-                    if other not in seen:
-                        seen.add(other)
-                        frontier.append(other)
-                        decisions.append(
-                            MergeDecision(items[other].mention.mention_id, items[node].mention.mention_id, score, reason)
-                        )
-            decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
+            key = first_id
+            decisions = [MergeDecision(first_id, None, None, "first report of the event (smallest mention id)")]
+            for i in members[1:]:
+                score, other, reason = best[i]
+                decisions.append(MergeDecision(items[i].mention.mention_id, items[other].mention.mention_id,
+                                               score, reason))
         clusters.append(Cluster(key, tuple(items[i].mention.mention_id for i in members), tuple(decisions)))
     clusters.sort(key=lambda c: c.key)
-    return clusters
+    by_component: dict[int, list[str]] = {}
+    for i, item in enumerate(items):
+        by_component.setdefault(components.find(i), []).append(item.mention.mention_id)
+    return clusters, sorted(tuple(ids) for ids in by_component.values())
 
 
 def _candidates(f: _Features, dated: set[int], same_text: set[int], feats: Sequence[_Features],
@@ -450,9 +467,9 @@ def _join_blocks(blocks: dict[str, dict[int | None, list[int]]], keys: Iterable[
 def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> set[str]:
     """The old reports that at least one new report links to (a candidate pair scoring at the threshold).
 
-    An event none of whose reports is linked keeps its cluster and decisions when the new reports join: links
-    are only ever added, and a vague report's best link changes only through a link of its own. So an
-    incremental merge needs to re-plan the linked events alone."""
+    A link component none of whose reports is linked keeps its clusters and decisions when the new reports
+    join (complete linkage never looks across components), so an incremental merge re-plans the components
+    of these reports alone."""
     rules = load_rules()
     old_feats = [_features_of(item) for item in unique_by_mention(old)]
     blocks: dict[str, list[int]] = {}
@@ -675,11 +692,19 @@ def cluster_events(
     memory: PairMemory | None = None,
 ) -> list[tuple[Cluster, Event]]:
     """Clusters and their events (the store keeps both: events and the decisions behind them)."""
+    return plan_region(resolved, sources, isolated, memory)[0]
+
+
+def plan_region(
+    resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset(),
+    memory: PairMemory | None = None,
+) -> tuple[list[tuple[Cluster, Event]], list[tuple[str, ...]]]:
+    """Clusters with their events, and the connected components of the links among the reports: a later
+    merge that links into a component re-plans the whole component (and no other)."""
     by_id = {r.mention.mention_id: r for r in unique_by_mention(resolved)}
-    return [
-        (cluster, build_event(cluster.key, [by_id[m] for m in cluster.mention_ids], sources))
-        for cluster in plan_clusters(list(by_id.values()), isolated, memory)
-    ]
+    clusters, components = _plan(list(by_id.values()), isolated, memory)
+    pairs = [(c, build_event(c.key, [by_id[m] for m in c.mention_ids], sources)) for c in clusters]
+    return pairs, components
 
 
 def cluster_mentions(

@@ -230,9 +230,19 @@ DROP INDEX events_fatalities;
 CREATE INDEX events_fatalities ON events(fatalities, certainty, historical);
 """
 
+# The link component of each report (conflictlog.merge.dedupe.plan_region): an incremental merge re-plans the
+# components a new report links into. Reports stored before are put in one component, so the first merge
+# after the upgrade re-plans them together and records their real components.
+_LINK_COMPONENTS = """
+ALTER TABLE mentions ADD COLUMN component TEXT NOT NULL DEFAULT '';
+UPDATE mentions SET component = mention_id WHERE split_from IS NOT NULL;
+CREATE INDEX mentions_component ON mentions(component);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
+    Migration(3, "merge_link_components", _LINK_COMPONENTS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictlog.errors import E601, NotFound, StoreError
-from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, unique_by_mention
+from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, plan_region, unique_by_mention
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
     Article,
@@ -329,42 +329,49 @@ class SQLiteStore:
         return resolved, sources
 
     def _merge_new(self, conn: sqlite3.Connection, new: Sequence[ResolvedEvent]) -> tuple[list[str], list[str]]:
-        """Merge newly inserted reports into events; only events they join are rewritten."""
+        """Merge newly inserted reports into events; only the link components they join are re-planned, and
+        only events that lost or gained a report are rewritten."""
         if not new:
             return [], []
         new_ids = {r.mention.mention_id for r in new}
         keys = sorted({key for r in new for key in block_keys(r)})
-        touched: set[str] = set()
+        candidates: set[str] = set()
         for i in range(0, len(keys), _BATCH):
             chunk = keys[i : i + _BATCH]
-            touched.update(
+            candidates.update(
                 row[0]
                 for row in conn.execute(
-                    "SELECT DISTINCT em.event_id FROM mention_blocks b "
+                    "SELECT DISTINCT b.mention_id FROM mention_blocks b "
                     "JOIN mentions m ON m.mention_id = b.mention_id AND m.split_from IS NULL "
-                    "JOIN event_mentions em ON em.mention_id = b.mention_id "
                     f"WHERE b.block_key IN ({', '.join('?' * len(chunk))})",
                     chunk,
                 )
             )
-        old_members: dict[str, frozenset[str]] = {}
-        for event_id in sorted(touched):
-            old_members[event_id] = frozenset(
-                row[0] for row in conn.execute("SELECT mention_id FROM event_mentions WHERE event_id = ?", (event_id,))
+        candidates -= new_ids
+        nearby, _ = self._load_mentions(conn, sorted(candidates))
+        linked = sorted(linked_reports(new, nearby))
+        components = set(self._column_of(conn, "component", linked).values())
+        region_ids: set[str] = set()
+        for component in sorted(components):
+            region_ids.update(
+                row[0] for row in conn.execute(
+                    "SELECT mention_id FROM mentions WHERE component = ? AND split_from IS NULL", (component,))
             )
-        old_ids = sorted({m for members in old_members.values() for m in members})
-        stored, sources = self._load_mentions(conn, old_ids)
-        # only the events a new report links to can change: re-plan those alone
-        linked = linked_reports(new, stored)
-        old_members = {event_id: members for event_id, members in old_members.items() if members & linked}
-        kept_ids = {m for members in old_members.values() for m in members}
-        stored = [item for item in stored if item.mention.mention_id in kept_ids]
-        region = [*stored, *new]
+        region_ids -= new_ids
+        stored, sources = self._load_mentions(conn, sorted(region_ids))
+        old_of = self._column_of(conn, "event", sorted(region_ids))
+        old_members: dict[str, set[str]] = {}
+        for mention_id, event_id in old_of.items():
+            old_members.setdefault(event_id, set()).add(mention_id)
         for item in new:
             sources.setdefault(item.mention.mention_id, self._source_of_new(conn, item))
-        unchanged = set(old_members.values())
-        changed = [(c, e) for c, e in cluster_events(region, sources, memory=self._pairs)
-                   if frozenset(c.mention_ids) not in unchanged]
+        unchanged = {frozenset(members) for members in old_members.values()}
+        planned, linked_components = plan_region([*stored, *new], sources, memory=self._pairs)
+        changed = [(c, e) for c, e in planned if frozenset(c.mention_ids) not in unchanged]
+        conn.executemany(
+            "UPDATE mentions SET component = ? WHERE mention_id = ?",
+            [(ids[0], m) for ids in linked_components for m in ids],
+        )
         # Every old event that lost or gained a report is rewritten; an old id that disappears points to the
         # event now holding the old event's first report.
         home = {m: event.event_id for cluster, event in changed for m in cluster.mention_ids}
@@ -389,6 +396,18 @@ class SQLiteStore:
                 logger.debug("%s: event %s merged into %s", self.path, old_id, new_id)
         conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
         return sorted(created), sorted(updated)
+
+    def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
+        """mention_id -> its link component (``what="component"``) or its event (``what="event"``)."""
+        sql = {
+            "component": "SELECT mention_id, component FROM mentions WHERE mention_id IN ({})",
+            "event": "SELECT mention_id, event_id FROM event_mentions WHERE mention_id IN ({})",
+        }[what]
+        out: dict[str, str] = {}
+        for i in range(0, len(mention_ids), _BATCH):
+            chunk = list(mention_ids[i : i + _BATCH])
+            out.update(conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
+        return out
 
     def _source_of_new(self, conn: sqlite3.Connection, item: ResolvedEvent) -> SourceRef:
         row = conn.execute(
@@ -624,7 +643,7 @@ class SQLiteStore:
             now = _now()
             self._delete_event(conn, current)
             conn.executemany(
-                "UPDATE mentions SET split_from = ?, split_at = ? WHERE mention_id = ?",
+                "UPDATE mentions SET split_from = ?, split_at = ?, component = mention_id WHERE mention_id = ?",
                 [(current, now, m) for m in mention_ids],
             )
             new_ids: list[str] = []
@@ -655,7 +674,10 @@ class SQLiteStore:
             resolved, sources = self._load_mentions(conn, mention_ids)
             conn.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions)")
             new_of: dict[str, str] = {}
-            for cluster, event in cluster_events(resolved, sources, isolated):
+            planned, components = plan_region(resolved, sources, isolated)
+            conn.executemany("UPDATE mentions SET component = ? WHERE mention_id = ?",
+                             [(ids[0], m) for ids in components for m in ids])
+            for cluster, event in planned:
                 self._write_event(conn, event, cluster, {m: split_reason[m] for m in cluster.mention_ids if m in split_reason})
                 new_of.update((m, event.event_id) for m in cluster.mention_ids)
             now = _now()
