@@ -175,10 +175,16 @@ def _run(
     workers: int = 1,
 ) -> RunReport:
     """Push raw documents through every stage into the store, one transaction per article."""
-    started = time.time()
     counts = _Counts()
-    seen: set[str] = set()
-    articles = _clean_stream(raws, counts, strict, seen, store.has_article)
+    articles = _clean_stream(raws, counts, strict, set(), store.has_article)
+    return _ingest(articles, store, counts, pipeline=pipeline, strict=strict, progress=progress, total=total,
+                   workers=workers)
+
+
+def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipeline: Pipeline | None, strict: bool,
+            progress: bool, total: int | None, workers: int) -> RunReport:
+    """Parse, extract, resolve and store clean articles; record the run."""
+    started = time.time()
     pipeline = pipeline or default_pipeline()
     with worker_pool(pipeline, workers) as pool:
         _store_all(pipeline, articles, store, counts, strict, pool, workers, _progress(total, progress), total)
@@ -340,6 +346,33 @@ def ingest_paths(
 
     return _run(read_paths(paths), store, pipeline=pipeline, strict=strict, progress=progress, total=None,
                 workers=workers)
+
+
+def ingest_articles(
+    articles: Iterable[Article],
+    store: Any,
+    *,
+    pipeline: Pipeline | None = None,
+    strict: bool = False,
+    progress: bool = False,
+    workers: int = 1,
+) -> RunReport:
+    """Ingest articles that need no cleaning (plain texts, evaluation feeds) into the store; an article already
+    stored, or given twice, is counted as a duplicate."""
+    counts = _Counts()
+    seen: set[str] = set()
+
+    def fresh() -> Iterator[Article]:
+        for article in articles:
+            counts.counter["docs.read"] += 1
+            if article.article_id in seen or store.has_article(article.article_id):
+                counts.counter["docs.duplicate"] += 1
+                continue
+            seen.add(article.article_id)
+            yield article
+
+    return _ingest(fresh(), store, counts, pipeline=pipeline, strict=strict, progress=progress, total=None,
+                   workers=workers)
 
 
 def ingest_records(
