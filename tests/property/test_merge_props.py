@@ -29,7 +29,12 @@ TYPES = (
     ("Protests", "Peaceful protest"),
 )
 ACTORS = ("Military Forces of Syria (2000-)", "Islamic State (Syria)", "Syrian Democratic Forces", "Civilians (Syria)")
-SENTENCES = ("Clashes broke out at dawn.", "Shelling hit the town.", "Protesters gathered.", "Ten fighters were killed.")
+SENTENCES = (
+    "Clashes broke out at dawn.",
+    "Shelling hit the town.",
+    "Heavy shelling hit the eastern districts of the town early on Tuesday morning.",
+    "Several hundred protesters gathered outside the governor's office to demand the release of detainees.",
+)
 OUTLETS = ("Outlet A", "Outlet B", "Outlet C")
 
 

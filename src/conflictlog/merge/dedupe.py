@@ -5,9 +5,10 @@ How it works:
   widened by their precision, places within a radius set by the coarser geo_precision, and overlapping
   normalised actors. Pairs at or above the threshold (``data/merge_rules.toml``) are linked; an identical
   evidence sentence (a republished copy) links two reports of different articles whose places agree.
-- Hard rules come first: another type family, another country, two day-precision dates more than a day
-  apart, places beyond the radius, or named actors with none in common never link. Dates that agree only
-  within the tolerance link only the same sub-event type at the same place, and two reports from one article
+- Hard rules come first, for republished sentences too: another type family, another country, two
+  day-precision dates more than a day apart, date ranges apart beyond their tolerance, places beyond the
+  radius, or named actors with none in common never link. Exact dates a day apart link only the same
+  sub-event type at the same place between the same actors; vague dates (week, month) must overlap; two reports from one article
   link only when they repeat one incident (same sub-event type, same place, overlapping dates).
 - Events never chain (complete linkage): two groups of reports join only when every report of one is linked
   to every report of the other. Links are taken strongest first (score, then mention ids), so the events are
@@ -34,6 +35,7 @@ from conflictlog.merge.keys import (
     UNKNOWN_COUNTRY,
     MergeRules,
     actor_keys,
+    copy_evidence_keys,
     country_key,
     date_block_keys,
     date_window,
@@ -137,7 +139,7 @@ class _Features:
             self.geo_precision = 0
             self.gazetteer_id = self.location = self.admin1 = ""
         self.actors = actor_keys(resolved)
-        self.evidence = frozenset(evidence_text_key(ev.text) for ev in mention.evidence if ev.text.strip())
+        self.evidence = copy_evidence_keys(resolved)
         self.date_keys = date_block_keys(resolved)
         self.evidence_keys = evidence_block_keys(resolved)
 
@@ -190,18 +192,20 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
     if a.day and b.day and max(a.start, b.start) - min(a.end, b.end) > 1:
         # two exact dates more than a day apart are two incidents, whatever else agrees
         return None
-    if a.article_id != b.article_id and not a.evidence.isdisjoint(b.evidence):
-        place = _place_score(a, b, rules)
-        if place is None:
-            return None
-        return 1.0, f"same evidence sentence (republished or repeated report); place: {place[1]}"
-    if a.country != b.country or not a.has_date or not b.has_date or a.lo > b.hi or b.lo > a.hi:
+    if a.country != b.country:
+        return None
+    both_dated = a.has_date and b.has_date
+    if both_dated and (a.lo > b.hi or b.lo > a.hi):
         return None
     actors = _actor_score(a, b, rules)
     if actors is None:
         return None
     place = _place_score(a, b, rules)
     if place is None:
+        return None
+    if a.article_id != b.article_id and not a.evidence.isdisjoint(b.evidence):
+        return 1.0, f"same evidence sentence (republished or repeated report); place: {place[1]}; {actors[1]}"
+    if not both_dated:
         return None
     s = rules.score
     if a.single_day and b.single_day and a.start == b.start:
@@ -217,9 +221,10 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
     else:
         type_score, type_why = s["type_same_family"], f"same type family {a.family}"
     exact = type_score == s["type_same_sub_event"] and place[0] == s["place_same"]
-    if date_score == s["date_within_tolerance"] and not exact:
-        # Dates that agree only within the tolerance are the same incident dated differently at the same
-        # place; at another place or of another kind, it is the next day's incident.
+    if date_score == s["date_within_tolerance"] and not (exact and a.day and b.day and a.actors == b.actors):
+        # Exact dates a day apart are the same incident dated differently, with the same parties at the same
+        # place; at another place, of another kind or between other parties, it is the next day's incident.
+        # A vague date (a week, a month) must overlap.
         return None
     if a.article_id == b.article_id and not (exact and date_score > s["date_within_tolerance"]):
         # One article names two incidents when it gives them different places, kinds or dates; it repeats
@@ -553,7 +558,7 @@ def _casualty_figures(
 
     def conservative(values: list[tuple[ResolvedEvent, int]]) -> int | None:
         current = [(m, v) for m, v in values if not m.mention.historical] or values
-        for certainty in (Certainty.REPORTED, Certainty.CLAIMED):
+        for certainty in (Certainty.REPORTED, Certainty.CLAIMED, Certainty.UNVERIFIED):
             figures = [v for m, v in current if m.mention.certainty == certainty]
             if figures:
                 return min(figures)
@@ -593,8 +598,8 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
     - certainty: "reported" when any report states it plainly, else "claimed" when any party claims it, else
       "unverified"; historical only when every report is historical;
     - fatalities (ACLED, conservative): the lowest positive figure among plainly reported, non-historical
-      reports; if none, the lowest among claims by a party; 0 when no credible report gives a figure
-      (unverified figures are kept as claims only). injured follows the same rule;
+      reports; if none, the lowest among claims by a party; if none, the lowest unverified figure; 0 when no
+      report gives a figure, so the figure is always one a report gives. injured follows the same rule;
     - fatalities_low / fatalities_high (UCDP-style): lowest and highest positive figure any report gives (0
       when none); fatalities_best: the figure stated by the most independent outlets (ties: lower median);
     - corroboration: independent outlets among the sources (a republished copy counts with its original).
