@@ -183,15 +183,54 @@ def _run(
 
 def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipeline: Pipeline | None, strict: bool,
             progress: bool, total: int | None, workers: int) -> RunReport:
-    """Parse, extract, resolve and store clean articles; record the run."""
+    """Parse, extract, resolve and store clean articles (near-copies of stored ones are not parsed: they join
+    the original's events); record the run."""
     started = time.time()
     pipeline = pipeline or default_pipeline()
+    waiting: list[tuple[Article, str]] = []
     with worker_pool(pipeline, workers) as pool:
-        _store_all(pipeline, articles, store, counts, strict, pool, workers, _progress(total, progress), total)
+        originals = _skip_copies(articles, store, counts, strict, waiting)
+        _store_all(pipeline, originals, store, counts, strict, pool, workers, _progress(total, progress), total)
+        # copies of an original still being parsed waited for it; those whose original failed are parsed now
+        orphans = [article for article, original in waiting if not _store_copy(store, article, original, counts, strict)]
+        if orphans:
+            _store_all(pipeline, orphans, store, counts, strict, pool, workers, None, None)
     counts.counter["seconds"] = int(round(time.time() - started))
     report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
     store.record_run(report)
     return report
+
+
+def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
+                 waiting: list[tuple[Article, str]]) -> Iterator[Article]:
+    """The articles to parse: a near-copy of a stored article joins the original's events here instead (a hash,
+    not a parse); a copy of an original still on its way through the stages waits in ``waiting``."""
+    claim = getattr(store, "claim_original", None)
+    for article in articles:
+        original = claim(article) if claim is not None else None
+        if original is None:
+            yield article
+        elif not _store_copy(store, article, original, counts, strict):
+            waiting.append((article, original))
+
+
+def _store_copy(store: Any, article: Article, original: str, counts: _Counts, strict: bool) -> bool:
+    """Store a near-copy of ``original``; False when the original is not stored (yet)."""
+    try:
+        result = store.add_copy(article, original)
+    except ConflictlogError as err:
+        if strict:
+            raise
+        counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err}"))
+        return True
+    if result is None:
+        return False
+    if result.stored:
+        counts.counter["articles.copies"] += 1
+        counts.counter["events.updated"] += len(result.events_updated)
+    else:
+        counts.counter["docs.duplicate"] += 1
+    return True
 
 
 def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,

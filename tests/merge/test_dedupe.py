@@ -339,3 +339,14 @@ def test_dedupe_short_set_phrase_is_no_sign_of_a_copy() -> None:
                     sub_event_type="Attack", event_type="Violence against civilians", actors=("Islamic State (Syria)",))
     decisions = {d.mention_id: d for c in plan_clusters([a, b]) for d in c.decisions}
     assert "same evidence sentence" not in (decisions["m2"].reason or "")
+
+
+def test_dedupe_protests_in_two_places_with_only_generic_actors_stay_apart() -> None:
+    protesters = ("Protesters (Syria)",)
+    here = make_report("m1", "a1", event_type="Protests", sub_event_type="Peaceful protest", actors=protesters)
+    there = make_report("m2", "a2", event_type="Protests", sub_event_type="Peaceful protest", actors=protesters,
+                        place=NEAR_ALEPPO, evidence="Protest nearby.")
+    same_place = make_report("m3", "a3", event_type="Protests", sub_event_type="Peaceful protest", actors=protesters,
+                             evidence="Protest in town.")
+    assert len(plan_clusters([here, there])) == 2
+    assert len(plan_clusters([here, same_place])) == 1

@@ -8,7 +8,8 @@ How it works:
 - Hard rules come first, for republished sentences too: another type family, another country, two
   day-precision dates more than a day apart, date ranges apart beyond their tolerance, places beyond the
   radius, or named actors with none in common never link. Exact dates a day apart link only the same
-  sub-event type at the same place between the same actors; vague dates (week, month) must overlap; two reports from one article
+  sub-event type at the same place between the same actors; vague dates (week, month) must overlap; two
+  places need a named actor in common (not only "protesters" or "civilians"); two reports from one article
   link only when they repeat one incident (same sub-event type, same place, overlapping dates).
 - Events never chain (complete linkage): two groups of reports join only when every report of one is linked
   to every report of the other. Links are taken strongest first (score, then mention ids), so the events are
@@ -24,6 +25,7 @@ Representative fields and casualty figures are chosen by fixed rules documented 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import statistics
@@ -206,6 +208,9 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
     if a.article_id != b.article_id and not a.evidence.isdisjoint(b.evidence):
         return 1.0, f"same evidence sentence (republished or repeated report); place: {place[1]}; {actors[1]}"
     if not both_dated:
+        return None
+    if place[0] < rules.score["place_same"] and actors[0] < rules.score["actors_shared_named"]:
+        # two places with no named party in common: protests or strikes in two neighbourhoods, two incidents
         return None
     s = rules.score
     if a.single_day and b.single_day and a.start == b.start:
@@ -530,24 +535,29 @@ def _source_for(resolved: ResolvedEvent, sources: Mapping[str, SourceRef]) -> So
     return ref
 
 
-def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef]) -> dict[str, int]:
+def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef],
+                   copies: Sequence[SourceRef] = ()) -> dict[str, int]:
     """Article id -> independent-outlet group: same outlet, one republishing the other (original_outlet), or an
-    identical evidence sentence make one group."""
-    articles = sorted({m.mention.article_id for m in members})
+    identical evidence sentence make one group; a recognised copy (``copies``) groups by its outlet alone."""
+    articles = sorted({m.mention.article_id for m in members} | {c.article_id for c in copies})
     index = {a: i for i, a in enumerate(articles)}
     uf = _UnionFind(len(articles))
     by_name: dict[str, int] = {}
     by_evidence: dict[str, int] = {}
-    for member in members:
-        i = index[member.mention.article_id]
-        ref = refs[member.mention.mention_id]
-        names = [place_key(ref.outlet), place_key(ref.original_outlet)]
-        for name in names:
+
+    def join_outlets(i: int, ref: SourceRef) -> None:
+        for name in (place_key(ref.outlet), place_key(ref.original_outlet)):
             if name:
                 uf.union(i, by_name.setdefault(name, i))
+
+    for member in members:
+        i = index[member.mention.article_id]
+        join_outlets(i, refs[member.mention.mention_id])
         for ev in member.mention.evidence:
             if ev.text.strip():
                 uf.union(i, by_evidence.setdefault(evidence_text_key(ev.text), i))
+    for copy in copies:
+        join_outlets(index[copy.article_id], copy)
     return {a: uf.find(index[a]) for a in articles}
 
 
@@ -586,7 +596,8 @@ def _casualty_figures(
     return fatalities, injured, low, best, high
 
 
-def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef]) -> Event:
+def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
+                copies: Mapping[str, Sequence[SourceRef]] | None = None) -> Event:
     """One Event from the reports of one cluster.
 
     Rules (each a function of the set of reports, so ingest order never matters):
@@ -602,7 +613,10 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
       report gives a figure, so the figure is always one a report gives. injured follows the same rule;
     - fatalities_low / fatalities_high (UCDP-style): lowest and highest positive figure any report gives (0
       when none); fatalities_best: the figure stated by the most independent outlets (ties: lower median);
-    - corroboration: independent outlets among the sources (a republished copy counts with its original).
+    - sources: one per article of the reports, then the recognised near-copies of those articles (``copies``:
+      article id -> the copies' SourceRefs), which add a source and nothing else;
+    - corroboration: independent outlets among the sources (a republished copy counts with its original; a
+      recognised copy counts by its outlet, so copies from one outlet count once).
     """
     ordered = sorted(members, key=lambda m: m.mention.mention_id)
     refs = {m.mention.mention_id: _source_for(m, sources) for m in ordered}
@@ -639,7 +653,18 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
         logger.debug("merge: event %s has no dated report; using publication date %s", key, event_date)
 
     place = place_src.place if place_src is not None else None
-    groups = _outlet_groups(ordered, refs)
+    copy_refs: list[SourceRef] = []
+    if copies:
+        stand_in = {}  # the first report of each article stands for the article's copies
+        for m in ordered:
+            stand_in.setdefault(m.mention.article_id, m.mention.mention_id)
+        seen = set(stand_in)
+        for article_id, mention_id in sorted(stand_in.items()):
+            for copy in copies.get(article_id, ()):
+                if copy.article_id not in seen:
+                    seen.add(copy.article_id)
+                    copy_refs.append(dataclasses.replace(copy, mention_id=mention_id))
+    groups = _outlet_groups(ordered, refs, copy_refs)
     fatalities, injured, low, best, high = _casualty_figures(ordered, groups)
     certainties = {m.mention.certainty for m in ordered}
     if Certainty.REPORTED in certainties:
@@ -652,6 +677,8 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
     source_refs: dict[str, SourceRef] = {}
     for m in ordered:  # smallest mention_id of each article stands for the article
         source_refs.setdefault(m.mention.article_id, refs[m.mention.mention_id])
+    for copy in copy_refs:
+        source_refs[copy.article_id] = copy
     sources_out = tuple(sorted(source_refs.values(), key=lambda r: (r.published or date.max, r.article_id)))
     evidence = list(dict.fromkeys(ev for m in ordered for ev in m.mention.evidence))
     claims = tuple(
@@ -694,21 +721,21 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
 
 def cluster_events(
     resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset(),
-    memory: PairMemory | None = None,
+    memory: PairMemory | None = None, copies: Mapping[str, Sequence[SourceRef]] | None = None,
 ) -> list[tuple[Cluster, Event]]:
     """Clusters and their events (the store keeps both: events and the decisions behind them)."""
-    return plan_region(resolved, sources, isolated, memory)[0]
+    return plan_region(resolved, sources, isolated, memory, copies)[0]
 
 
 def plan_region(
     resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset(),
-    memory: PairMemory | None = None,
+    memory: PairMemory | None = None, copies: Mapping[str, Sequence[SourceRef]] | None = None,
 ) -> tuple[list[tuple[Cluster, Event]], list[tuple[str, ...]]]:
     """Clusters with their events, and the connected components of the links among the reports: a later
     merge that links into a component re-plans the whole component (and no other)."""
     by_id = {r.mention.mention_id: r for r in unique_by_mention(resolved)}
     clusters, components = _plan(list(by_id.values()), isolated, memory)
-    pairs = [(c, build_event(c.key, [by_id[m] for m in c.mention_ids], sources)) for c in clusters]
+    pairs = [(c, build_event(c.key, [by_id[m] for m in c.mention_ids], sources, copies)) for c in clusters]
     return pairs, components
 
 

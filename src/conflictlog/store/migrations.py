@@ -239,10 +239,22 @@ UPDATE mentions SET component = mention_id WHERE split_from IS NOT NULL;
 CREATE INDEX mentions_component ON mentions(component);
 """
 
+# Near-copies of article bodies (conflictlog.ingest.copies): an original's MinHash signature, and for a copy the
+# original whose events it joins as a source (it is never parsed). Articles stored before have no signature.
+_ARTICLE_COPIES = """
+ALTER TABLE articles ADD COLUMN copy_of TEXT;
+CREATE INDEX articles_copy_of ON articles(copy_of) WHERE copy_of IS NOT NULL;
+CREATE TABLE article_signatures (
+    article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+    minhash    BLOB NOT NULL
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
     Migration(3, "merge_link_components", _LINK_COMPONENTS),
+    Migration(4, "article_copies", _ARTICLE_COPIES),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

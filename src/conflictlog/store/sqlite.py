@@ -18,7 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from conflictlog.errors import E601, NotFound, StoreError
-from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, plan_region, unique_by_mention
+from conflictlog.ingest.copies import CopyIndex, MinHash, from_bytes, signature, to_bytes
+from conflictlog.merge.dedupe import (
+    SPLIT_PREFIX,
+    Cluster,
+    MergeDecision,
+    PairMemory,
+    build_event,
+    cluster_events,
+    linked_reports,
+    plan_region,
+    unique_by_mention,
+)
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
     Article,
@@ -139,6 +150,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
+        self._copies: CopyIndex | None = None  # loaded on first use
+        self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._db_errors():
@@ -212,6 +225,88 @@ class SQLiteStore:
             language=row[10],
         )
 
+    def _copy_index(self) -> CopyIndex:
+        """The signatures of stored original bodies (read from the database on first use)."""
+        if self._copies is None:
+            index = CopyIndex()
+            with self._lock, self._db_errors():
+                for article_id, data in self._conn.execute("SELECT article_id, minhash FROM article_signatures"):
+                    index.add(article_id, from_bytes(data))
+            self._copies = index
+        return self._copies
+
+    def claim_original(self, article: Article) -> str | None:
+        """The article this one is a near-copy of (stored, or claimed before and on its way to being stored);
+        None when it is an original, which is then claimed: later copies of it find it."""
+        minhash = signature(article.text)
+        if minhash is None:
+            return None
+        with self._lock:
+            index = self._copy_index()
+            found = index.find(minhash)
+            if found is not None and found != article.article_id:
+                return found
+            index.add(article.article_id, minhash)
+            self._on_its_way[article.article_id] = minhash
+        return None
+
+    def add_copy(self, article: Article, original_id: str) -> AddResult | None:
+        """Store an article as a near-copy of a stored one, in one transaction: it is not parsed, and its source
+        joins every event of the original. None when the original is not stored (yet)."""
+        try:
+            with self._transaction() as conn:
+                if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)).fetchone():
+                    return AddResult(article.article_id, stored=False)
+                row = conn.execute("SELECT copy_of FROM articles WHERE article_id = ?", (original_id,)).fetchone()
+                if row is None:
+                    return None
+                root = row[0] or original_id
+                self._insert_article(conn, article, copy_of=root)
+                updated = self._refresh_events_of(conn, root)
+        except BaseException:
+            self._pairs.discard()
+            raise
+        logger.info("%s: stored article %s as a copy of %s: %d events updated",
+                    self.path, article.article_id, root, len(updated))
+        return AddResult(article.article_id, True, 0, (), tuple(updated))
+
+    def _copies_for(self, conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[SourceRef]]:
+        """Original article id -> SourceRefs of its stored near-copies (mention_id left for build_event)."""
+        ids = sorted(set(article_ids))
+        out: dict[str, list[SourceRef]] = {}
+        for i in range(0, len(ids), _BATCH):
+            chunk = ids[i : i + _BATCH]
+            for copy_of, article_id, url, title, outlet, published, original in conn.execute(
+                "SELECT copy_of, article_id, url, title, outlet, published, original_outlet FROM articles "
+                f"WHERE copy_of IN ({', '.join('?' * len(chunk))}) ORDER BY article_id",
+                chunk,
+            ):
+                out.setdefault(copy_of, []).append(
+                    SourceRef(article_id, "", url, title, outlet, codec.from_iso(published), original))
+        return out
+
+    def _refresh_events_of(self, conn: sqlite3.Connection, article_id: str) -> list[str]:
+        """Rebuild every event an article's reports are part of (same reports and decisions, sources anew)."""
+        event_ids = [row[0] for row in conn.execute(
+            "SELECT DISTINCT em.event_id FROM mentions m JOIN event_mentions em ON em.mention_id = m.mention_id "
+            "WHERE m.article_id = ? ORDER BY em.event_id", (article_id,))]
+        for event_id in event_ids:
+            rows = conn.execute(
+                "SELECT d.mention_id, d.joined_to, d.score, d.reason, m.split_from FROM merge_decisions d "
+                "JOIN mentions m ON m.mention_id = d.mention_id WHERE d.event_id = ? ORDER BY d.mention_id",
+                (event_id,),
+            ).fetchall()
+            members, sources = self._load_mentions(conn, [r[0] for r in rows])
+            first = min(r[0] for r in rows)
+            split = any(r[0] == first and r[4] for r in rows)
+            key = SPLIT_PREFIX + first if split else first
+            decisions = tuple(sorted((MergeDecision(r[0], r[1], r[2], r[3]) for r in rows),
+                                     key=lambda d: (d.joined_to is not None, d.mention_id)))
+            copies = self._copies_for(conn, {m.mention.article_id for m in members})
+            event = build_event(key, members, sources, copies)
+            self._write_event(conn, event, Cluster(key, tuple(r[0] for r in rows), decisions))
+        return event_ids
+
     def add_article(self, article: Article, resolved: Sequence[ResolvedEvent]) -> AddResult:
         """Store one article with its resolved event mentions and merge them into events, in one transaction.
 
@@ -224,26 +319,33 @@ class SQLiteStore:
                     logger.debug("%s: article %s already stored; skipped", self.path, article.article_id)
                     return AddResult(article.article_id, stored=False)
                 self._insert_article(conn, article)
+                minhash = self._on_its_way.get(article.article_id) or signature(article.text)
+                if minhash is not None:
+                    conn.execute("INSERT OR REPLACE INTO article_signatures(article_id, minhash) VALUES (?, ?)",
+                                 (article.article_id, to_bytes(minhash)))
                 new = self._insert_mentions(conn, article, resolved)
                 created, updated = self._merge_new(conn, new)
         except BaseException:
             self._pairs.discard()
             raise
         self._pairs.commit()
+        self._on_its_way.pop(article.article_id, None)
+        if minhash is not None and self._copies is not None:
+            self._copies.add(article.article_id, minhash)
         logger.info(
             "%s: stored article %s: %d mentions, %d events created, %d updated",
             self.path, article.article_id, len(new), len(created), len(updated),
         )
         return AddResult(article.article_id, True, len(new), tuple(created), tuple(updated))
 
-    def _insert_article(self, conn: sqlite3.Connection, article: Article) -> None:
+    def _insert_article(self, conn: sqlite3.Connection, article: Article, copy_of: str | None = None) -> None:
         conn.execute(
             "INSERT INTO articles(article_id, source, text, url, title, outlet, original_outlet, author, published, "
-            "published_raw, language, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "published_raw, language, ingested_at, copy_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.article_id, article.source, article.text, article.url, article.title, article.outlet,
                 article.original_outlet, article.author, codec.iso(article.published), article.published_raw,
-                article.language, _now(),
+                article.language, _now(), copy_of,
             ),
         )
 
@@ -366,7 +468,9 @@ class SQLiteStore:
         for item in new:
             sources.setdefault(item.mention.mention_id, self._source_of_new(conn, item))
         unchanged = {frozenset(members) for members in old_members.values()}
-        planned, linked_components = plan_region([*stored, *new], sources, memory=self._pairs)
+        region = [*stored, *new]
+        copies = self._copies_for(conn, {r.mention.article_id for r in region})
+        planned, linked_components = plan_region(region, sources, memory=self._pairs, copies=copies)
         changed = [(c, e) for c, e in planned if frozenset(c.mention_ids) not in unchanged]
         conn.executemany(
             "UPDATE mentions SET component = ? WHERE mention_id = ?",
@@ -648,7 +752,8 @@ class SQLiteStore:
             )
             new_ids: list[str] = []
             isolated = frozenset(mention_ids)
-            for cluster, event in cluster_events(resolved, sources, isolated):
+            copies = self._copies_for(conn, {r.mention.article_id for r in resolved})
+            for cluster, event in cluster_events(resolved, sources, isolated, copies=copies):
                 reasons = {m: f"split from {current} by unmerge" for m in cluster.mention_ids}
                 self._write_event(conn, event, cluster, reasons)
                 new_ids.append(event.event_id)
@@ -674,7 +779,8 @@ class SQLiteStore:
             resolved, sources = self._load_mentions(conn, mention_ids)
             conn.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions)")
             new_of: dict[str, str] = {}
-            planned, components = plan_region(resolved, sources, isolated)
+            copies = self._copies_for(conn, {r.mention.article_id for r in resolved})
+            planned, components = plan_region(resolved, sources, isolated, copies=copies)
             conn.executemany("UPDATE mentions SET component = ? WHERE mention_id = ?",
                              [(ids[0], m) for ids in components for m in ids])
             for cluster, event in planned:
