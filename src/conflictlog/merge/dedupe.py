@@ -63,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 EVENT_HASH_LENGTH = 12
 SPLIT_PREFIX = "split:"
+FIRST_REPORT = "first report of the event (smallest mention id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,7 +436,7 @@ def _plan(resolved: Sequence[ResolvedEvent], isolated: frozenset[str],
             decisions = [MergeDecision(first_id, None, None, "kept apart: split from a merged event by unmerge")]
         else:
             key = first_id
-            decisions = [MergeDecision(first_id, None, None, "first report of the event (smallest mention id)")]
+            decisions = [MergeDecision(first_id, None, None, FIRST_REPORT)]
             for i in members[1:]:
                 score, other, reason = best[i]
                 decisions.append(MergeDecision(items[i].mention.mention_id, items[other].mention.mention_id,
@@ -480,26 +481,55 @@ def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -
     A link component none of whose reports is linked keeps its clusters and decisions when the new reports
     join (complete linkage never looks across components), so an incremental merge re-plans the components
     of these reports alone."""
+    return {old_id for links in report_links(new, old).values() for old_id in links}
+
+
+def report_links(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> dict[str, dict[str, tuple[float, str]]]:
+    """For each new report, the old reports it links to, with the link's score and reason."""
     rules = load_rules()
     old_feats = [_features_of(item) for item in unique_by_mention(old)]
     blocks: dict[str, list[int]] = {}
     for i, f in enumerate(old_feats):
         for key in (*f.date_keys, *f.evidence_keys):
             blocks.setdefault(key, []).append(i)
-    linked: set[str] = set()
+    out: dict[str, dict[str, tuple[float, str]]] = {}
     for f in (_features_of(item) for item in unique_by_mention(new)):
         same_text = {i for key in f.evidence_keys for i in blocks.get(key, ())}
         dated = {i for key in f.date_keys for i in blocks.get(key, ())}
+        links = out.setdefault(f.mention_id, {})
         for i in _candidates(f, dated, same_text, old_feats, rules):
-            other = old_feats[i]
-            if other.mention_id in linked:
-                continue
-            # the pair is scored in mention-id order, as plan_clusters scores it
-            a, b = (other, f) if other.mention_id < f.mention_id else (f, other)
-            result = score_pair(a, b, rules)
-            if result is not None and result[0] >= rules.threshold:
-                linked.add(other.mention_id)
-    return linked
+            result = _link(old_feats[i], f, rules)
+            if result is not None:
+                links[old_feats[i].mention_id] = result
+    return out
+
+
+def _link(x: _Features, y: _Features, rules: MergeRules) -> tuple[float, str] | None:
+    """The link between two reports (scored in mention-id order, as the batch merge scores it), or None."""
+    a, b = (x, y) if x.mention_id < y.mention_id else (y, x)
+    result = score_pair(a, b, rules)
+    return result if result is not None and result[0] >= rules.threshold else None
+
+
+def link_between(x: ResolvedEvent, y: ResolvedEvent) -> tuple[float, str] | None:
+    """The link (score, reason) between two reports, or None when they are not linked."""
+    return _link(_features_of(x), _features_of(y), load_rules())
+
+
+def best_link(report: ResolvedEvent, others: Iterable[ResolvedEvent]) -> tuple[str, float, str] | None:
+    """The report among ``others`` this one is linked to most strongly (ties: smallest mention_id), as
+    (mention_id, score, reason); the rule of a merge decision."""
+    rules = load_rules()
+    f = _features_of(report)
+    best: tuple[str, float, str] | None = None
+    for other in others:
+        g = _features_of(other)
+        if g.mention_id == f.mention_id:
+            continue
+        result = _link(f, g, rules)
+        if result is not None and (best is None or (-result[0], g.mention_id) < (-best[1], best[0])):
+            best = (g.mention_id, result[0], result[1])
+    return best
 
 
 def _remembered_edges(memory: PairMemory, items: Sequence[ResolvedEvent], plans: Sequence[int | None],

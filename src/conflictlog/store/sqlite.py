@@ -20,14 +20,17 @@ from typing import Any
 from conflictlog.errors import E601, NotFound, StoreError
 from conflictlog.ingest.copies import CopyIndex, MinHash, from_bytes, signature, to_bytes
 from conflictlog.merge.dedupe import (
+    FIRST_REPORT,
     SPLIT_PREFIX,
     Cluster,
     MergeDecision,
     PairMemory,
+    best_link,
     build_event,
     cluster_events,
-    linked_reports,
+    link_between,
     plan_region,
+    report_links,
     unique_by_mention,
 )
 from conflictlog.merge.keys import block_keys
@@ -451,7 +454,11 @@ class SQLiteStore:
             )
         candidates -= new_ids
         nearby, _ = self._load_mentions(conn, sorted(candidates))
-        linked = sorted(linked_reports(new, nearby))
+        links = report_links(new, nearby)
+        appended = self._append_new(conn, new, links)
+        if appended is not None:
+            return appended
+        linked = sorted({old_id for found in links.values() for old_id in found})
         components = set(self._column_of(conn, "component", linked).values())
         region_ids: set[str] = set()
         for component in sorted(components):
@@ -500,6 +507,90 @@ class SQLiteStore:
                 logger.debug("%s: event %s merged into %s", self.path, old_id, new_id)
         conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
         return sorted(created), sorted(updated)
+
+    def _append_new(self, conn: sqlite3.Connection, new: Sequence[ResolvedEvent],
+                    links: dict[str, dict[str, tuple[float, str]]]) -> tuple[list[str], list[str]] | None:
+        """Merge without a re-plan in the common case: no new report links to another, and each links to
+        nothing or to every report of one event and nothing else. Then it joins that event, as the batch merge
+        would (under complete linkage nothing else can change), at a cost that does not grow with the size of
+        the incident beyond one pass over its reports. None when the case does not hold."""
+        by_id = {r.mention.mention_id: r for r in new}
+        ids = sorted(by_id)
+        if any(link_between(by_id[a], by_id[b]) is not None for i, a in enumerate(ids) for b in ids[i + 1:]):
+            return None
+        joins: dict[str, tuple[str, list[str]]] = {}  # new report -> (event, its reports)
+        for n in ids:
+            found = links.get(n, {})
+            if not found:
+                continue
+            events = set(self._column_of(conn, "event", sorted(found)).values())
+            if len(events) != 1:
+                return None
+            (event_id,) = events
+            members = [row[0] for row in conn.execute(
+                "SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))]
+            if set(members) != found.keys() or any(e == event_id for e, _ in joins.values()):
+                return None
+            joins[n] = (event_id, members)
+        created: list[str] = []
+        updated: list[str] = []
+        for n in ids:
+            report = by_id[n]
+            if n not in joins:
+                sources = {n: self._source_of_new(conn, report)}
+                copies = self._copies_for(conn, [report.mention.article_id])
+                ((cluster, event),) = cluster_events([report], sources, copies=copies)
+                self._write_event(conn, event, cluster)
+                conn.execute("UPDATE mentions SET component = ? WHERE mention_id = ?", (n, n))
+                created.append(event.event_id)
+                continue
+            event_id, members = joins[n]
+            updated.append(self._join_event(conn, report, event_id, members, links[n]))
+        conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        return sorted(created), sorted(updated)
+
+    def _join_event(self, conn: sqlite3.Connection, report: ResolvedEvent, event_id: str, members: list[str],
+                    link: dict[str, tuple[float, str]]) -> str:
+        """Add one report linked to every report of an event to it; returns the event's (possibly new) id.
+        Decisions follow the batch rule: each report names its strongest link in the event."""
+        n = report.mention.mention_id
+        stored, sources = self._load_mentions(conn, members)
+        sources[n] = self._source_of_new(conn, report)
+        key = min(members[0], n)
+        earlier = {row[0]: (row[1], row[2], row[3]) for row in conn.execute(
+            "SELECT mention_id, joined_to, score, reason FROM merge_decisions WHERE event_id = ?", (event_id,))}
+        decisions: list[MergeDecision] = []
+        for m in members:
+            joined_to, score, reason = earlier[m]
+            with_new = link[m]
+            if m == key:
+                decisions.append(MergeDecision(m, None, None, FIRST_REPORT))
+            elif joined_to is None:  # first no more: its strongest link among all
+                other = best_link(next(r for r in stored if r.mention.mention_id == m), [*stored, report])
+                assert other is not None  # linked to the new report at least
+                decisions.append(MergeDecision(m, *other))
+            elif with_new[0] > score or (with_new[0] == score and n < joined_to):
+                decisions.append(MergeDecision(m, n, *with_new))
+            else:
+                decisions.append(MergeDecision(m, joined_to, score, reason))
+        if n == key:
+            decisions.append(MergeDecision(n, None, None, FIRST_REPORT))
+        else:
+            other_id, (score, reason) = min(link.items(), key=lambda item: (-item[1][0], item[0]))
+            decisions.append(MergeDecision(n, other_id, score, reason))
+        decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
+        group = [*stored, report]
+        copies = self._copies_for(conn, {r.mention.article_id for r in group})
+        event = build_event(key, group, sources, copies)
+        if event.event_id != event_id:
+            self._delete_event(conn, event_id)
+            conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (event.event_id, event_id))
+            conn.execute("INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
+                         (event_id, event.event_id, _now()))
+        self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
+        conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
+                     "WHERE mention_id = ?", (members[0], n))
+        return event.event_id
 
     def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
         """mention_id -> its link component (``what="component"``) or its event (``what="event"``)."""
