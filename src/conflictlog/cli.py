@@ -279,13 +279,16 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Ingest worker processes to measure (repeatable).")
-def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...]) -> None:
-    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency."""
+@click.option("--copies", type=int, default=200, show_default=True,
+              help="Near-copies of the seed article to ingest against a bare parse of them (0 skips).")
+def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], copies: int) -> None:
+    """Print throughput and memory figures: ingest articles/s, merge time (a corpus; one incident of 1,000
+    reports), near-copies against a bare parse, GET /events latency."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       workers=workers)
+                       workers=workers, copies=copies)
 
 
 def _register_optional_commands() -> None:
