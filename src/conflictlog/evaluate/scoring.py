@@ -29,7 +29,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -243,20 +243,10 @@ def values_from_resolved(event: Any) -> EventValues:
 
 
 def values_from_event(event: Any) -> EventValues:
-    """Comparable values of a stored, merged ``Event``."""
-    return EventValues(
-        event_type=event.event_type,
-        sub_event_type=event.sub_event_type,
-        actor1=event.actor1,
-        actor2=event.actor2,
-        admin1=event.admin1,
-        location=event.location,
-        latitude=event.latitude,
-        longitude=event.longitude,
-        event_date=event.event_date,
-        fatalities=event.fatalities,
-        historical=bool(event.historical),
-    )
+    """Comparable values of a stored, merged ``Event`` (it has a field of each name)."""
+    values = {f.name: getattr(event, f.name) for f in fields(EventValues)}
+    values["historical"] = bool(values["historical"])
+    return EventValues(**values)
 
 
 def gold_actor(taxonomy: str, gold: Mapping[str, Any], column: str) -> str | None:
