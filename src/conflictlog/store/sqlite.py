@@ -566,8 +566,8 @@ class SQLiteStore:
             if m == key:
                 decisions.append(MergeDecision(m, None, None, FIRST_REPORT))
             elif joined_to is None:  # first no more: its strongest link among all
-                other = best_link(next(r for r in stored if r.mention.mention_id == m), [*stored, report])
-                assert other is not None  # linked to the new report at least
+                former = next(r for r in stored if r.mention.mention_id == m)
+                other = best_link(former, [*stored, report]) or (n, *with_new)  # linked to the new one at least
                 decisions.append(MergeDecision(m, *other))
             elif with_new[0] > score or (with_new[0] == score and n < joined_to):
                 decisions.append(MergeDecision(m, n, *with_new))
