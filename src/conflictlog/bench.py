@@ -144,10 +144,48 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
     }
 
 
+def bench_copies(n_copies: int = 200, workers: int = 2, seed_article: Path = EXAMPLES / "seed-article.md"
+                 ) -> dict[str, float]:
+    """Ingest ``n_copies`` copies of one article, each with its own first line, against a bare spaCy parse of
+    the same texts (both with ``workers`` processes, model loading excluded); copies cost a hash, not a parse."""
+    from conflictlog.pipeline import default_pipeline, ingest_paths
+    from conflictlog.store import open_store
+
+    original = seed_article.read_text(encoding="utf-8")
+    texts = [f"Republished by Outlet {i} under its own headline, edition {i}.\n{original}" for i in range(n_copies)]
+    pipeline = default_pipeline()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "copies"
+        folder.mkdir()
+        for i, text in enumerate(texts):
+            (folder / f"copy-{i:04d}.md").write_text(text, encoding="utf-8")
+        store = open_store(Path(tmp) / "copies.sqlite")
+        t0 = time.perf_counter()
+        report = ingest_paths([folder], store, pipeline=pipeline, progress=False, workers=workers)
+        ingest_s = time.perf_counter() - t0
+        sources = [len(event.sources) for event in store.iter_events()]
+        store.close()
+    t1 = time.perf_counter()
+    for _ in pipeline.parser.nlp.pipe(texts, batch_size=16, n_process=workers):
+        pass
+    parse_s = time.perf_counter() - t1
+    return {
+        "copies": float(n_copies),
+        "ingest_seconds": ingest_s,
+        "bare_parse_seconds": parse_s,
+        "ratio": ingest_s / parse_s if parse_s else 0.0,
+        "parsed": float(report.counts.get("articles.stored", 0)),
+        "stored_as_copies": float(report.counts.get("articles.copies", 0)),
+        "events": float(len(sources)),
+        "min_sources_per_event": float(min(sources, default=0)),
+    }
+
+
 def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
                    workers: Sequence[int] = (1,), load_events: Sequence[int] = (), load_clients: int = 20,
-                   load_seconds: float = 10.0, server_workers: Sequence[int] = (1,)) -> None:
-    """Run the ingest (once per worker count), merge, API and API-under-load benchmarks and print their figures."""
+                   load_seconds: float = 10.0, server_workers: Sequence[int] = (1,), copies: int = 0) -> None:
+    """Run the ingest (once per worker count), merge (a corpus and one large incident), copies, API and
+    API-under-load benchmarks and print their figures."""
     for n_workers in workers if n_articles > 0 else ():
         figures = bench_ingest(n_articles, n_workers)
         worker_memory = (f", each worker at most {figures['peak_worker_rss_mb']:.0f} MB RSS; all processes together "
@@ -161,10 +199,21 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
             f"{figures['events_created']:.0f} events; peak memory {figures['peak_rss_mb']:.0f} MB{worker_memory}"
         )
     if merge_events > 0:
-        from conflictlog.bench_merge import bench_merge
+        from conflictlog.bench_merge import bench_incident, bench_merge
 
         figures = bench_merge(merge_events)
         echo("merge: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
+        figures = bench_incident(1000)
+        echo("one incident, 1,000 reports stored one by one: " + ", ".join(f"{k}={_fmt(v)}" for k, v in figures.items()))
+    if copies > 0:
+        figures = bench_copies(copies)
+        echo(
+            f"copies: {figures['copies']:.0f} copies of one article (own first lines) ingested in "
+            f"{figures['ingest_seconds']:.1f} s against a bare spaCy parse in {figures['bare_parse_seconds']:.1f} s "
+            f"(ratio {figures['ratio']:.3f}, 2 processes each); {figures['parsed']:.0f} parsed, "
+            f"{figures['stored_as_copies']:.0f} stored as copies; {figures['events']:.0f} events with at least "
+            f"{figures['min_sources_per_event']:.0f} sources each"
+        )
     if api_events > 0:
         from conflictlog.bench_api import bench_api
 

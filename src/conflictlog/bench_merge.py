@@ -231,3 +231,35 @@ def bench_merge(n: int = 100_000, trace_memory: bool = True) -> dict[str, float 
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     logger.info("merge benchmark: %s", figures)
     return figures
+
+
+def bench_incident(n: int = 1000, marks: Sequence[int] = (10, 100, 1000), window: int = 10) -> dict[str, float | int]:
+    """Store ``n`` reports of one incident (same day, place and parties; one article each) one by one and return
+    the mean seconds per report over the ``window`` reports ending at each mark: flat means the merge cost of a
+    report does not grow with the size of its incident."""
+    from conflictlog.records import Article
+    from conflictlog.store import open_store
+
+    place = make_place("Aleppo", gazetteer_id="geonames:170063")
+    store = open_store(":memory:")
+    seconds: list[float] = []
+    try:
+        for i in range(n):
+            article_id = f"incident-article-{i:05d}"
+            report = make_report(f"incident-{i:05d}", article_id, place=place, fatalities=i % 7,
+                                 evidence=f"Report {i} of the attack on the town, in its own words.")
+            article = Article(article_id, f"{article_id}.md", f"Text {i}.", outlet=f"Outlet {i % 30}",
+                              published=date(2024, 3, 2))
+            t0 = time.perf_counter()
+            store.add_article(article, [report])
+            seconds.append(time.perf_counter() - t0)
+        events = sum(1 for _ in store.iter_events())
+    finally:
+        store.close()
+    figures: dict[str, float | int] = {"reports": n, "events": events}
+    for mark in marks:
+        if mark <= n:
+            part = seconds[max(0, mark - window):mark]
+            figures[f"ms_per_report_at_{mark}"] = round(1000 * sum(part) / len(part), 2)
+    logger.info("incident benchmark: %s", figures)
+    return figures

@@ -319,16 +319,19 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
               help="How long the load benchmark runs for each setting.")
 @click.option("--server-workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Server processes to measure under load (repeatable).")
+@click.option("--copies", type=int, default=200, show_default=True,
+              help="Near-copies of the seed article to ingest against a bare parse of them (0 skips).")
 def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], load_events: tuple[int, ...],
-          load_clients: int, load_seconds: float, server_workers: tuple[int, ...]) -> None:
-    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency alone and under
-    load (requests/s and p50/p95/p99 with concurrent clients while another process writes)."""
+          load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int) -> None:
+    """Print throughput and memory figures: ingest articles/s, merge time (a corpus; one incident of 1,000
+    reports), near-copies against a bare parse, GET /events latency alone and under load (requests/s and
+    p50/p95/p99 with concurrent clients while another process writes)."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
                        workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
-                       load_seconds=load_seconds, server_workers=server_workers)
+                       load_seconds=load_seconds, server_workers=server_workers, copies=copies)
 
 
 def _register_optional_commands() -> None:

@@ -191,17 +191,62 @@ def _run(
     workers: int = 1,
 ) -> RunReport:
     """Push raw documents through every stage into the store, one transaction per article."""
-    started = time.time()
     counts = _Counts()
-    seen: set[str] = set()
-    articles = _clean_stream(raws, counts, strict, seen, store.has_article)
+    articles = _clean_stream(raws, counts, strict, set(), store.has_article)
+    return _ingest(articles, store, counts, pipeline=pipeline, strict=strict, progress=progress, total=total,
+                   workers=workers)
+
+
+def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipeline: Pipeline | None, strict: bool,
+            progress: bool, total: int | None, workers: int) -> RunReport:
+    """Parse, extract, resolve and store clean articles (near-copies of stored ones are not parsed: they join
+    the original's events); record the run."""
+    started = time.time()
     pipeline = pipeline or default_pipeline()
+    waiting: list[tuple[Article, str]] = []
     with worker_pool(pipeline, workers) as pool:
-        _store_all(pipeline, articles, store, counts, strict, pool, workers, _progress(total, progress), total)
+        originals = _skip_copies(articles, store, counts, strict, waiting)
+        _store_all(pipeline, originals, store, counts, strict, pool, workers, _progress(total, progress), total)
+        # copies of an original still being parsed waited for it; those whose original failed are parsed now
+        orphans = [article for article, original in waiting if not _store_copy(store, article, original, counts, strict)]
+        if orphans:
+            _store_all(pipeline, orphans, store, counts, strict, pool, workers, None, None)
     counts.counter["seconds"] = int(round(time.time() - started))
     report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
     store.record_run(report)
     return report
+
+
+def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
+                 waiting: list[tuple[Article, str]]) -> Iterator[Article]:
+    """The articles to parse: a near-copy of a stored article joins the original's events here instead (a hash,
+    not a parse); a copy of an original still on its way through the stages waits in ``waiting``."""
+    claim = getattr(store, "claim_original", None)
+    for article in articles:
+        original = claim(article) if claim is not None else None
+        if original is None:
+            yield article
+        elif not _store_copy(store, article, original, counts, strict):
+            waiting.append((article, original))
+
+
+def _store_copy(store: Any, article: Article, original: str, counts: _Counts, strict: bool) -> bool:
+    """Store a near-copy of ``original``; False when the original is not stored (yet)."""
+    try:
+        result = store.add_copy(article, original)
+    except ConflictlogError as err:
+        if strict:
+            raise
+        counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err}"))
+        return True
+    if result is None:
+        return False
+    if result.stored:
+        counts.counter["articles.copies"] += 1
+        counts.counter["events.updated"] += len(result.events_updated)
+    else:
+        counts.counter["docs.duplicate"] += 1
+    return True
 
 
 def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
@@ -383,6 +428,33 @@ def ingest_paths(
     return _run(read_paths(paths, follow_links=follow_links), store, pipeline=pipeline, strict=strict,
                 progress=progress, total=None,
                 workers=workers)
+
+
+def ingest_articles(
+    articles: Iterable[Article],
+    store: Any,
+    *,
+    pipeline: Pipeline | None = None,
+    strict: bool = False,
+    progress: bool = False,
+    workers: int = 1,
+) -> RunReport:
+    """Ingest articles that need no cleaning (plain texts, evaluation feeds) into the store; an article already
+    stored, or given twice, is counted as a duplicate."""
+    counts = _Counts()
+    seen: set[str] = set()
+
+    def fresh() -> Iterator[Article]:
+        for article in articles:
+            counts.counter["docs.read"] += 1
+            if article.article_id in seen or store.has_article(article.article_id):
+                counts.counter["docs.duplicate"] += 1
+                continue
+            seen.add(article.article_id)
+            yield article
+
+    return _ingest(fresh(), store, counts, pipeline=pipeline, strict=strict, progress=progress, total=None,
+                   workers=workers)
 
 
 def ingest_records(

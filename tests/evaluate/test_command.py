@@ -21,19 +21,19 @@ def fake_pipeline(monkeypatch):
 
 def test_command_prints_tables_and_writes_json(fake_pipeline, tmp_path: Path):
     out = tmp_path / "eval.json"
-    result = CliRunner().invoke(evaluate, [str(FIXTURES), "--json", str(out), "--worst", "3"])
+    result = CliRunner().invoke(evaluate, [str(FIXTURES), "--per-record", "--json", str(out), "--worst", "3"])
     assert result.exit_code == 0, result.output
     assert "tiny_acled" in result.output and "event_type confusion" in result.output
     assert "Worst-scoring records" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["datasets"]["all"]["fields"]["found"]["total"] == 4
-    again = CliRunner().invoke(evaluate, [str(FIXTURES), "--compare", str(out), "--worst", "0"])
+    again = CliRunner().invoke(evaluate, [str(FIXTURES), "--per-record", "--compare", str(out), "--worst", "0"])
     assert again.exit_code == 0, again.output
     assert "Nothing moved" in again.output
 
 
 def test_command_dataset_option_and_missing_path(fake_pipeline, tmp_path: Path):
-    result = CliRunner().invoke(evaluate, [str(FIXTURES), "--dataset", "tiny_gtd", "--worst", "0"])
+    result = CliRunner().invoke(evaluate, [str(FIXTURES), "--per-record", "--dataset", "tiny_gtd", "--worst", "0"])
     assert result.exit_code == 0
     assert "tiny_gtd" in result.output and "tiny_acled" not in result.output
     missing = CliRunner().invoke(evaluate, [str(tmp_path / "nope.jsonl")])

@@ -227,3 +227,14 @@ def test_scoring_compare_reports_no_event_expected_moves():
     new = {"datasets": {"plover": {"fields": {}, "no_event_expected": {"correct": 4, "total": 4}}}, "records": {}}
     assert compare_reports(old, new) == ["plover no event expected: 3/4 -> 4/4"]
     assert compare_reports(new, new) == []
+
+
+def test_scoring_record_marked_no_event_expects_none() -> None:
+    record = {"id": "off:1", "text": "A film festival opened.", "dataset": "offtopic",
+              "gold": {"taxonomy": "news_category", "no_event": True}}
+    assert expected_types("news_category", record["gold"]).no_event
+    past = EventValues(event_type="Battles", historical=True)
+    quiet = score_record(record, [])
+    noisy = score_record(record, [past, EventValues(event_type="Battles")])
+    assert quiet.no_event_expected and quiet.share == 1.0
+    assert noisy.share == 0.0 and noisy.n_current == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conflictlog.bench_merge import bench_merge, synthetic_reports
+from conflictlog.bench_merge import bench_incident, bench_merge, synthetic_reports
 
 
 def test_bench_merge_synthetic_reports_are_deterministic_with_duplicates() -> None:
@@ -22,3 +22,10 @@ def test_bench_merge_reports_figures_and_finds_most_incidents() -> None:
     assert figures["events"] < figures["reports"]
     assert abs(figures["events"] - figures["incidents"]) < 0.1 * figures["incidents"]
     assert figures["pure_events_share"] > 0.9 and figures["incidents_in_one_event_share"] > 0.95
+
+
+def test_bench_merge_one_incident_ends_as_one_event_with_times_per_report() -> None:
+    figures = bench_incident(120, marks=(10, 100))
+    assert figures["reports"] == 120 and figures["events"] == 1
+    assert figures["ms_per_report_at_10"] > 0 and figures["ms_per_report_at_100"] > 0
+    assert "ms_per_report_at_1000" not in figures

@@ -268,3 +268,85 @@ def test_dedupe_linked_reports_are_the_old_reports_a_new_one_links_to() -> None:
     new = make_report("m3", "a3", place=NEAR_ALEPPO)
     assert linked_reports([new], [same_incident, elsewhere]) == {"m1"}
     assert linked_reports([new], []) == set()
+
+
+def test_dedupe_reports_on_consecutive_days_do_not_chain() -> None:
+    # each neighbour pair is one day apart and would merge, but the first and last are two days apart
+    days = [make_report(f"m{i}", f"a{i}", day=date(2024, 3, 1 + i), evidence=f"Clashes on day {i}.") for i in range(3)]
+    clusters = plan_clusters(days)
+    assert sorted(len(c.mention_ids) for c in clusters) == [1, 2]
+    assert not any({"m0", "m2"} <= set(c.mention_ids) for c in clusters)
+
+
+def test_dedupe_same_sentence_two_days_apart_stays_two_events() -> None:
+    sentence = "Shelling hit the town."
+    first = make_report("m1", "a1", day=date(2024, 3, 1), evidence=sentence)
+    later = make_report("m2", "a2", day=date(2024, 3, 3), evidence=sentence)
+    assert len(plan_clusters([first, later])) == 2
+
+
+def test_dedupe_vague_report_joins_one_event_only() -> None:
+    # a week-precision report fits both days' clashes, which are two incidents: it joins one, bridging none
+    monday = make_report("m1", "a1", day=date(2024, 3, 4), evidence="Monday clashes.")
+    thursday = make_report("m2", "a2", day=date(2024, 3, 7), evidence="Thursday clashes.")
+    week = make_report("m3", "a3", day=date(2024, 3, 4), end=date(2024, 3, 10), time_precision=TimePrecision.WEEK,
+                       evidence="Clashes this week.")
+    clusters = plan_clusters([monday, thursday, week])
+    assert sorted(len(c.mention_ids) for c in clusters) == [1, 2]
+    assert all(not {"m1", "m2"} <= set(c.mention_ids) for c in clusters)
+
+
+def test_dedupe_decision_names_the_strongest_link_in_the_event() -> None:
+    a = make_report("m1", "a1", place=ALEPPO)
+    b = make_report("m2", "a2", place=NEAR_ALEPPO)
+    c = make_report("m3", "a3", place=NEAR_ALEPPO)
+    (cluster,) = plan_clusters([a, b, c])
+    decisions = {d.mention_id: d for d in cluster.decisions}
+    assert decisions["m1"].joined_to is None
+    # m3 is at m2's very place, a stronger link than to Aleppo 8 km away
+    assert decisions["m3"].joined_to == "m2" and decisions["m2"].joined_to == "m3"
+
+
+def test_dedupe_unverified_figure_stands_when_no_report_states_one_plainly() -> None:
+    rumour = make_report("m1", "a1", fatalities=3, certainty=Certainty.UNVERIFIED)
+    larger = make_report("m2", "a2", fatalities=7, certainty=Certainty.UNVERIFIED, evidence="b")
+    (event,) = cluster_mentions([rumour, larger], {})
+    assert event.fatalities == 3 and event.certainty == Certainty.UNVERIFIED
+
+
+def test_dedupe_next_day_report_between_other_parties_is_another_incident() -> None:
+    first = make_report("m1", "a1", day=date(2024, 3, 1), actors=("Military Forces of Turkey (2016-)", "Civilians (Syria)"))
+    next_day = make_report("m2", "a2", day=date(2024, 3, 2), actors=("Military Forces of Turkey (2016-)", "Syrian Democratic Forces"),
+                           evidence="Shelling again.")
+    same_parties = make_report("m3", "a3", day=date(2024, 3, 2), actors=("Military Forces of Turkey (2016-)", "Civilians (Syria)"),
+                               evidence="Shelling reported.")
+    assert len(plan_clusters([first, next_day])) == 2
+    assert len(plan_clusters([first, same_parties])) == 1
+
+
+def test_dedupe_vague_date_must_overlap_the_exact_one() -> None:
+    week = make_report("m1", "a1", day=date(2024, 3, 4), time_precision=TimePrecision.WEEK, evidence="This week.")
+    three_days_later = make_report("m2", "a2", day=date(2024, 3, 7))
+    assert len(plan_clusters([week, three_days_later])) == 2
+    whole_week = make_report("m3", "a3", day=date(2024, 3, 4), end=date(2024, 3, 10), time_precision=TimePrecision.WEEK,
+                             evidence="Over the week.")
+    assert len(plan_clusters([whole_week, three_days_later])) == 1
+
+
+def test_dedupe_short_set_phrase_is_no_sign_of_a_copy() -> None:
+    a = make_report("m1", "a1", day=date(2024, 3, 1), evidence="Fatalities were not reported.")
+    b = make_report("m2", "a2", day=date(2024, 3, 1), place=NEAR_ALEPPO, evidence="Fatalities were not reported.",
+                    sub_event_type="Attack", event_type="Violence against civilians", actors=("Islamic State (Syria)",))
+    decisions = {d.mention_id: d for c in plan_clusters([a, b]) for d in c.decisions}
+    assert "same evidence sentence" not in (decisions["m2"].reason or "")
+
+
+def test_dedupe_protests_in_two_places_with_only_generic_actors_stay_apart() -> None:
+    protesters = ("Protesters (Syria)",)
+    here = make_report("m1", "a1", event_type="Protests", sub_event_type="Peaceful protest", actors=protesters)
+    there = make_report("m2", "a2", event_type="Protests", sub_event_type="Peaceful protest", actors=protesters,
+                        place=NEAR_ALEPPO, evidence="Protest nearby.")
+    same_place = make_report("m3", "a3", event_type="Protests", sub_event_type="Peaceful protest", actors=protesters,
+                             evidence="Protest in town.")
+    assert len(plan_clusters([here, there])) == 2
+    assert len(plan_clusters([here, same_place])) == 1

@@ -31,3 +31,13 @@ def test_bench_ingest_reports_every_article(workers: int) -> None:
     assert figures["articles"] == 6
     assert figures["articles_per_second"] > 0 and figures["events_created"] > 0
     assert figures["peak_total_pss_mb"] > 0
+
+
+@pytest.mark.slow
+def test_bench_copies_end_as_the_seed_events_with_a_source_each() -> None:
+    from conflictlog.bench import bench_copies
+
+    figures = bench_copies(6, workers=1)
+    assert figures["parsed"] == 1 and figures["stored_as_copies"] == 5
+    assert figures["events"] > 0 and figures["min_sources_per_event"] == 6
+    assert figures["ingest_seconds"] > 0 and figures["bare_parse_seconds"] > 0

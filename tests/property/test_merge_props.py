@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
-from conflictlog.merge.dedupe import cluster_mentions, event_id_for, plan_clusters
+from conflictlog.merge.dedupe import _Features as Features
+from conflictlog.merge.dedupe import cluster_mentions, event_id_for, plan_clusters, score_pair
+from conflictlog.merge.keys import load_rules
 from conflictlog.records import Certainty, GeoPrecision, ResolvedEvent, SourceRef, TimePrecision
 
 # A small world so that random reports often describe the same incident.
@@ -27,7 +29,12 @@ TYPES = (
     ("Protests", "Peaceful protest"),
 )
 ACTORS = ("Military Forces of Syria (2000-)", "Islamic State (Syria)", "Syrian Democratic Forces", "Civilians (Syria)")
-SENTENCES = ("Clashes broke out at dawn.", "Shelling hit the town.", "Protesters gathered.", "Ten fighters were killed.")
+SENTENCES = (
+    "Clashes broke out at dawn.",
+    "Shelling hit the town.",
+    "Heavy shelling hit the eastern districts of the town early on Tuesday morning.",
+    "Several hundred protesters gathered outside the governor's office to demand the release of detainees.",
+)
 OUTLETS = ("Outlet A", "Outlet B", "Outlet C")
 
 
@@ -121,3 +128,41 @@ def test_merge_props_unrelated_report_changes_no_event(world: World) -> None:
     after = cluster_mentions([*world.reports, far], world.sources)
     assert [e for e in after if e.event_id.startswith("AFG-")][0].claims[0].mention_id == "zzz"
     assert [e for e in after if not e.event_id.startswith("AFG-")] == before
+
+
+@given(worlds())
+def test_merge_props_no_event_holds_exact_dates_more_than_a_day_apart(world: World) -> None:
+    by_id = {r.mention.mention_id: r for r in world.reports}
+    for cluster in plan_clusters(list(world.reports)):
+        exact = [d for d in (by_id[m].mention.date for m in cluster.mention_ids)
+                 if d is not None and d.precision == TimePrecision.DAY]
+        for a in exact:
+            for b in exact:
+                assert max(a.start, b.start) - min(a.end, b.end) <= timedelta(days=1)
+
+
+@given(worlds())
+def test_merge_props_every_two_reports_of_an_event_are_linked(world: World) -> None:
+    # complete linkage: no event holds two reports that would not merge on their own
+    rules = load_rules()
+    by_id = {r.mention.mention_id: r for r in world.reports}
+    for cluster in plan_clusters(list(world.reports)):
+        ids = sorted(cluster.mention_ids)
+        for n, a in enumerate(ids):
+            for b in ids[n + 1:]:
+                result = score_pair(Features(by_id[a]), Features(by_id[b]), rules)
+                assert result is not None and result[0] >= rules.threshold
+
+
+@given(worlds())
+def test_merge_props_event_values_come_from_its_reports(world: World) -> None:
+    by_id = {r.mention.mention_id: r for r in world.reports}
+    for event in cluster_mentions(list(world.reports), world.sources):
+        reports = [by_id[c.mention_id] for c in event.claims]
+        dated = [r.mention.date for r in reports if r.mention.date is not None]
+        if dated:
+            assert any(d.start == event.event_date for d in dated)
+        assert event.fatalities in {0, *(r.mention.fatalities for r in reports)}
+        places = [r.place for r in reports if r.place is not None]
+        assert (event.latitude, event.longitude) in {(p.latitude, p.longitude) for p in places} | (
+            set() if places else {(None, None)})

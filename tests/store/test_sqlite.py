@@ -431,3 +431,60 @@ def test_sqlite_change_counter_moves_on_writes_only(tmp_path: Path) -> None:
     with open_store(path) as s:
         s.add_article(article("a1"), [])
     assert counter() > after_write
+
+
+COPY_BODY = " ".join(
+    f"Line {n}: shelling hit district {n} of the city while crews cleared rubble on street number {n * 11}."
+    for n in range(10)
+)
+
+
+def test_sqlite_near_copy_joins_the_original_events_as_a_source(store: SQLiteStore) -> None:
+    original = replace(article("a1", outlet="Wire"), text=COPY_BODY)
+    store.add_article(original, [make_report("m1", "a1", place=ALEPPO)])
+    copy = replace(article("c1", outlet="Daily"), text="Reprinted with a new headline.\n" + COPY_BODY)
+    assert store.claim_original(copy) == "a1"
+    result = store.add_copy(copy, "a1")
+    assert result is not None and result.stored and result.n_mentions == 0
+    (event,) = store.iter_events()
+    assert [s.article_id for s in event.sources] == ["a1", "c1"]
+    assert event.sources[1].outlet == "Daily" and event.sources[1].mention_id == "m1"
+    assert event.corroboration == 2 and len(event.claims) == 1
+    # a second copy from the same outlet is one more source, not one more independent outlet
+    again = replace(article("c2", outlet="Daily"), text="Another new headline.\n" + COPY_BODY)
+    store.add_copy(again, "c1")  # a copy of a copy joins the first original
+    (event,) = store.iter_events()
+    assert len(event.sources) == 3 and event.corroboration == 2
+    assert not store.add_copy(again, "a1").stored  # type: ignore[union-attr]
+
+
+def test_sqlite_copy_sources_survive_a_later_merge_and_remerge(store: SQLiteStore) -> None:
+    store.add_article(replace(article("a1"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
+    store.add_copy(replace(article("c1", outlet="Daily"), text="New lead.\n" + COPY_BODY), "a1")
+    store.add_article(article("a2", outlet="Other"), [make_report("m2", "a2", place=ALEPPO, evidence="Clashes again.")])
+    (event,) = store.iter_events()
+    assert {s.article_id for s in event.sources} == {"a1", "a2", "c1"}
+    store.remerge()
+    (event,) = store.iter_events()
+    assert {s.article_id for s in event.sources} == {"a1", "a2", "c1"}
+
+
+def test_sqlite_copy_of_an_article_not_stored_is_refused(store: SQLiteStore) -> None:
+    copy = replace(article("c1"), text=COPY_BODY)
+    assert store.add_copy(copy, "never-stored") is None
+    assert not store.has_article("c1")
+
+
+def test_sqlite_original_claimed_before_it_is_stored_is_found_by_its_copies(tmp_path: Path) -> None:
+    first = open_store(tmp_path / "copies.sqlite")
+    original = replace(article("a1"), text=COPY_BODY)
+    assert first.claim_original(original) is None  # on its way: not stored yet
+    assert first.claim_original(replace(article("c1"), text="Lead.\n" + COPY_BODY)) == "a1"
+    first.add_article(original, [make_report("m1", "a1", place=ALEPPO)])
+    first.close()
+    # signatures are stored with the article: a new session finds copies of it too
+    second = open_store(tmp_path / "copies.sqlite")
+    try:
+        assert second.claim_original(replace(article("c2"), text="Other lead.\n" + COPY_BODY)) == "a1"
+    finally:
+        second.close()

@@ -52,11 +52,16 @@ def field_table(report: EvalReport) -> Table:
     for name in FIELDS:
         table.add_column(_SHORT[name], justify="right")
     table.add_column("no event exp.", justify="right")
+    table.add_column("no-event rec.\nwith current ev.", justify="right")
+    table.add_column("events\nper 100", justify="right")
+    table.add_column("merged w.\nother rec.", justify="right")
     for dataset, tally in report.datasets.items():
         cells = [_cell(tally.fields[name].correct, tally.fields[name].total) for name in FIELDS]
         style = "bold" if dataset == ALL else None
+        per_100 = f"{100 * tally.n_events / tally.n_records:.1f}" if tally.n_records else "–"
+        merged = _cell(tally.n_merged, tally.n_records) if report.meta.get("mode") != "per-record" else "–"
         table.add_row(dataset, str(tally.n_records), *cells, _cell(tally.no_event_correct, tally.no_event_total),
-                      style=style)
+                      _cell(tally.no_event_current, tally.no_event_total), per_100, merged, style=style)
     return table
 
 
@@ -137,9 +142,16 @@ def print_report(report: EvalReport, console: Console, n_worst: int = 20) -> Non
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N records per dataset.")
 @click.option("--worst", "n_worst", type=click.IntRange(min=0), default=20, show_default=True,
               help="Show the N worst-scoring records.")
+@click.option("--per-record", is_flag=True,
+              help="Extract each record alone, without merge or store (faster; the default ingests all records as "
+                   "one feed through the whole pipeline).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Parse and extract in this many processes (product path).")
 def evaluate(paths: tuple[Path, ...], json_out: Path | None, compare_to: Path | None, datasets: tuple[str, ...],
-             limit: int | None, n_worst: int) -> None:
-    """Score extraction against human-coded records (JSONL files or folders of them)."""
+             limit: int | None, n_worst: int, per_record: bool, workers: int) -> None:
+    """Score the product against human-coded records (JSONL files or folders of them): by default the records
+    are ingested as one feed (each an article published the day after its event), merged and stored, and each
+    record is scored against the stored events of its article."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     out = Console()
@@ -160,7 +172,8 @@ def evaluate(paths: tuple[Path, ...], json_out: Path | None, compare_to: Path | 
                       console=err, transient=True, disable=not err.is_terminal) as progress:
             task = progress.add_task("records", total=total)
             report = evaluate_paths(list(paths), datasets=datasets, limit=limit,
-                                    progress=lambda n: progress.update(task, completed=n))
+                                    progress=lambda n: progress.update(task, completed=n),
+                                    per_record=per_record, workers=workers)
     except ConflictlogError as error:
         raise click.ClickException(str(error)) from error
     print_report(report, out, n_worst)

@@ -2,14 +2,20 @@
 
 Records are JSON lines ``{"id", "text", "gold", "dataset", "origin", "meta"}``. Each text is read as an
 article published on ``meta.publication_date`` when the record has one, else on the day after the gold
-event date (news appears after the event); records without either are read undated. All records go
-through one loaded pipeline (``conflictlog.pipeline.extract_text``). Scoring rules: ``scoring``.
+event date (news appears after the event); records without either are read undated.
+
+Two ways through: the product path (default) ingests all records as one feed into a temporary store, so
+they are parsed, extracted, resolved and merged as any feed would be, and scores each record against the
+stored events its article supports; the per-record path (``per_record``) extracts each text alone with
+``conflictlog.pipeline.extract_text`` and never merges (fast, for iterating on extraction). Scoring rules:
+``scoring``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,6 +32,7 @@ from conflictlog.evaluate.scoring import (
     RecordResult,
     gold_type_label,
     score_record,
+    values_from_event,
     values_from_resolved,
 )
 
@@ -128,6 +135,10 @@ class EvalReport:
                 "n_records": tally.n_records,
                 "fields": {f: {"correct": t.correct, "total": t.total, "rate": t.rate} for f, t in tally.fields.items()},
                 "no_event_expected": {"correct": tally.no_event_correct, "total": tally.no_event_total},
+                "no_event_current": {"count": tally.no_event_current, "total": tally.no_event_total},
+                "merged": {"count": tally.n_merged, "total": tally.n_records,
+                           "share": tally.n_merged / tally.n_records if tally.n_records else None},
+                "events_per_100": 100 * tally.n_events / tally.n_records if tally.n_records else None,
             }
             for name, tally in self.datasets.items()
         }
@@ -146,6 +157,7 @@ class EvalReport:
                 r.record_id: {
                     "dataset": r.dataset,
                     "n_events": r.n_events,
+                    "merged": r.merged,
                     "fields": dict(r.fields),
                     "extracted": r.aligned.as_dict() if r.aligned else None,
                     "error": r.error,
@@ -201,16 +213,61 @@ def evaluate_records(
     return build_report(results, time.perf_counter() - started)
 
 
+def evaluate_product(
+    records: Sequence[Mapping[str, Any]],
+    pipeline: Any = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> EvalReport:
+    """Ingest the records as one feed into a temporary store (parse, extract, resolve, merge, store) and score
+    each record against the stored events its article supports."""
+    from conflictlog.pipeline import article_from_text, default_pipeline, ingest_articles
+    from conflictlog.store import open_store
+
+    if pipeline is None:
+        try:
+            pipeline = default_pipeline()
+        except ImportError as err:
+            raise BackendUnavailable(f"[evaluate] the extraction pipeline cannot load: {err}") from err
+    started = time.perf_counter()
+    articles = [
+        article_from_text(str(r["text"]), publication_date(r), source=f"{r.get('dataset')}:{r.get('id')}")
+        for r in records
+    ]
+    results: list[RecordResult] = []
+    with tempfile.TemporaryDirectory(prefix="conflictlog-evaluate-") as tmp:
+        store = open_store(Path(tmp) / "evaluate.sqlite")
+        try:
+            run = ingest_articles(articles, store, pipeline=pipeline, workers=workers)
+            failed = {f.source: f.message for f in run.failures}
+            for count, (record, article) in enumerate(zip(records, articles), start=1):
+                events = [store.get_event(i) for i in store.event_ids_for_article(article.article_id)]
+                merged = any(s.article_id != article.article_id for e in events for s in e.sources)
+                results.append(score_record(record, [values_from_event(e) for e in events],
+                                            failed.get(article.source), merged=merged))
+                if progress is not None:
+                    progress(count)
+        finally:
+            store.close()
+    report = build_report(results, time.perf_counter() - started)
+    report.meta["run"] = dict(run.counts)
+    return report
+
+
 def evaluate_paths(
     paths: Sequence[Path],
     datasets: Sequence[str] = (),
     limit: int | None = None,
     extractor: Extractor | None = None,
     progress: Callable[[int], None] | None = None,
+    per_record: bool = False,
+    pipeline: Any = None,
+    workers: int = 1,
 ) -> EvalReport:
     """Read evaluation records from files or folders, run them through one pipeline and score them.
 
-    ``datasets`` keeps only those datasets; ``limit`` keeps the first N records of each dataset.
+    ``datasets`` keeps only those datasets; ``limit`` keeps the first N records of each dataset. The product
+    path runs unless ``per_record`` is set or an ``extractor`` is given (see the module docstring).
     """
     selected: list[dict[str, Any]] = []
     per_dataset: Counter[str] = Counter()
@@ -223,8 +280,12 @@ def evaluate_paths(
         per_dataset[name] += 1
         selected.append(record)
     logger.info("evaluate: %d records from %d datasets", len(selected), len(per_dataset))
-    report = evaluate_records(selected, extractor=extractor, progress=progress)
-    report.meta = {"paths": [str(p) for p in paths], "datasets": dict(per_dataset), "limit": limit}
+    if per_record or extractor is not None:
+        report = evaluate_records(selected, extractor=extractor, progress=progress)
+    else:
+        report = evaluate_product(selected, pipeline=pipeline, workers=workers, progress=progress)
+    report.meta.update({"paths": [str(p) for p in paths], "datasets": dict(per_dataset), "limit": limit,
+                        "mode": "per-record" if per_record or extractor is not None else "product"})
     return report
 
 
@@ -243,6 +304,9 @@ def compare_reports(old: Mapping[str, Any], new: Mapping[str, Any], threshold: f
             if now is None or before is None or abs(now - before) <= threshold:
                 continue
             lines.append(f"{dataset} {name}: {before:.3f} -> {now:.3f} ({now - before:+.3f})")
+        merged_now, merged_before = table.get("merged", {}).get("share"), old_table.get("merged", {}).get("share")
+        if merged_now is not None and merged_before is not None and abs(merged_now - merged_before) > threshold:
+            lines.append(f"{dataset} merged into another record's event: {merged_before:.3f} -> {merged_now:.3f}")
         quiet_now, quiet_before = table.get("no_event_expected", {}), old_table.get("no_event_expected", {})
         if quiet_now.get("total") and quiet_now != quiet_before and quiet_before.get("total"):
             lines.append(f"{dataset} no event expected: {quiet_before['correct']}/{quiet_before['total']} -> "

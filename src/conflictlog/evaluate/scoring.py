@@ -29,7 +29,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -176,7 +176,10 @@ class TypeExpectation:
 
 
 def expected_types(taxonomy: str, gold: Mapping[str, Any]) -> TypeExpectation:
-    """Acceptable ACLED types for a gold record, mapping non-ACLED taxonomies through the data table."""
+    """Acceptable ACLED types for a gold record, mapping non-ACLED taxonomies through the data table; a record
+    marked ``no_event`` (an off-topic article, a negative example) expects no event."""
+    if gold.get("no_event"):
+        return TypeExpectation(None, None, no_event=True)
     gold_type = gold.get("event_type")
     if taxonomy == "acled":
         sub = gold.get("sub_event_type")
@@ -208,6 +211,7 @@ class EventValues:
     longitude: float | None = None
     event_date: date | None = None
     fatalities: int | None = None
+    historical: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for reports and JSON."""
@@ -234,7 +238,15 @@ def values_from_resolved(event: Any) -> EventValues:
         longitude=place.longitude if place else None,
         event_date=mention.date.start if mention.date else None,
         fatalities=mention.fatalities,
+        historical=bool(mention.historical),
     )
+
+
+def values_from_event(event: Any) -> EventValues:
+    """Comparable values of a stored, merged ``Event`` (it has a field of each name)."""
+    values = {f.name: getattr(event, f.name) for f in fields(EventValues)}
+    values["historical"] = bool(values["historical"])
+    return EventValues(**values)
 
 
 def gold_actor(taxonomy: str, gold: Mapping[str, Any], column: str) -> str | None:
@@ -305,6 +317,10 @@ class RecordResult:
     fields: Mapping[str, bool | None]
     no_event_expected: bool = False
     error: str | None = None
+    merged: bool = False
+    """One of the record's events also holds a report of another record (product path only)."""
+    n_current: int = 0
+    """Events that are not historical."""
 
     @property
     def share(self) -> float:
@@ -315,7 +331,8 @@ class RecordResult:
         return sum(scored) / len(scored) if scored else 1.0
 
 
-def score_record(record: Mapping[str, Any], events: Sequence[EventValues], error: str | None = None) -> RecordResult:
+def score_record(record: Mapping[str, Any], events: Sequence[EventValues], error: str | None = None,
+                 merged: bool = False) -> RecordResult:
     """Score one gold record against the events extracted from its text (best-aligned event)."""
     gold = record.get("gold") or {}
     taxonomy = str(gold.get("taxonomy") or "acled")
@@ -339,6 +356,8 @@ def score_record(record: Mapping[str, Any], events: Sequence[EventValues], error
         fields=best_scores,
         no_event_expected=expect.no_event,
         error=error,
+        merged=merged,
+        n_current=sum(1 for values in events if not values.historical),
     )
 
 
@@ -363,13 +382,21 @@ class DatasetTally:
     fields: dict[str, FieldTally] = field(default_factory=lambda: {name: FieldTally() for name in FIELDS})
     no_event_correct: int = 0
     no_event_total: int = 0
+    no_event_current: int = 0
+    """No-event records that yielded a non-historical event."""
+    n_merged: int = 0
+    """Records merged into an event that holds another record's report."""
+    n_events: int = 0
 
     def add(self, result: RecordResult) -> None:
         """Count one scored record."""
         self.n_records += 1
+        self.n_events += result.n_events
+        self.n_merged += int(result.merged)
         if result.no_event_expected:
             self.no_event_total += 1
             self.no_event_correct += int(result.n_events == 0)
+            self.no_event_current += int(result.n_current > 0)
             return
         for name, ok in result.fields.items():
             if ok is None:

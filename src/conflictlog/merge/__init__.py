@@ -8,6 +8,7 @@ from conflictlog.merge.dedupe import (
     cluster_events,
     cluster_mentions,
     plan_clusters,
+    plan_region,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "cluster_events",
     "cluster_mentions",
     "plan_clusters",
+    "plan_region",
 ]

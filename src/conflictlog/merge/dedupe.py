@@ -4,15 +4,20 @@ How it works:
 - Pairs of reports that share a blocking key (see ``keys``) are scored: event type family, date ranges
   widened by their precision, places within a radius set by the coarser geo_precision, and overlapping
   normalised actors. Pairs at or above the threshold (``data/merge_rules.toml``) are linked; an identical
-  evidence sentence (a republished copy) links two reports whose places agree, whatever their resolved dates.
-- Hard rules come first: another type family, another country, dates apart beyond the tolerance, places
-  beyond the radius, or named actors with none in common never link. Dates that agree only within the
-  tolerance link only the same sub-event type at the same place, and two reports from one article link only
-  when they repeat one incident (same sub-event type, same place, overlapping dates).
-- Events are the connected components of the links. Components only grow when reports are added, so
-  storing one more article touches only the events its reports join, and the result is a function of the
-  set of reports alone (not of their order).
-- Each event's decisions are the edges of a maximum spanning tree of its links, kept with score and reason.
+  evidence sentence (a republished copy) links two reports of different articles whose places agree.
+- Hard rules come first, for republished sentences too: another type family, another country, two
+  day-precision dates more than a day apart, date ranges apart beyond their tolerance, places beyond the
+  radius, or named actors with none in common never link. Exact dates a day apart link only the same
+  sub-event type at the same place between the same actors; vague dates (week, month) must overlap; two
+  places need a named actor in common (not only "protesters" or "civilians"); two reports from one article
+  link only when they repeat one incident (same sub-event type, same place, overlapping dates).
+- Events never chain (complete linkage): two groups of reports join only when every report of one is linked
+  to every report of the other. Links are taken strongest first (score, then mention ids), so the events are
+  a function of the set of reports alone (not of their order).
+- Links only ever get added, so the connected components of the link graph only grow: an incremental merge
+  re-plans the components a new report links into and nothing else (``plan_region``).
+- Each report's decision names the report of its event it is linked to most strongly, with score and reason;
+  the event's first report (smallest mention_id) stands alone.
 - Reports marked ``isolated`` (split apart by an analyst with unmerge) link to nothing.
 
 Representative fields and casualty figures are chosen by fixed rules documented on ``build_event``.
@@ -20,6 +25,7 @@ Representative fields and casualty figures are chosen by fixed rules documented 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import statistics
@@ -31,6 +37,7 @@ from conflictlog.merge.keys import (
     UNKNOWN_COUNTRY,
     MergeRules,
     actor_keys,
+    copy_evidence_keys,
     country_key,
     date_block_keys,
     date_window,
@@ -56,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 EVENT_HASH_LENGTH = 12
 SPLIT_PREFIX = "split:"
+FIRST_REPORT = "first report of the event (smallest mention id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +108,8 @@ class _Features:
 
     __slots__ = (
         "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
-        "has_date", "lo", "hi", "start", "end", "single_day", "has_place", "lat", "lon", "geo_precision",
-        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "coarse",
+        "has_date", "lo", "hi", "start", "end", "single_day", "day", "has_place", "lat", "lon", "geo_precision",
+        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys",
     )
 
     def __init__(self, resolved: ResolvedEvent) -> None:
@@ -116,10 +124,11 @@ class _Features:
         if mention.date is not None:
             self.lo, self.hi = date_window(mention.date.start, mention.date.end, mention.date.precision)
             self.start, self.end = mention.date.start.toordinal(), mention.date.end.toordinal()
-            self.single_day = mention.date.precision == TimePrecision.DAY and self.start == self.end
+            self.day = mention.date.precision == TimePrecision.DAY
+            self.single_day = self.day and self.start == self.end
         else:
             self.lo = self.hi = self.start = self.end = 0
-            self.single_day = False
+            self.single_day = self.day = False
         place = resolved.place
         self.has_place = place is not None
         if place is not None:
@@ -133,17 +142,9 @@ class _Features:
             self.geo_precision = 0
             self.gazetteer_id = self.location = self.admin1 = ""
         self.actors = actor_keys(resolved)
-        self.evidence = frozenset(evidence_text_key(ev.text) for ev in mention.evidence if ev.text.strip())
+        self.evidence = copy_evidence_keys(resolved)
         self.date_keys = date_block_keys(resolved)
         self.evidence_keys = evidence_block_keys(resolved)
-        # A vague report (province only, week or month, or no date or place) may fit several incidents:
-        # it attaches to the one it fits best and never bridges two events.
-        self.coarse = (
-            place is None
-            or place.geo_precision == GeoPrecision.REGION
-            or mention.date is None
-            or mention.date.precision != TimePrecision.DAY
-        )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -191,18 +192,26 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
     """Score one candidate pair; None when a hard rule says they are different incidents."""
     if a.family != b.family:
         return None
-    if not a.evidence.isdisjoint(b.evidence):
-        place = _place_score(a, b, rules)
-        if place is None:
-            return None
-        return 1.0, f"same evidence sentence (republished or repeated report); place: {place[1]}"
-    if a.country != b.country or not a.has_date or not b.has_date or a.lo > b.hi or b.lo > a.hi:
+    if a.day and b.day and max(a.start, b.start) - min(a.end, b.end) > 1:
+        # two exact dates more than a day apart are two incidents, whatever else agrees
+        return None
+    if a.country != b.country:
+        return None
+    both_dated = a.has_date and b.has_date
+    if both_dated and (a.lo > b.hi or b.lo > a.hi):
         return None
     actors = _actor_score(a, b, rules)
     if actors is None:
         return None
     place = _place_score(a, b, rules)
     if place is None:
+        return None
+    if a.article_id != b.article_id and not a.evidence.isdisjoint(b.evidence):
+        return 1.0, f"same evidence sentence (republished or repeated report); place: {place[1]}; {actors[1]}"
+    if not both_dated:
+        return None
+    if place[0] < rules.score["place_same"] and actors[0] < rules.score["actors_shared_named"]:
+        # two places with no named party in common: protests or strikes in two neighbourhoods, two incidents
         return None
     s = rules.score
     if a.single_day and b.single_day and a.start == b.start:
@@ -218,9 +227,10 @@ def score_pair(a: _Features, b: _Features, rules: MergeRules) -> tuple[float, st
     else:
         type_score, type_why = s["type_same_family"], f"same type family {a.family}"
     exact = type_score == s["type_same_sub_event"] and place[0] == s["place_same"]
-    if date_score == s["date_within_tolerance"] and not exact:
-        # Dates that agree only within the tolerance are the same incident dated differently at the same
-        # place; at another place or of another kind, it is the next day's incident.
+    if date_score == s["date_within_tolerance"] and not (exact and a.day and b.day and a.actors == b.actors):
+        # Exact dates a day apart are the same incident dated differently, with the same parties at the same
+        # place; at another place, of another kind or between other parties, it is the next day's incident.
+        # A vague date (a week, a month) must overlap.
         return None
     if a.article_id == b.article_id and not (exact and date_score > s["date_within_tolerance"]):
         # One article names two incidents when it gives them different places, kinds or dates; it repeats
@@ -265,25 +275,6 @@ def unique_by_mention(resolved: Iterable[ResolvedEvent]) -> list[ResolvedEvent]:
     for item in resolved:
         by_id.setdefault(item.mention.mention_id, item)
     return [by_id[key] for key in sorted(by_id)]
-
-
-def _keep_edges(edges: list[tuple[float, int, int, str]], feats: Sequence[_Features]) -> list[tuple[float, int, int, str]]:
-    """Links between two precise reports all stay; a vague report keeps only its best link (highest score,
-    then the smallest index at the other end), so it joins one event and cannot glue two together."""
-    best: dict[int, tuple[float, int, int]] = {}
-    kept: list[tuple[float, int, int, str]] = []
-    for n, (score, a, b, _) in enumerate(edges):
-        if not feats[a].coarse and not feats[b].coarse:
-            kept.append(edges[n])
-            continue
-        for node, other in ((a, b), (b, a)):
-            if feats[node].coarse:
-                current = best.get(node)
-                if current is None or (score, -other) > (current[0], -current[1]):
-                    best[node] = (score, other, n)
-    for n in sorted({n for _, _, n in best.values()}):
-        kept.append(edges[n])
-    return kept
 
 
 class PairMemory:
@@ -354,9 +345,12 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
 
     With ``memory`` the pairs two reports of one earlier merge form are not scored again: their links are
     taken from it (the result is the same), and this merge's links are staged in it."""
-    rules = load_rules()
-    items = unique_by_mention(resolved)
-    feats = [_features_of(item) for item in items]
+    return _plan(resolved, isolated, memory)[0]
+
+
+def _links(items: Sequence[ResolvedEvent], feats: Sequence[_Features], isolated: frozenset[str],
+           memory: PairMemory | None, rules: MergeRules) -> list[tuple[float, int, int, str]]:
+    """Every linked pair (score, i, j, reason) with i < j, scored here or taken from ``memory``."""
     # reports of one remembered merge share a group; each of them is compared only with other groups
     plans = [memory.plan_of(item.mention.mention_id) if memory is not None else None for item in items]
     blocks: dict[str, dict[int | None, list[int]]] = {}
@@ -379,46 +373,80 @@ def plan_clusters(resolved: Sequence[ResolvedEvent], isolated: frozenset[str] = 
         # a report kept apart by unmerge was compared with nothing, so it joins no remembered merge
         memory.stage((i for i in ids if i not in isolated),
                      [(ids[a], ids[b], score, reason) for score, a, b, reason in edges])
-    edges = _keep_edges(edges, feats)
-    logger.debug("merge: %d reports, %d pairs compared, %d links kept", len(items), n_compared, len(edges))
+    logger.debug("merge: %d reports, %d pairs compared, %d links", len(items), n_compared, len(edges))
+    return edges
 
-    # Maximum spanning forest: its edges are the decisions, its trees the events.
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    uf = _UnionFind(len(items))
-    tree: dict[int, list[tuple[int, float, str]]] = {}
+
+def _complete_linkage(n: int, edges: list[tuple[float, int, int, str]]) -> list[int]:
+    """Cluster of each of n reports (as its smallest index): links strongest first (score, then indices); two
+    clusters join only when every report of one is linked to every report of the other."""
+    linked: list[set[int]] = [set() for _ in range(n)]
+    for _, a, b, _ in edges:
+        linked[a].add(b)
+        linked[b].add(a)
+    root = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    apart: set[tuple[int, int]] = set()  # clusters found incompatible stay so: clusters only grow
+    for _, a, b, _ in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ra, rb = root[a], root[b]
+        if ra == rb:
+            continue
+        pair = (min(ra, rb), max(ra, rb))
+        if pair in apart:
+            continue
+        small, large = sorted((members[ra], members[rb]), key=len)
+        if not all(linked[x].issuperset(large) for x in small):
+            apart.add(pair)
+            continue
+        keep, gone = pair
+        for x in members[gone]:
+            root[x] = keep
+        members[keep].extend(members.pop(gone))
+    return root
+
+
+def _plan(resolved: Sequence[ResolvedEvent], isolated: frozenset[str],
+          memory: PairMemory | None) -> tuple[list[Cluster], list[tuple[str, ...]]]:
+    """Clusters with their decisions, and the connected components of the link graph (as mention ids)."""
+    rules = load_rules()
+    items = unique_by_mention(resolved)
+    feats = [_features_of(item) for item in items]
+    edges = _links(items, feats, isolated, memory, rules)
+    root = _complete_linkage(len(items), edges)
+    components = _UnionFind(len(items))
+    best: dict[int, tuple[float, int, str]] = {}
     for score, a, b, reason in edges:
-        if uf.union(a, b):
-            tree.setdefault(a, []).append((b, score, reason))
-            tree.setdefault(b, []).append((a, score, reason))
+        components.union(a, b)
+        if root[a] != root[b]:
+            continue
+        for node, other in ((a, b), (b, a)):
+            current = best.get(node)
+            if current is None or (score, -other) > (current[0], -current[1]):
+                best[node] = (score, other, reason)
     members_of: dict[int, list[int]] = {}
     for i in range(len(items)):
-        members_of.setdefault(uf.find(i), []).append(i)
+        members_of.setdefault(root[i], []).append(i)
 
     clusters: list[Cluster] = []
-    for root, members in members_of.items():
-        # The union-find root is the smallest index, i.e. the smallest mention_id of the cluster.
-        root_id = items[root].mention.mention_id
-        if root_id in isolated:
-            key = SPLIT_PREFIX + root_id
-            decisions = [MergeDecision(root_id, None, None, "kept apart: split from a merged event by unmerge")]
+    for first, members in members_of.items():
+        # the cluster's root is its smallest index, i.e. its smallest mention_id
+        first_id = items[first].mention.mention_id
+        if first_id in isolated:
+            key = SPLIT_PREFIX + first_id
+            decisions = [MergeDecision(first_id, None, None, "kept apart: split from a merged event by unmerge")]
         else:
-            key = root_id
-            decisions = [MergeDecision(root_id, None, None, "first report of the event (smallest mention id)")]
-            seen = {root}
-            frontier = [root]
-            while frontier:
-                node = frontier.pop()
-                for other, score, reason in sorted(tree.get(node, ())):
-                    if other not in seen:
-                        seen.add(other)
-                        frontier.append(other)
-                        decisions.append(
-                            MergeDecision(items[other].mention.mention_id, items[node].mention.mention_id, score, reason)
-                        )
-            decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
+            key = first_id
+            decisions = [MergeDecision(first_id, None, None, FIRST_REPORT)]
+            for i in members[1:]:
+                score, other, reason = best[i]
+                decisions.append(MergeDecision(items[i].mention.mention_id, items[other].mention.mention_id,
+                                               score, reason))
         clusters.append(Cluster(key, tuple(items[i].mention.mention_id for i in members), tuple(decisions)))
     clusters.sort(key=lambda c: c.key)
-    return clusters
+    by_component: dict[int, list[str]] = {}
+    for i, item in enumerate(items):
+        by_component.setdefault(components.find(i), []).append(item.mention.mention_id)
+    return clusters, sorted(tuple(ids) for ids in by_component.values())
 
 
 def _candidates(f: _Features, dated: set[int], same_text: set[int], feats: Sequence[_Features],
@@ -450,29 +478,58 @@ def _join_blocks(blocks: dict[str, dict[int | None, list[int]]], keys: Iterable[
 def linked_reports(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> set[str]:
     """The old reports that at least one new report links to (a candidate pair scoring at the threshold).
 
-    An event none of whose reports is linked keeps its cluster and decisions when the new reports join: links
-    are only ever added, and a vague report's best link changes only through a link of its own. So an
-    incremental merge needs to re-plan the linked events alone."""
+    A link component none of whose reports is linked keeps its clusters and decisions when the new reports
+    join (complete linkage never looks across components), so an incremental merge re-plans the components
+    of these reports alone."""
+    return {old_id for links in report_links(new, old).values() for old_id in links}
+
+
+def report_links(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> dict[str, dict[str, tuple[float, str]]]:
+    """For each new report, the old reports it links to, with the link's score and reason."""
     rules = load_rules()
     old_feats = [_features_of(item) for item in unique_by_mention(old)]
     blocks: dict[str, list[int]] = {}
     for i, f in enumerate(old_feats):
         for key in (*f.date_keys, *f.evidence_keys):
             blocks.setdefault(key, []).append(i)
-    linked: set[str] = set()
+    out: dict[str, dict[str, tuple[float, str]]] = {}
     for f in (_features_of(item) for item in unique_by_mention(new)):
         same_text = {i for key in f.evidence_keys for i in blocks.get(key, ())}
         dated = {i for key in f.date_keys for i in blocks.get(key, ())}
+        links = out.setdefault(f.mention_id, {})
         for i in _candidates(f, dated, same_text, old_feats, rules):
-            other = old_feats[i]
-            if other.mention_id in linked:
-                continue
-            # the pair is scored in mention-id order, as plan_clusters scores it
-            a, b = (other, f) if other.mention_id < f.mention_id else (f, other)
-            result = score_pair(a, b, rules)
-            if result is not None and result[0] >= rules.threshold:
-                linked.add(other.mention_id)
-    return linked
+            result = _link(old_feats[i], f, rules)
+            if result is not None:
+                links[old_feats[i].mention_id] = result
+    return out
+
+
+def _link(x: _Features, y: _Features, rules: MergeRules) -> tuple[float, str] | None:
+    """The link between two reports (scored in mention-id order, as the batch merge scores it), or None."""
+    a, b = (x, y) if x.mention_id < y.mention_id else (y, x)
+    result = score_pair(a, b, rules)
+    return result if result is not None and result[0] >= rules.threshold else None
+
+
+def link_between(x: ResolvedEvent, y: ResolvedEvent) -> tuple[float, str] | None:
+    """The link (score, reason) between two reports, or None when they are not linked."""
+    return _link(_features_of(x), _features_of(y), load_rules())
+
+
+def best_link(report: ResolvedEvent, others: Iterable[ResolvedEvent]) -> tuple[str, float, str] | None:
+    """The report among ``others`` this one is linked to most strongly (ties: smallest mention_id), as
+    (mention_id, score, reason); the rule of a merge decision."""
+    rules = load_rules()
+    f = _features_of(report)
+    best: tuple[str, float, str] | None = None
+    for other in others:
+        g = _features_of(other)
+        if g.mention_id == f.mention_id:
+            continue
+        result = _link(f, g, rules)
+        if result is not None and (best is None or (-result[0], g.mention_id) < (-best[1], best[0])):
+            best = (g.mention_id, result[0], result[1])
+    return best
 
 
 def _remembered_edges(memory: PairMemory, items: Sequence[ResolvedEvent], plans: Sequence[int | None],
@@ -508,24 +565,29 @@ def _source_for(resolved: ResolvedEvent, sources: Mapping[str, SourceRef]) -> So
     return ref
 
 
-def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef]) -> dict[str, int]:
+def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef],
+                   copies: Sequence[SourceRef] = ()) -> dict[str, int]:
     """Article id -> independent-outlet group: same outlet, one republishing the other (original_outlet), or an
-    identical evidence sentence make one group."""
-    articles = sorted({m.mention.article_id for m in members})
+    identical evidence sentence make one group; a recognised copy (``copies``) groups by its outlet alone."""
+    articles = sorted({m.mention.article_id for m in members} | {c.article_id for c in copies})
     index = {a: i for i, a in enumerate(articles)}
     uf = _UnionFind(len(articles))
     by_name: dict[str, int] = {}
     by_evidence: dict[str, int] = {}
-    for member in members:
-        i = index[member.mention.article_id]
-        ref = refs[member.mention.mention_id]
-        names = [place_key(ref.outlet), place_key(ref.original_outlet)]
-        for name in names:
+
+    def join_outlets(i: int, ref: SourceRef) -> None:
+        for name in (place_key(ref.outlet), place_key(ref.original_outlet)):
             if name:
                 uf.union(i, by_name.setdefault(name, i))
+
+    for member in members:
+        i = index[member.mention.article_id]
+        join_outlets(i, refs[member.mention.mention_id])
         for ev in member.mention.evidence:
             if ev.text.strip():
                 uf.union(i, by_evidence.setdefault(evidence_text_key(ev.text), i))
+    for copy in copies:
+        join_outlets(index[copy.article_id], copy)
     return {a: uf.find(index[a]) for a in articles}
 
 
@@ -536,7 +598,7 @@ def _casualty_figures(
 
     def conservative(values: list[tuple[ResolvedEvent, int]]) -> int | None:
         current = [(m, v) for m, v in values if not m.mention.historical] or values
-        for certainty in (Certainty.REPORTED, Certainty.CLAIMED):
+        for certainty in (Certainty.REPORTED, Certainty.CLAIMED, Certainty.UNVERIFIED):
             figures = [v for m, v in current if m.mention.certainty == certainty]
             if figures:
                 return min(figures)
@@ -564,7 +626,8 @@ def _casualty_figures(
     return fatalities, injured, low, best, high
 
 
-def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef]) -> Event:
+def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
+                copies: Mapping[str, Sequence[SourceRef]] | None = None) -> Event:
     """One Event from the reports of one cluster.
 
     Rules (each a function of the set of reports, so ingest order never matters):
@@ -576,11 +639,14 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
     - certainty: "reported" when any report states it plainly, else "claimed" when any party claims it, else
       "unverified"; historical only when every report is historical;
     - fatalities (ACLED, conservative): the lowest positive figure among plainly reported, non-historical
-      reports; if none, the lowest among claims by a party; 0 when no credible report gives a figure
-      (unverified figures are kept as claims only). injured follows the same rule;
+      reports; if none, the lowest among claims by a party; if none, the lowest unverified figure; 0 when no
+      report gives a figure, so the figure is always one a report gives. injured follows the same rule;
     - fatalities_low / fatalities_high (UCDP-style): lowest and highest positive figure any report gives (0
       when none); fatalities_best: the figure stated by the most independent outlets (ties: lower median);
-    - corroboration: independent outlets among the sources (a republished copy counts with its original).
+    - sources: one per article of the reports, then the recognised near-copies of those articles (``copies``:
+      article id -> the copies' SourceRefs), which add a source and nothing else;
+    - corroboration: independent outlets among the sources (a republished copy counts with its original; a
+      recognised copy counts by its outlet, so copies from one outlet count once).
     """
     ordered = sorted(members, key=lambda m: m.mention.mention_id)
     refs = {m.mention.mention_id: _source_for(m, sources) for m in ordered}
@@ -617,7 +683,18 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
         logger.debug("merge: event %s has no dated report; using publication date %s", key, event_date)
 
     place = place_src.place if place_src is not None else None
-    groups = _outlet_groups(ordered, refs)
+    copy_refs: list[SourceRef] = []
+    if copies:
+        stand_in = {}  # the first report of each article stands for the article's copies
+        for m in ordered:
+            stand_in.setdefault(m.mention.article_id, m.mention.mention_id)
+        seen = set(stand_in)
+        for article_id, mention_id in sorted(stand_in.items()):
+            for copy in copies.get(article_id, ()):
+                if copy.article_id not in seen:
+                    seen.add(copy.article_id)
+                    copy_refs.append(dataclasses.replace(copy, mention_id=mention_id))
+    groups = _outlet_groups(ordered, refs, copy_refs)
     fatalities, injured, low, best, high = _casualty_figures(ordered, groups)
     certainties = {m.mention.certainty for m in ordered}
     if Certainty.REPORTED in certainties:
@@ -630,6 +707,8 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
     source_refs: dict[str, SourceRef] = {}
     for m in ordered:  # smallest mention_id of each article stands for the article
         source_refs.setdefault(m.mention.article_id, refs[m.mention.mention_id])
+    for copy in copy_refs:
+        source_refs[copy.article_id] = copy
     sources_out = tuple(sorted(source_refs.values(), key=lambda r: (r.published or date.max, r.article_id)))
     evidence = list(dict.fromkeys(ev for m in ordered for ev in m.mention.evidence))
     claims = tuple(
@@ -672,14 +751,22 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
 
 def cluster_events(
     resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset(),
-    memory: PairMemory | None = None,
+    memory: PairMemory | None = None, copies: Mapping[str, Sequence[SourceRef]] | None = None,
 ) -> list[tuple[Cluster, Event]]:
     """Clusters and their events (the store keeps both: events and the decisions behind them)."""
+    return plan_region(resolved, sources, isolated, memory, copies)[0]
+
+
+def plan_region(
+    resolved: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef], isolated: frozenset[str] = frozenset(),
+    memory: PairMemory | None = None, copies: Mapping[str, Sequence[SourceRef]] | None = None,
+) -> tuple[list[tuple[Cluster, Event]], list[tuple[str, ...]]]:
+    """Clusters with their events, and the connected components of the links among the reports: a later
+    merge that links into a component re-plans the whole component (and no other)."""
     by_id = {r.mention.mention_id: r for r in unique_by_mention(resolved)}
-    return [
-        (cluster, build_event(cluster.key, [by_id[m] for m in cluster.mention_ids], sources))
-        for cluster in plan_clusters(list(by_id.values()), isolated, memory)
-    ]
+    clusters, components = _plan(list(by_id.values()), isolated, memory)
+    pairs = [(c, build_event(c.key, [by_id[m] for m in c.mention_ids], sources, copies)) for c in clusters]
+    return pairs, components
 
 
 def cluster_mentions(

@@ -159,11 +159,23 @@ def date_block_keys(resolved: ResolvedEvent) -> tuple[str, ...]:
     return tuple(f"d|{country}|{family}|{bucket}" for bucket in date_buckets(lo, hi))
 
 
+COPY_MIN_WORDS = 8
+"""Shorter sentences ("Fatalities unknown.") recur in unrelated reports and show no copy."""
+
+
+def copy_evidence_keys(resolved: ResolvedEvent) -> frozenset[str]:
+    """Hash of the sentence a report was read from (its first evidence), when long enough that sharing it shows
+    a republished copy; the sentences added after it (claims, tolls, attributions) are often set phrases."""
+    evidence = resolved.mention.evidence
+    if not evidence or len(evidence[0].text.split()) < COPY_MIN_WORDS:
+        return frozenset()
+    return frozenset((evidence_text_key(evidence[0].text),))
+
+
 def evidence_block_keys(resolved: ResolvedEvent) -> tuple[str, ...]:
     """(family, evidence sentence) keys of one report: a republished copy meets its original through them."""
     family = event_family(resolved.mention.event_type)
-    keys = (f"e|{family}|{evidence_text_key(ev.text)}" for ev in resolved.mention.evidence if ev.text.strip())
-    return tuple(dict.fromkeys(keys))
+    return tuple(f"e|{family}|{key}" for key in sorted(copy_evidence_keys(resolved)))
 
 
 def block_keys(resolved: ResolvedEvent) -> tuple[str, ...]:

@@ -272,12 +272,34 @@ CREATE TRIGGER articles_changed_ai AFTER INSERT ON articles BEGIN UPDATE store_c
 CREATE TRIGGER articles_changed_ad AFTER DELETE ON articles BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
 """
 
+# The link component of each report (conflictlog.merge.dedupe.plan_region): an incremental merge re-plans the
+# components a new report links into. Reports stored before are put in one component, so the first merge
+# after the upgrade re-plans them together and records their real components.
+_LINK_COMPONENTS = """
+ALTER TABLE mentions ADD COLUMN component TEXT NOT NULL DEFAULT '';
+UPDATE mentions SET component = mention_id WHERE split_from IS NOT NULL;
+CREATE INDEX mentions_component ON mentions(component);
+"""
+
+# Near-copies of article bodies (conflictlog.ingest.copies): an original's MinHash signature, and for a copy the
+# original whose events it joins as a source (it is never parsed). Articles stored before have no signature.
+_ARTICLE_COPIES = """
+ALTER TABLE articles ADD COLUMN copy_of TEXT;
+CREATE INDEX articles_copy_of ON articles(copy_of) WHERE copy_of IS NOT NULL;
+CREATE TABLE article_signatures (
+    article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+    minhash    BLOB NOT NULL
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
     Migration(3, "event_row_json", _ROW_JSON),
     Migration(4, "acled_event_ids", _ACLED_IDS),
     Migration(5, "change_counter", _CHANGE_COUNTER),
+    Migration(6, "merge_link_components", _LINK_COMPONENTS),
+    Migration(7, "article_copies", _ARTICLE_COPIES),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

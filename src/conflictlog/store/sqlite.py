@@ -22,7 +22,21 @@ from typing import Any
 from conflictlog import __version__
 from conflictlog.errors import E601, NotFound, StoreError
 from conflictlog.export.base import event_to_row
-from conflictlog.merge.dedupe import Cluster, PairMemory, cluster_events, linked_reports, unique_by_mention
+from conflictlog.ingest.copies import CopyIndex, MinHash, from_bytes, signature, to_bytes
+from conflictlog.merge.dedupe import (
+    FIRST_REPORT,
+    SPLIT_PREFIX,
+    Cluster,
+    MergeDecision,
+    PairMemory,
+    best_link,
+    build_event,
+    cluster_events,
+    link_between,
+    plan_region,
+    report_links,
+    unique_by_mention,
+)
 from conflictlog.merge.keys import block_keys
 from conflictlog.records import (
     Article,
@@ -167,6 +181,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
+        self._copies: CopyIndex | None = None  # loaded on first use
+        self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -252,6 +268,88 @@ class SQLiteStore:
             language=row[10],
         )
 
+    def _copy_index(self) -> CopyIndex:
+        """The signatures of stored original bodies (read from the database on first use)."""
+        if self._copies is None:
+            index = CopyIndex()
+            with self._lock, self._db_errors():
+                for article_id, data in self._conn.execute("SELECT article_id, minhash FROM article_signatures"):
+                    index.add(article_id, from_bytes(data))
+            self._copies = index
+        return self._copies
+
+    def claim_original(self, article: Article) -> str | None:
+        """The article this one is a near-copy of (stored, or claimed before and on its way to being stored);
+        None when it is an original, which is then claimed: later copies of it find it."""
+        minhash = signature(article.text)
+        if minhash is None:
+            return None
+        with self._lock:
+            index = self._copy_index()
+            found = index.find(minhash)
+            if found is not None and found != article.article_id:
+                return found
+            index.add(article.article_id, minhash)
+            self._on_its_way[article.article_id] = minhash
+        return None
+
+    def add_copy(self, article: Article, original_id: str) -> AddResult | None:
+        """Store an article as a near-copy of a stored one, in one transaction: it is not parsed, and its source
+        joins every event of the original. None when the original is not stored (yet)."""
+        try:
+            with self._transaction() as conn:
+                if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)).fetchone():
+                    return AddResult(article.article_id, stored=False)
+                row = conn.execute("SELECT copy_of FROM articles WHERE article_id = ?", (original_id,)).fetchone()
+                if row is None:
+                    return None
+                root = row[0] or original_id
+                self._insert_article(conn, article, copy_of=root)
+                updated = self._refresh_events_of(conn, root)
+        except BaseException:
+            self._pairs.discard()
+            raise
+        logger.info("%s: stored article %s as a copy of %s: %d events updated",
+                    self.path, article.article_id, root, len(updated))
+        return AddResult(article.article_id, True, 0, (), tuple(updated))
+
+    def _copies_for(self, conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[SourceRef]]:
+        """Original article id -> SourceRefs of its stored near-copies (mention_id left for build_event)."""
+        ids = sorted(set(article_ids))
+        out: dict[str, list[SourceRef]] = {}
+        for i in range(0, len(ids), _BATCH):
+            chunk = ids[i : i + _BATCH]
+            for copy_of, article_id, url, title, outlet, published, original in conn.execute(
+                "SELECT copy_of, article_id, url, title, outlet, published, original_outlet FROM articles "
+                f"WHERE copy_of IN ({', '.join('?' * len(chunk))}) ORDER BY article_id",
+                chunk,
+            ):
+                out.setdefault(copy_of, []).append(
+                    SourceRef(article_id, "", url, title, outlet, codec.from_iso(published), original))
+        return out
+
+    def _refresh_events_of(self, conn: sqlite3.Connection, article_id: str) -> list[str]:
+        """Rebuild every event an article's reports are part of (same reports and decisions, sources anew)."""
+        event_ids = [row[0] for row in conn.execute(
+            "SELECT DISTINCT em.event_id FROM mentions m JOIN event_mentions em ON em.mention_id = m.mention_id "
+            "WHERE m.article_id = ? ORDER BY em.event_id", (article_id,))]
+        for event_id in event_ids:
+            rows = conn.execute(
+                "SELECT d.mention_id, d.joined_to, d.score, d.reason, m.split_from FROM merge_decisions d "
+                "JOIN mentions m ON m.mention_id = d.mention_id WHERE d.event_id = ? ORDER BY d.mention_id",
+                (event_id,),
+            ).fetchall()
+            members, sources = self._load_mentions(conn, [r[0] for r in rows])
+            first = min(r[0] for r in rows)
+            split = any(r[0] == first and r[4] for r in rows)
+            key = SPLIT_PREFIX + first if split else first
+            decisions = tuple(sorted((MergeDecision(r[0], r[1], r[2], r[3]) for r in rows),
+                                     key=lambda d: (d.joined_to is not None, d.mention_id)))
+            copies = self._copies_for(conn, {m.mention.article_id for m in members})
+            event = build_event(key, members, sources, copies)
+            self._write_event(conn, event, Cluster(key, tuple(r[0] for r in rows), decisions))
+        return event_ids
+
     def add_article(self, article: Article, resolved: Sequence[ResolvedEvent]) -> AddResult:
         """Store one article with its resolved event mentions and merge them into events, in one transaction.
 
@@ -264,26 +362,33 @@ class SQLiteStore:
                     logger.debug("%s: article %s already stored; skipped", self.path, article.article_id)
                     return AddResult(article.article_id, stored=False)
                 self._insert_article(conn, article)
+                minhash = self._on_its_way.get(article.article_id) or signature(article.text)
+                if minhash is not None:
+                    conn.execute("INSERT OR REPLACE INTO article_signatures(article_id, minhash) VALUES (?, ?)",
+                                 (article.article_id, to_bytes(minhash)))
                 new = self._insert_mentions(conn, article, resolved)
                 created, updated = self._merge_new(conn, new)
         except BaseException:
             self._pairs.discard()
             raise
         self._pairs.commit()
+        self._on_its_way.pop(article.article_id, None)
+        if minhash is not None and self._copies is not None:
+            self._copies.add(article.article_id, minhash)
         logger.info(
             "%s: stored article %s: %d mentions, %d events created, %d updated",
             self.path, article.article_id, len(new), len(created), len(updated),
         )
         return AddResult(article.article_id, True, len(new), tuple(created), tuple(updated))
 
-    def _insert_article(self, conn: sqlite3.Connection, article: Article) -> None:
+    def _insert_article(self, conn: sqlite3.Connection, article: Article, copy_of: str | None = None) -> None:
         conn.execute(
             "INSERT INTO articles(article_id, source, text, url, title, outlet, original_outlet, author, published, "
-            "published_raw, language, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "published_raw, language, ingested_at, copy_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.article_id, article.source, article.text, article.url, article.title, article.outlet,
                 article.original_outlet, article.author, codec.iso(article.published), article.published_raw,
-                article.language, _now(),
+                article.language, _now(), copy_of,
             ),
         )
 
@@ -369,42 +474,55 @@ class SQLiteStore:
         return resolved, sources
 
     def _merge_new(self, conn: sqlite3.Connection, new: Sequence[ResolvedEvent]) -> tuple[list[str], list[str]]:
-        """Merge newly inserted reports into events; only events they join are rewritten."""
+        """Merge newly inserted reports into events; only the link components they join are re-planned, and
+        only events that lost or gained a report are rewritten."""
         if not new:
             return [], []
         new_ids = {r.mention.mention_id for r in new}
         keys = sorted({key for r in new for key in block_keys(r)})
-        touched: set[str] = set()
+        candidates: set[str] = set()
         for i in range(0, len(keys), _BATCH):
             chunk = keys[i : i + _BATCH]
-            touched.update(
+            candidates.update(
                 row[0]
                 for row in conn.execute(
-                    "SELECT DISTINCT em.event_id FROM mention_blocks b "
+                    "SELECT DISTINCT b.mention_id FROM mention_blocks b "
                     "JOIN mentions m ON m.mention_id = b.mention_id AND m.split_from IS NULL "
-                    "JOIN event_mentions em ON em.mention_id = b.mention_id "
                     f"WHERE b.block_key IN ({', '.join('?' * len(chunk))})",
                     chunk,
                 )
             )
-        old_members: dict[str, frozenset[str]] = {}
-        for event_id in sorted(touched):
-            old_members[event_id] = frozenset(
-                row[0] for row in conn.execute("SELECT mention_id FROM event_mentions WHERE event_id = ?", (event_id,))
+        candidates -= new_ids
+        nearby, _ = self._load_mentions(conn, sorted(candidates))
+        links = report_links(new, nearby)
+        appended = self._append_new(conn, new, links)
+        if appended is not None:
+            return appended
+        linked = sorted({old_id for found in links.values() for old_id in found})
+        components = set(self._column_of(conn, "component", linked).values())
+        region_ids: set[str] = set()
+        for component in sorted(components):
+            region_ids.update(
+                row[0] for row in conn.execute(
+                    "SELECT mention_id FROM mentions WHERE component = ? AND split_from IS NULL", (component,))
             )
-        old_ids = sorted({m for members in old_members.values() for m in members})
-        stored, sources = self._load_mentions(conn, old_ids)
-        # only the events a new report links to can change: re-plan those alone
-        linked = linked_reports(new, stored)
-        old_members = {event_id: members for event_id, members in old_members.items() if members & linked}
-        kept_ids = {m for members in old_members.values() for m in members}
-        stored = [item for item in stored if item.mention.mention_id in kept_ids]
-        region = [*stored, *new]
+        region_ids -= new_ids
+        stored, sources = self._load_mentions(conn, sorted(region_ids))
+        old_of = self._column_of(conn, "event", sorted(region_ids))
+        old_members: dict[str, set[str]] = {}
+        for mention_id, event_id in old_of.items():
+            old_members.setdefault(event_id, set()).add(mention_id)
         for item in new:
             sources.setdefault(item.mention.mention_id, self._source_of_new(conn, item))
-        unchanged = set(old_members.values())
-        changed = [(c, e) for c, e in cluster_events(region, sources, memory=self._pairs)
-                   if frozenset(c.mention_ids) not in unchanged]
+        unchanged = {frozenset(members) for members in old_members.values()}
+        region = [*stored, *new]
+        copies = self._copies_for(conn, {r.mention.article_id for r in region})
+        planned, linked_components = plan_region(region, sources, memory=self._pairs, copies=copies)
+        changed = [(c, e) for c, e in planned if frozenset(c.mention_ids) not in unchanged]
+        conn.executemany(
+            "UPDATE mentions SET component = ? WHERE mention_id = ?",
+            [(ids[0], m) for ids in linked_components for m in ids],
+        )
         # Every old event that lost or gained a report is rewritten; an old id that disappears points to the
         # event now holding the old event's first report.
         home = {m: event.event_id for cluster, event in changed for m in cluster.mention_ids}
@@ -480,6 +598,107 @@ class SQLiteStore:
               ROW_FORMAT, e.event_id)
              for e in events if e.event_id in given and e.acled_id != given[e.event_id][0]],
         )
+
+    def _append_new(self, conn: sqlite3.Connection, new: Sequence[ResolvedEvent],
+                    links: dict[str, dict[str, tuple[float, str]]]) -> tuple[list[str], list[str]] | None:
+        """Merge without a re-plan in the common case: no new report links to another, and each links to
+        nothing or to every report of one event and nothing else. Then it joins that event, as the batch merge
+        would (under complete linkage nothing else can change), at a cost that does not grow with the size of
+        the incident beyond one pass over its reports. None when the case does not hold."""
+        by_id = {r.mention.mention_id: r for r in new}
+        ids = sorted(by_id)
+        if any(link_between(by_id[a], by_id[b]) is not None for i, a in enumerate(ids) for b in ids[i + 1:]):
+            return None
+        joins: dict[str, tuple[str, list[str]]] = {}  # new report -> (event, its reports)
+        for n in ids:
+            found = links.get(n, {})
+            if not found:
+                continue
+            events = set(self._column_of(conn, "event", sorted(found)).values())
+            if len(events) != 1:
+                return None
+            (event_id,) = events
+            members = [row[0] for row in conn.execute(
+                "SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))]
+            if set(members) != found.keys() or any(e == event_id for e, _ in joins.values()):
+                return None
+            joins[n] = (event_id, members)
+        created: list[str] = []
+        updated: list[str] = []
+        written: list[Event] = []
+        for n in ids:
+            report = by_id[n]
+            if n not in joins:
+                sources = {n: self._source_of_new(conn, report)}
+                copies = self._copies_for(conn, [report.mention.article_id])
+                ((cluster, event),) = cluster_events([report], sources, copies=copies)
+                self._write_event(conn, event, cluster)
+                conn.execute("UPDATE mentions SET component = ? WHERE mention_id = ?", (n, n))
+                created.append(event.event_id)
+            else:
+                event_id, members = joins[n]
+                event = self._join_event(conn, report, event_id, members, links[n])
+                updated.append(event.event_id)
+            written.append(event)
+        conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        self._assign_acled_ids(conn, written)
+        return sorted(created), sorted(updated)
+
+    def _join_event(self, conn: sqlite3.Connection, report: ResolvedEvent, event_id: str, members: list[str],
+                    link: dict[str, tuple[float, str]]) -> Event:
+        """Add one report linked to every report of an event to it; returns the event (its id may be new).
+        Decisions follow the batch rule: each report names its strongest link in the event."""
+        n = report.mention.mention_id
+        stored, sources = self._load_mentions(conn, members)
+        sources[n] = self._source_of_new(conn, report)
+        key = min(members[0], n)
+        earlier = {row[0]: (row[1], row[2], row[3]) for row in conn.execute(
+            "SELECT mention_id, joined_to, score, reason FROM merge_decisions WHERE event_id = ?", (event_id,))}
+        decisions: list[MergeDecision] = []
+        for m in members:
+            joined_to, score, reason = earlier[m]
+            with_new = link[m]
+            if m == key:
+                decisions.append(MergeDecision(m, None, None, FIRST_REPORT))
+            elif joined_to is None:  # first no more: its strongest link among all
+                former = next(r for r in stored if r.mention.mention_id == m)
+                other = best_link(former, [*stored, report]) or (n, *with_new)  # linked to the new one at least
+                decisions.append(MergeDecision(m, *other))
+            elif with_new[0] > score or (with_new[0] == score and n < joined_to):
+                decisions.append(MergeDecision(m, n, *with_new))
+            else:
+                decisions.append(MergeDecision(m, joined_to, score, reason))
+        if n == key:
+            decisions.append(MergeDecision(n, None, None, FIRST_REPORT))
+        else:
+            other_id, (score, reason) = min(link.items(), key=lambda item: (-item[1][0], item[0]))
+            decisions.append(MergeDecision(n, other_id, score, reason))
+        decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
+        group = [*stored, report]
+        copies = self._copies_for(conn, {r.mention.article_id for r in group})
+        event = build_event(key, group, sources, copies)
+        if event.event_id != event_id:
+            self._delete_event(conn, event_id)
+            self._carry_acled_id(conn, event_id, event.event_id)
+            conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (event.event_id, event_id))
+            conn.execute("INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
+                         (event_id, event.event_id, _now()))
+        self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
+        conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
+                     "WHERE mention_id = ?", (members[0], n))
+        return event
+
+    def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
+        """mention_id -> its link component (``what="component"``) or its event (``what="event"``)."""
+        sql = {
+            "component": "SELECT mention_id, component FROM mentions WHERE mention_id IN ({})",
+            "event": "SELECT mention_id, event_id FROM event_mentions WHERE mention_id IN ({})",
+        }[what]
+        out: dict[str, str] = {}
+        for i in range(0, len(mention_ids), _BATCH):
+            chunk = list(mention_ids[i : i + _BATCH])
+            out.update(conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
+        return out
 
     def _source_of_new(self, conn: sqlite3.Connection, item: ResolvedEvent) -> SourceRef:
         row = conn.execute(
@@ -746,13 +965,14 @@ class SQLiteStore:
             now = _now()
             self._delete_event(conn, current)
             conn.executemany(
-                "UPDATE mentions SET split_from = ?, split_at = ? WHERE mention_id = ?",
+                "UPDATE mentions SET split_from = ?, split_at = ?, component = mention_id WHERE mention_id = ?",
                 [(current, now, m) for m in mention_ids],
             )
             new_ids: list[str] = []
             written: list[Event] = []
             isolated = frozenset(mention_ids)
-            for cluster, event in cluster_events(resolved, sources, isolated):
+            copies = self._copies_for(conn, {r.mention.article_id for r in resolved})
+            for cluster, event in cluster_events(resolved, sources, isolated, copies=copies):
                 reasons = {m: f"split from {current} by unmerge" for m in cluster.mention_ids}
                 self._write_event(conn, event, cluster, reasons)
                 new_ids.append(event.event_id)
@@ -783,7 +1003,11 @@ class SQLiteStore:
             conn.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions)")
             new_of: dict[str, str] = {}
             written: list[Event] = []
-            for cluster, event in cluster_events(resolved, sources, isolated):
+            copies = self._copies_for(conn, {r.mention.article_id for r in resolved})
+            planned, components = plan_region(resolved, sources, isolated, copies=copies)
+            conn.executemany("UPDATE mentions SET component = ? WHERE mention_id = ?",
+                             [(ids[0], m) for ids in components for m in ids])
+            for cluster, event in planned:
                 self._write_event(conn, event, cluster, {m: split_reason[m] for m in cluster.mention_ids if m in split_reason})
                 new_of.update((m, event.event_id) for m in cluster.mention_ids)
                 written.append(event)
