@@ -119,7 +119,9 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
             params.append(value)
     if flt.actor:
         needle = flt.actor.strip().casefold()
-        if needle:
+        if "\x00" in needle:
+            clauses.append("0")  # no actor's name holds a NUL (and the trigram query cannot take one)
+        elif needle:
             # The planner's choice, made by the caller: trigram index for a rare substring, otherwise a scan.
             if actor_index and len(needle) >= 3:
                 clauses.append("e.id IN (SELECT rowid FROM events_actors WHERE events_actors MATCH ?)")
@@ -571,7 +573,7 @@ class SQLiteStore:
         """WHERE clause for a filter, with the actor substring answered by the trigram index only when few events
         match it (a probe reads at most _ACTOR_PROBE matches)."""
         use_index = True
-        if flt is not None and flt.actor and len(flt.actor.strip()) >= 3:
+        if flt is not None and flt.actor and len(flt.actor.strip()) >= 3 and "\x00" not in flt.actor:
             phrase = '"' + flt.actor.strip().casefold().replace('"', '""') + '"'
             n = self._conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM events_actors WHERE events_actors MATCH ? LIMIT ?)",
