@@ -46,7 +46,7 @@ def test_cli_bad_db_path_gives_coded_message_not_traceback(tmp_path: Path, make_
         db = str(tmp_path / "file.md" / "x.sqlite")
     else:
         db = "/proc/nope/x.sqlite"
-    result = CliRunner().invoke(cli, ["--db", db, "events"], obj={})
+    result = CliRunner().invoke(cli, ["--db", db, "ingest", str(tmp_path / "none.txt")], obj={})
     assert result.exit_code == 1
     assert "[E601]" in result.stderr and db in result.stderr
     assert "Traceback" not in result.output

@@ -43,10 +43,21 @@ def _errors_as_messages() -> Iterator[None]:
         raise click.ClickException(str(err)) from err
 
 
+def refuse_missing_db(db: str) -> None:
+    """Stop a read-only command (coded message, exit status 1) when its database file does not exist, instead
+    of creating an empty one."""
+    from conflictlog.errors import E604
+
+    if db != ":memory:" and not Path(db).is_file():
+        raise click.ClickException(f"[E604] {E604.format(path=db)}")
+
+
 @contextmanager
-def _open_store(ctx: click.Context) -> Iterator[Any]:
+def _open_store(ctx: click.Context, read_only: bool = False) -> Iterator[Any]:
     from conflictlog.store import open_store
 
+    if read_only:
+        refuse_missing_db(ctx.obj["db"])
     with _errors_as_messages():
         store = open_store(ctx.obj["db"])
         try:
@@ -61,7 +72,7 @@ def _open_store(ctx: click.Context) -> Iterator[Any]:
     envvar="CONFLICTLOG_DB",
     default=DEFAULT_DB,
     show_default=True,
-    help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created on first use.",
+    help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
 )
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
 @click.version_option(__version__, prog_name="conflictlog")
@@ -181,7 +192,7 @@ def events(ctx: click.Context, fmt: str, limit: int | None, **filters: Any) -> N
     from conflictlog.export import export_events
 
     flt = _event_filter(**filters)
-    with _open_store(ctx) as store, _errors_as_messages():
+    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
         found = store.query_events(flt, limit=limit)
         if fmt == "table":
             _print_table(found)
@@ -197,7 +208,7 @@ def show(ctx: click.Context, event_id: str) -> None:
     """One event with its evidence: articles, outlets, sentences, offsets, who claims it."""
     from conflictlog.export import event_to_row
 
-    with _open_store(ctx) as store, _errors_as_messages():
+    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
         event = store.get_event(event_id)
         row = event_to_row(event)
         row["merge_decisions"] = store.merge_decisions(event_id)
@@ -208,16 +219,19 @@ def show(ctx: click.Context, event_id: str) -> None:
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout; parquet needs a file).")
+@click.option("--include-historical", is_flag=True,
+              help="acled-csv: also write events an article mentions from the past (tagged 'historical').")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, **filters: Any) -> None:
-    """Export events as JSONL, ACLED-style CSV, GeoJSON or Parquet."""
+def export(ctx: click.Context, fmt: str, output: Path | None, include_historical: bool, **filters: Any) -> None:
+    """Export events as JSONL, ACLED-style CSV (ACLED's 31 columns), GeoJSON or Parquet (GeoParquet)."""
     from conflictlog.export import export_events
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("parquet export needs -o FILE")
     flt = _event_filter(**filters)
-    with _open_store(ctx) as store, _errors_as_messages():
-        n = export_events(store.iter_events(flt), fmt, output if output is not None else sys.stdout)
+    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
+        n = export_events(store.iter_events(flt), fmt, output if output is not None else sys.stdout,
+                          include_historical=True if include_historical else None)
     click.echo(f"export: {n} events ({fmt})" + (f" -> {output}" if output else ""), err=True)
 
 
@@ -243,7 +257,15 @@ def explain(path: Path, published: Any) -> None:
                 f"published={article.published}",
                 err=True,
             )
-            for resolved in explain_article(article):
+            trace: list[Any] = []
+            events = explain_article(article, trace=trace)
+            for decision in trace:
+                where = "article" if decision.sentence_index < 0 else f"sentence {decision.sentence_index}"
+                verdict = "kept" if decision.kept else "dropped"
+                snippet = " ".join(decision.sentence.split())[:100]
+                click.echo(f"# {where}: {verdict}: {decision.reason}" + (f" | {snippet}" if snippet else ""),
+                           err=True)
+            for resolved in events:
                 m = resolved.mention
                 place = resolved.place
                 click.echo(

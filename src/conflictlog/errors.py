@@ -96,5 +96,7 @@ E305 = "{source}: still being parsed and coded after {seconds:.0f} s, the time b
 E601 = "{path}: database error: {reason}"
 E602 = "{path}: database schema version {found} is newer than this conflictlog supports ({supported})"
 E603 = "{path}: database is busy: another process held the write lock for over {seconds} s ({tries} tries); try again"
+E604 = "{path}: no such database (read-only commands do not create one; check --db or CONFLICTLOG_DB)"
 E701 = "unknown export format {fmt!r} (expected one of {choices})"
+E704 = "{path}: bad export data table: {reason}"
 E901 = "{path}: cannot read evaluation records: {reason}"

@@ -401,10 +401,16 @@ def ingest_records(
     return _run(raws, store, pipeline=pipeline, strict=strict, progress=False, total=len(raws))
 
 
-def explain_article(article: Article, pipeline: Pipeline | None = None) -> list[ResolvedEvent]:
-    """Extract and resolve one article without storing it (for `conflictlog explain`)."""
+def explain_article(article: Article, pipeline: Pipeline | None = None, trace: list[Any] | None = None
+                    ) -> list[ResolvedEvent]:
+    """Extract and resolve one article without storing it (for `conflictlog explain`); ``trace`` receives why
+    each candidate sentence yielded an event or not (``extract.relevance.Decision``)."""
+    from conflictlog.extract import extract_events
+
     pipeline = pipeline or default_pipeline()
-    return pipeline.process_parsed(pipeline.parser.parse(article))
+    doc = pipeline.parser.parse(article)
+    mentions = extract_events(doc, trace)
+    return [pipeline.resolver.resolve(mention, doc.article) for mention in mentions]
 
 
 def with_published(article: Article, published: date | None) -> Article:

@@ -283,6 +283,10 @@ class Event:
     fatalities_high: int | None = None
     corroboration: int = 1
     event_date_end: date | None = None
+    # Store bookkeeping, not part of what the event says (left out of comparisons): the ACLED-style id (ISO3 +
+    # number) given when the event was first stored, and when it was last written, in Unix seconds.
+    acled_id: str | None = field(default=None, compare=False)
+    timestamp: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

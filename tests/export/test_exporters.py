@@ -145,7 +145,7 @@ def test_exporters_geojson_is_valid_with_lon_lat_order() -> None:
 
 
 def test_exporters_empty_geojson_and_json_are_valid() -> None:
-    for fmt, expected in (("geojson", {"type": "FeatureCollection", "features": []}), ("json", [])):
+    for fmt, expected in (("geojson", {"type": "FeatureCollection", "schema_version": "2", "features": []}), ("json", [])):
         out = io.StringIO()
         assert export_events([], fmt, out) == 0
         assert json.loads(out.getvalue()) == expected
@@ -235,5 +235,9 @@ def test_exporters_jsonl_and_csv_round_trip_any_text(notes: str, actor: str, url
     out = io.StringIO()
     export_events([event], "acled-csv", out)
     [csv_row] = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
-    assert csv_row["notes"] == notes
-    assert csv_row["actor1"] == (actor or "")
+
+    def spreadsheet_safe(text: str) -> str:  # a leading formula character gets a quote before it
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and text else text
+
+    assert csv_row["notes"] == spreadsheet_safe(notes)
+    assert csv_row["actor1"] == spreadsheet_safe(actor)

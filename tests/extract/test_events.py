@@ -13,6 +13,16 @@ from conflictlog.records import Certainty, content_hash
 
 # (sentence, event_type, sub_event_type): written for these tests, one per coding rule.
 TABLE = [
+    ("On 3 June 2022, nine pistols and 300 rounds of ammunition were seized by police in Kisumu.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("On 3 June 2022, the army destroyed 40 landmines and 12 improvised explosive devices near Kidal.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("On 4 June 2022, protesters clashed with police outside the parliament in Beirut.",
+     "Riots", "Violent demonstration"),
+    ("On 5 June 2022, government forces wrested control of a camp from separatist fighters near Aden.",
+     "Battles", "Government regains territory"),
+    ("On 6 June 2022, twelve rebels surrendered to the army in Sirnak.",
+     "Strategic developments", "Agreement"),
     ("On 3 May 2022, government forces shelled the village of Kafr Nabl, killing two civilians.",
      "Explosions/Remote violence", "Shelling/artillery/missile attack"),
     ("On 4 May 2022, a warplane carried out an airstrike on a market in Ariha, killing five civilians.",

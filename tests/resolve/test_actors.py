@@ -155,8 +155,39 @@ def test_actors_unknown_or_ambiguous_is_none(actors: ActorNormalizer, text: str)
     assert actors.normalize(text, "Syria", FEB_2019) is None
 
 
-def test_actors_generic_without_country_is_none(actors: ActorNormalizer) -> None:
-    assert actors.normalize("gunmen", None, FEB_2019) is None
+def test_actors_generic_without_country_drops_the_country_but_a_state_force_needs_one(actors: ActorNormalizer) -> None:
+    assert actors.normalize("gunmen", None, FEB_2019) == "Unidentified Armed Group"
+    assert actors.normalize("civilians", None, FEB_2019) == "Civilians"
+    assert actors.normalize("the police", None, FEB_2019) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Free Syrian Police", "Free Syrian Police"),
+    ("the National Investigation Agency", "National Investigation Agency"),
+    ("Ahl al-Marouf", "Ahl al-Marouf"),
+    ("FDLR", "FDLR"),
+    ("UPND rioters", "Rioters (Zambia)"),
+    ("several fighters", "Unidentified Armed Group (Zambia)"),
+    ("the weekly market", None),
+    ("a minibus", None),
+    ("bases", None),
+    ("themselves", None),
+    ("Seven soldiers", "Military Forces of Zambia"),
+    ("Warplanes", None),
+    ("THEMSELVES", None),
+    ("Fulani extremists", "Fulani extremists"),
+    ("National Resistance forces", "National Resistance forces"),
+    ("a group of 30 militants", "Unidentified Armed Group (Zambia)"),
+    ("Jabal Subeih", None),
+    ("Al Mukalla Port", None),
+    ("President Donald Trump", None),
+    ("Mercedes 4WD", None),
+    ("Ahrar Sinjar", "Ahrar Sinjar"),
+    ("guards of a COMIDE mining site", None),
+])
+def test_actors_unknown_phrase_is_a_name_the_actor_its_head_names_or_nothing(
+        actors: ActorNormalizer, text: str, expected: str | None) -> None:
+    assert actors.unknown_actor(text, "Zambia", FEB_2019) == expected
 
 
 def test_actors_canonical_names_normalise_to_themselves(actors: ActorNormalizer) -> None:

@@ -127,3 +127,31 @@ def test_resolve_acled_parts_of_a_first_level_area(resolver: Resolver, town: str
                       date=DateMention(on, on, TimePrecision.DAY))
     resolved = resolver.resolve(mention, replace(_article("Fighting in Myanmar."), article_id="a6"))
     assert resolved.place is not None and resolved.place.admin1 == admin1
+
+
+@pytest.mark.slow
+def test_resolve_actor_columns_hold_only_actors(resolver: Resolver) -> None:
+    article = _article("An attack hit the weekly market in Idlib, Syria, residents said.")
+    mention = replace(_mention("the weekly market", "a minibus", "Idlib"),
+                      assoc_actor_1=(ActorMention("SDF"), ActorMention("bases")),
+                      actor2=ActorMention("Syrian Democratic Forces"))
+    resolved = resolver.resolve(mention, article)
+    # a place is no actor: the battle's unnamed side is the generic armed group of the country
+    assert resolved.actor1 == "Unidentified Armed Group (Syria)"
+    assert resolved.actor2 == "QSD: Syrian Democratic Forces"
+    assert resolved.assoc_actor_1 == ("QSD: Syrian Democratic Forces",)  # "bases" dropped
+    same = resolver.resolve(replace(mention, actor1=ActorMention("the SDF"), assoc_actor_1=(ActorMention("QSD"),)),
+                            article)
+    assert same.actor1 == "QSD: Syrian Democratic Forces" and same.assoc_actor_1 == ()  # never the main actor again
+
+
+@pytest.mark.slow
+def test_resolve_unnamed_attacker_of_an_air_strike_and_crowds(resolver: Resolver) -> None:
+    article = _article("Aircraft struck Idlib, Syria.")
+    strike = replace(_mention("themselves", None, "Idlib"), event_type="Explosions/Remote violence",
+                     sub_event_type="Air/drone strike", assoc_actor_2=())
+    assert resolver.resolve(strike, article).actor1 == "Unidentified Military Forces"
+    protest = replace(strike, actor1=None, event_type="Protests", sub_event_type="Peaceful protest")
+    assert resolver.resolve(protest, article).actor1 == "Protesters (Syria)"
+    talks = replace(strike, actor1=None, event_type="Strategic developments", sub_event_type="Agreement")
+    assert resolver.resolve(talks, article).actor1 is None

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,26 +20,38 @@ from conflictlog.serve.api import MAX_BODY_BYTES, create_app
 data = sys.modules["conflictlog_test_fixture_data"]  # loaded by this folder's conftest.py
 
 PROTEST_ROW: dict[str, Any] = {
-    "event_id_cnty": "ev-protest",
+    "event_id_cnty": "ev2",
     "event_date": "2019-02-10",
     "year": 2019,
     "time_precision": 2,
+    "disorder_type": "Demonstrations",
     "event_type": "Protests",
     "sub_event_type": "Peaceful protest",
     "actor1": "Protesters (Syria)",
     "assoc_actor_1": [],
+    "inter1": 6,
     "actor2": None,
     "assoc_actor_2": [],
+    "inter2": 0,
+    "interaction": 60,
+    "civilian_targeting": "",
+    "iso": 760,
+    "region": "Middle East",
     "country": "Syria",
     "admin1": "Ar-Raqqa",
     "admin2": "Ar-Raqqa",
+    "admin3": None,
     "location": "Ar-Raqqa",
     "latitude": 35.9594,
     "longitude": 39.0079,
     "geo_precision": 3,
     "source": "",
+    "source_scale": None,
     "notes": "",
     "fatalities": 0,
+    "tags": "certainty=reported",
+    "timestamp": ANY,
+    "event_id": "ev-protest",
     "event_date_end": None,
     "injured": None,
     "claimed_by": None,
@@ -57,26 +70,38 @@ PROTEST_ROW: dict[str, Any] = {
 }
 
 CLASH_DETAIL: dict[str, Any] = {
-    "event_id_cnty": "ev-clash",
+    "event_id_cnty": "ev1",
     "event_date": "2019-02-09",
     "year": 2019,
     "time_precision": 1,
+    "disorder_type": "Political violence",
     "event_type": "Battles",
     "sub_event_type": "Armed clash",
     "actor1": "Syrian Democratic Forces",
     "assoc_actor_1": ["Coalition Forces", "Local militia"],
+    "inter1": 3,
     "actor2": "Islamic State",
     "assoc_actor_2": [],
+    "inter2": 2,
+    "interaction": 23,
+    "civilian_targeting": "",
+    "iso": 760,
+    "region": "Middle East",
     "country": "Syria",
     "admin1": "Deir ez-Zor",
     "admin2": "Al Mayadin",
+    "admin3": None,
     "location": "Al Mayadin",
     "latitude": 35.0208,
     "longitude": 40.4522,
     "geo_precision": 1,
     "source": "Example Wire; Other Daily",
+    "source_scale": None,
     "notes": "Fighters repelled an attack near the river; ten attackers were killed.",
     "fatalities": 10,
+    "tags": "certainty=claimed; claimed by=Syrian Democratic Forces",
+    "timestamp": ANY,
+    "event_id": "ev-clash",
     "event_date_end": None,
     "injured": None,
     "claimed_by": "Syrian Democratic Forces",
@@ -106,7 +131,7 @@ CLASH_DETAIL: dict[str, Any] = {
 
 
 def ids(body: dict[str, Any]) -> list[str]:
-    return [row["event_id_cnty"] for row in body["events"]]
+    return [row["event_id"] for row in body["events"]]
 
 
 def assert_error(response: Any, status: int) -> dict[str, Any]:
@@ -242,7 +267,7 @@ def test_api_csv_has_acled_header_and_filtered_rows(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0] == list(ACLED_COLUMNS)
-    assert [row[0] for row in rows[1:]] == ["ev-clash", "ev-xss", "ev-afrin"]
+    assert [row[0] for row in rows[1:]] == ["ev1", "ev6", "ev5"]  # ACLED-style ids, numbered in order of storage
     clash = dict(zip(rows[0], rows[1]))
     assert clash["assoc_actor_1"] == "Coalition Forces; Local militia"
     assert clash["source"] == "Example Wire; Other Daily"

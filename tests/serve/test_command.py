@@ -87,3 +87,11 @@ def test_command_serve_workers_start_processes_from_the_environment(
     with TestClient(app, base_url="http://localhost") as client:
         assert client.get("/events").json()["total"] == 6
         assert client.get("/events", headers={"Host": "elsewhere.example"}).status_code == 400
+
+
+def test_command_serve_without_token_refuses_a_missing_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: None)
+    missing = tmp_path / "typo" / "events.sqlite"
+    result = CliRunner().invoke(main, ["--db", str(missing), "serve"], env={"CONFLICTLOG_TOKEN": ""})
+    assert result.exit_code == 1
+    assert "no such database" in result.output and not missing.parent.exists()

@@ -129,3 +129,20 @@ def test_migrations_new_database_opened_by_many_threads_at_once(tmp_path: Path) 
     with ThreadPoolExecutor(8) as pool:
         outcomes = list(pool.map(lambda _: _open_when_released(path, barrier), range(8)))
     assert outcomes == ["ok"] * 8
+
+
+def test_migrations_number_stored_events_per_country_in_storage_order(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, str(path), MIGRATIONS[:2])
+    for event_id, iso3 in (("SYR-z", "SYR"), ("IRQ-y", "IRQ"), ("SYR-a", "SYR")):
+        conn.execute(
+            "INSERT INTO events(event_id, event_date, time_precision, event_type, sub_event_type, country_iso3, "
+            "fatalities, certainty, historical, notes, updated_at) VALUES (?, '2024-03-01', 1, 'Battles', "
+            "'Armed clash', ?, 0, 'reported', 0, '', '2024-03-02T00:00:00+00:00')",
+            (event_id, iso3),
+        )
+    conn.close()
+    with open_store(path) as store:
+        assert {e.event_id: e.acled_id for e in store.iter_events()} == {"SYR-z": "SYR1", "IRQ-y": "IRQ1", "SYR-a": "SYR2"}
+        assert next(iter(store.iter_events())).timestamp == 1709337600

@@ -386,3 +386,49 @@ def test_sqlite_event_json_rows_written_by_another_mapping_are_rebuilt(filled: S
         conn.execute("UPDATE events SET row_json = NULL, row_format = NULL WHERE event_id = 'SYR-2'")
     assert filled.query_event_json(EventFilter(), limit=3, offset=1) == expected
     assert filled.query_event_json(EventFilter(actor="nobody at all")) == []
+
+
+def test_sqlite_acled_ids_count_per_country_in_order_of_storage_and_survive_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "ids.sqlite"
+    with open_store(path) as s:
+        s.bulk_load_events([_event("SYR-b"), _event("IRQ-a", country="Iraq"), _event("SYR-a")])
+        s.bulk_load_events([_event("SYR-b", fatalities=9), _event("SYR-c")])  # a rewrite keeps its id
+        first = {e.event_id: e.acled_id for e in s.iter_events()}
+    assert first == {"SYR-b": "SYR1", "IRQ-a": "IRQ1", "SYR-a": "SYR2", "SYR-c": "SYR3"}
+    with open_store(path) as s:
+        assert {e.event_id: e.acled_id for e in s.iter_events()} == first
+        assert s.get_event("SYR2").event_id == "SYR-a"  # the ACLED-style id finds the event too
+        assert s.get_event("SYR-b").timestamp is not None
+
+
+def test_sqlite_acled_id_passes_to_the_event_a_stored_one_merges_into(store: SQLiteStore) -> None:
+    later = store.add_article(article("a2"), [make_report("m2", "a2", fatalities=2)])
+    (old_id,) = later.events_created
+    old_acled = store.get_event(old_id).acled_id
+    joined = store.add_article(article("a1"), [make_report("m1", "a1", fatalities=4, evidence="x")])
+    (new_id,) = joined.events_updated
+    assert new_id != old_id and store.get_event(new_id).acled_id == old_acled == "SYR1"
+    pieces = store.unmerge(new_id)
+    assert sorted(store.get_event(i).acled_id for i in pieces) == ["SYR1", "SYR2"]  # numbers are never reused
+
+
+def test_sqlite_change_counter_moves_on_writes_only(tmp_path: Path) -> None:
+    path = tmp_path / "changes.sqlite"
+
+    def counter() -> int:
+        conn = sqlite3.connect(path)
+        try:
+            return int(conn.execute("SELECT n FROM store_changes").fetchone()[0])
+        finally:
+            conn.close()
+
+    with open_store(path) as s:
+        s.bulk_load_events([_event("SYR-a")])
+    after_write = counter()
+    with open_store(path) as s:
+        list(s.iter_events())
+        s.get_event("SYR-a")
+    assert counter() == after_write > 0
+    with open_store(path) as s:
+        s.add_article(article("a1"), [])
+    assert counter() > after_write

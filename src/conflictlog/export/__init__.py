@@ -68,21 +68,25 @@ def _run(exporter: Exporter, events: Iterable[Event]) -> int:
     return exporter.count
 
 
-def export_events(events: Iterable[Event], fmt: str, out: IO[Any] | Path | str) -> int:
+def export_events(
+    events: Iterable[Event], fmt: str, out: IO[Any] | Path | str, include_historical: bool | None = None
+) -> int:
     """Write events in format `fmt` to a path or an open stream (text or binary); returns how many were written.
 
     Events are consumed one at a time, so a store's `iter_events()` streams straight to the file.
+    `include_historical` overrides the format's default (only `acled-csv` leaves historical events out).
     """
     exporter_cls = exporter_for(fmt)
+    options = {} if include_historical is None else {"include_historical": include_historical}
     if isinstance(out, (str, Path)):
         path = Path(out)
         try:
             if exporter_cls.binary:
                 with path.open("wb") as stream:
-                    n = _run(exporter_cls(stream), events)
+                    n = _run(exporter_cls(stream, **options), events)
             else:
                 with path.open("w", encoding="utf-8", newline="") as stream:
-                    n = _run(exporter_cls(stream), events)
+                    n = _run(exporter_cls(stream, **options), events)
         except OSError as err:
             raise ExportError(E702.format(target=path, reason=err), code="E702") from err
         logger.info("exported %d events as %s to %s", n, fmt, path)
@@ -95,13 +99,13 @@ def export_events(events: Iterable[Event], fmt: str, out: IO[Any] | Path | str) 
                 raise ExportError(E703.format(target=target, fmt=fmt), code="E703")
             out.flush()
             out = buffer
-        return _run(exporter_cls(out), events)
+        return _run(exporter_cls(out, **options), events)
     if _is_text_stream(out):
-        return _run(exporter_cls(out), events)
+        return _run(exporter_cls(out, **options), events)
     # A binary stream for a text format: wrap it, then detach so the caller's stream stays open.
     wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
-        return _run(exporter_cls(wrapper), events)
+        return _run(exporter_cls(wrapper, **options), events)
     finally:
         wrapper.flush()
         wrapper.detach()

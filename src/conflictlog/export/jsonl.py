@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
-from conflictlog.export.base import Exporter, event_to_row
+from conflictlog.export.base import SCHEMA_VERSION, Exporter, event_to_row
 from conflictlog.records import Event
 
 
 def dumps_row(event: Event) -> str:
-    """One event as compact JSON (UTF-8 kept as is, keys in ACLED order)."""
-    return json.dumps(event_to_row(event), ensure_ascii=False, separators=(",", ":"))
+    """One event as compact JSON (UTF-8 kept as is, keys in ACLED order, then the export schema version)."""
+    row = event_to_row(event)
+    row["schema_version"] = SCHEMA_VERSION
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 class JsonLinesExporter(Exporter):

@@ -1,16 +1,19 @@
-"""Apache Parquet export through pyarrow, with one fixed schema (columns and types never depend on the data).
+"""Apache Parquet export through pyarrow, with one fixed schema (columns and types never depend on the data),
+GeoParquet `geo` metadata over a WKB point column, and the export schema version in the file metadata.
 
 Events are written in row groups of `BATCH_SIZE`, so memory stays bounded however many events there are.
 """
 
 from __future__ import annotations
 
+import json
+import struct
 from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from conflictlog.export.base import Exporter, event_to_row
+from conflictlog.export.base import SCHEMA_VERSION, Exporter, event_to_row
 from conflictlog.records import Event
 
 BATCH_SIZE = 10_000
@@ -38,42 +41,71 @@ _CLAIM = pa.struct(
     ]
 )
 
+_FIELDS = [
+    ("event_id_cnty", pa.string()),
+    ("event_date", pa.date32()),
+    ("year", pa.int32()),
+    ("time_precision", pa.int8()),
+    ("disorder_type", pa.string()),
+    ("event_type", pa.string()),
+    ("sub_event_type", pa.string()),
+    ("actor1", pa.string()),
+    ("assoc_actor_1", pa.list_(pa.string())),
+    ("inter1", pa.int8()),
+    ("actor2", pa.string()),
+    ("assoc_actor_2", pa.list_(pa.string())),
+    ("inter2", pa.int8()),
+    ("interaction", pa.int16()),
+    ("civilian_targeting", pa.string()),
+    ("iso", pa.int16()),
+    ("region", pa.string()),
+    ("country", pa.string()),
+    ("admin1", pa.string()),
+    ("admin2", pa.string()),
+    ("admin3", pa.string()),
+    ("location", pa.string()),
+    ("latitude", pa.float64()),
+    ("longitude", pa.float64()),
+    ("geo_precision", pa.int8()),
+    ("source", pa.string()),
+    ("source_scale", pa.string()),
+    ("notes", pa.string()),
+    ("fatalities", pa.int64()),
+    ("tags", pa.string()),
+    ("timestamp", pa.int64()),
+    ("event_id", pa.string()),
+    ("event_date_end", pa.date32()),
+    ("injured", pa.int64()),
+    ("claimed_by", pa.string()),
+    ("certainty", pa.string()),
+    ("historical", pa.bool_()),
+    ("fatalities_low", pa.int64()),
+    ("fatalities_best", pa.int64()),
+    ("fatalities_high", pa.int64()),
+    ("corroboration", pa.int64()),
+    ("sources", pa.list_(_SOURCE)),
+    ("evidence", pa.list_(_EVIDENCE)),
+    ("claims", pa.list_(_CLAIM)),
+    ("geometry", pa.binary()),
+]
+# GeoParquet 1.1 column metadata: event points as WKB in `geometry` (null where the event has no coordinates);
+# no "crs" key, which GeoParquet reads as OGC:CRS84 (longitude, latitude on WGS 84), as the coordinates are.
+GEO_METADATA = {
+    "version": "1.1.0",
+    "primary_column": "geometry",
+    "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}},
+}
 SCHEMA = pa.schema(
-    [
-        ("event_id_cnty", pa.string()),
-        ("event_date", pa.date32()),
-        ("year", pa.int32()),
-        ("time_precision", pa.int8()),
-        ("event_type", pa.string()),
-        ("sub_event_type", pa.string()),
-        ("actor1", pa.string()),
-        ("assoc_actor_1", pa.list_(pa.string())),
-        ("actor2", pa.string()),
-        ("assoc_actor_2", pa.list_(pa.string())),
-        ("country", pa.string()),
-        ("admin1", pa.string()),
-        ("admin2", pa.string()),
-        ("location", pa.string()),
-        ("latitude", pa.float64()),
-        ("longitude", pa.float64()),
-        ("geo_precision", pa.int8()),
-        ("source", pa.string()),
-        ("notes", pa.string()),
-        ("fatalities", pa.int64()),
-        ("event_date_end", pa.date32()),
-        ("injured", pa.int64()),
-        ("claimed_by", pa.string()),
-        ("certainty", pa.string()),
-        ("historical", pa.bool_()),
-        ("fatalities_low", pa.int64()),
-        ("fatalities_best", pa.int64()),
-        ("fatalities_high", pa.int64()),
-        ("corroboration", pa.int64()),
-        ("sources", pa.list_(_SOURCE)),
-        ("evidence", pa.list_(_EVIDENCE)),
-        ("claims", pa.list_(_CLAIM)),
-    ]
+    _FIELDS,
+    metadata={b"geo": json.dumps(GEO_METADATA).encode(), b"conflictlog_schema_version": SCHEMA_VERSION.encode()},
 )
+
+
+def point_wkb(longitude: float | None, latitude: float | None) -> bytes | None:
+    """A point as little-endian WKB (what GeoParquet stores), or None without both coordinates."""
+    if longitude is None or latitude is None:
+        return None
+    return struct.pack("<BIdd", 1, 1, longitude, latitude)
 
 
 def _parquet_row(event: Event) -> dict[str, Any]:
@@ -83,6 +115,7 @@ def _parquet_row(event: Event) -> dict[str, Any]:
     row["event_date_end"] = event.event_date_end
     for ref, src in zip(row["sources"], event.sources):
         ref["published"] = src.published
+    row["geometry"] = point_wkb(event.longitude, event.latitude)
     return row
 
 
@@ -92,8 +125,8 @@ class ParquetExporter(Exporter):
     binary = True
     media_type = "application/vnd.apache.parquet"
 
-    def __init__(self, stream: IO[Any]) -> None:
-        super().__init__(stream)
+    def __init__(self, stream: IO[Any], include_historical: bool = True) -> None:
+        super().__init__(stream, include_historical)
         self._rows: list[dict[str, Any]] = []
         self._writer: pq.ParquetWriter | None = None
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from conflictlog.extract import actors as actors_mod
 from conflictlog.extract import places as places_mod
+from conflictlog.extract import relevance
 from conflictlog.extract.attribution import find_responsibility
 from conflictlog.extract.taxonomy import (
     Taxonomy,
@@ -26,6 +27,7 @@ from conflictlog.extract.taxonomy import (
     code_crowd_event,
     is_armed,
     is_civilian,
+    is_nonstate,
     is_state,
     load_taxonomy,
     mentions_any,
@@ -261,14 +263,37 @@ def _resolve_reference(actor: ActorMention | None, token: Any | None, sentence: 
     return actor
 
 
-def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy) -> tuple[TriggerMatch, Any, tuple[str, str],
-                                                                              actors_mod.Roles] | None:
+def _is_coder_label(match: TriggerMatch) -> bool:
+    """A coder's label or size tag ("Looting:", "[size=no report]") types a note; its sense is not in doubt."""
+    return match.trigger.id.startswith("label-") or match.trigger.id == "size-tag"
+
+
+def _other_sense(sentence: Sentence, match: TriggerMatch, token: Any | None) -> str | None:
+    """Why this trigger, read in its sentence, is no act of conflict (relevance.trigger_sense), or None."""
+    if _is_coder_label(match):
+        return None
+    return relevance.trigger_sense(sentence.text, match.start, match.end, token,
+                                   weapon=match.trigger.event_type == "Explosions/Remote violence",
+                                   protest=match.trigger.event_type == "Protests",
+                                   violent=match.trigger.generic)
+
+
+def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: list[str] | None = None
+             ) -> tuple[TriggerMatch, Any, tuple[str, str], actors_mod.Roles] | None:
     matches = [m for m in find_triggers(sentence.text, tax)]
     best: tuple[TriggerMatch, Any] | None = None
     for m in matches:
         tok = actors_mod.trigger_token(sentence.doc, m.start, m.end)
         if _is_hypothetical(sentence, m, tok, tax):
             logger.debug("events: skip %s %r in %r (hypothetical)", m.trigger.id, m.text, sentence.text[:50])
+            if rejected is not None:
+                rejected.append(f"'{m.text}': hypothetical, planned or adjectival")
+            continue
+        sense = _other_sense(sentence, m, tok)
+        if sense is not None:
+            logger.debug("events: skip %s %r in %r (%s)", m.trigger.id, m.text, sentence.text[:50], sense)
+            if rejected is not None:
+                rejected.append(f"'{m.text}': {sense}")
             continue
         best = (m, tok)
         break
@@ -386,10 +411,15 @@ def _fallback_place(sentence_text: str, offset: int) -> PlaceMention | None:
     return None
 
 
-def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
-    """Event mentions of one parsed article, in text order, with evidence, date, place and casualties."""
+def extract_events(doc: ParsedArticle, trace: list[relevance.Decision] | None = None) -> tuple[EventMention, ...]:
+    """Event mentions of one parsed article, in text order, with evidence, date, place and casualties.
+    ``trace``, when given, receives why each candidate sentence yielded an event or not."""
     tax = load_taxonomy()
     article = doc.article
+    topic = relevance.article_topic(article.text)
+    if trace is not None:
+        trace.append(relevance.Decision(-1, article.title or "", None, not topic.off_topic,
+                                        f"article reads as {topic.describe()}"))
     dates = _dates(doc)
     drafts: list[_Draft] = []
     last_place: PlaceMention | None = None
@@ -397,7 +427,10 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
     for i, sentence in enumerate(doc.sentences):
         date = dates[i] if i < len(dates) else None
         # the parser gave a Doc exactly to the candidate sentences; _analyse finds no trigger in others
-        analysed = _analyse(sentence, doc, tax) if sentence.doc is not None else None
+        rejected: list[str] = []
+        analysed = _analyse(sentence, doc, tax, rejected) if sentence.doc is not None else None
+        if analysed is None and trace is not None and sentence.doc is not None:
+            trace.append(relevance.Decision(i, sentence.text, None, False, "; ".join(rejected) or "no trigger"))
         if analysed is None:
             if sentence.doc is None:
                 fb = _fallback_place(sentence.text, sentence.start)
@@ -439,6 +472,14 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
                 prev.certainty = certainty
             previous_text = sentence.text
             continue
+        judged = _relevance(sentence, match, roles, (event_type, sub_event_type), fatalities, topic, tax,
+                            place_named=bool(cands))
+        if trace is not None:
+            trace.append(relevance.Decision(i, sentence.text, match.text, judged.keep, judged.reason))
+        if not judged.keep:
+            logger.debug("events: sentence %d is no conflict event: %s", i, judged.reason)
+            previous_text = sentence.text
+            continue
         if place is None and last_place is not None:
             place = replace(last_place, country_hint=places_mod.country_hint(sentence.text, article.text))
         elif cands:
@@ -461,6 +502,33 @@ def extract_events(doc: ParsedArticle) -> tuple[EventMention, ...]:
         out.extend(_to_mentions(d, article.article_id))
     logger.debug("events: %s -> %d mentions", article.source, len(out))
     return tuple(out)
+
+
+# events that are what an actor does, not what happens: only an armed or state actor makes them conflict events
+_ACTOR_DEEDS = re.compile(r"territory|Agreement|Change to group|Headquarters")
+# a party or the opposition is a political actor, armed only when the report says so
+_POLITICAL = re.compile(r"\b(opposition|part(y|ies)|factions?)\b(?!.*\barmed\b)", re.I)
+_POLICE = re.compile(r"\b(police\w*|officers?|sheriffs?|guards?|authorities)\b", re.I)
+
+
+def _relevance(sentence: Sentence, match: TriggerMatch, roles: actors_mod.Roles, pair: tuple[str, str],
+               fatalities: int, topic: relevance.ArticleTopic, tax: Taxonomy, place_named: bool = False
+               ) -> relevance.Relevance:
+    """Whether a sentence that starts a new event reports conflict at all (relevance.sentence_relevance)."""
+    if _is_coder_label(match) or _DEMO_TAG.search(sentence.text):
+        return relevance.Relevance(True, "coder's label")
+    # only the report's own words count: generic actors the coding adds ("civilians", "protesters") prove nothing
+    actors = [a.text for a in (roles.actor1, roles.actor2, *roles.assoc_actor_1, *roles.assoc_actor_2)
+              if a is not None and a.span is not None]
+    armed = any((is_armed(a, tax) or (is_nonstate(a, tax) and not _POLITICAL.search(a))) and not _POLICE.search(a)
+                for a in actors)
+    state = any(is_state(a, tax) or _POLICE.search(a) for a in actors)
+    civilian = any(is_civilian(a.text, tax) for a in (roles.actor2, *roles.assoc_actor_2)
+                   if a is not None and a.span is not None)
+    return relevance.sentence_relevance(sentence.text, (match.start, match.end), pair[0], topic, armed_actor=armed,
+                                        state_actor=state, civilian_target=civilian, fatalities=fatalities,
+                                        place_named=place_named, generic=match.trigger.generic,
+                                        needs_actor=_ACTOR_DEEDS.search(pair[1]) is not None)
 
 
 _DEMO_TAG = re.compile(r"\[size=[^\]]*\]", re.I)

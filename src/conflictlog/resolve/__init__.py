@@ -47,6 +47,15 @@ def unit_countries(text: str) -> tuple[str, ...]:
     return words[match.group(1).lower()] if match else ()
 
 
+# The words whose generic actor stands in for an actor1 the report does not name, by sub-event or event type.
+UNNAMED_ACTOR = {
+    "Air/drone strike": "unidentified aircraft",
+    "Battles": "unidentified armed group",
+    "Explosions/Remote violence": "unidentified armed group",
+    "Violence against civilians": "unidentified armed group",
+    "Protests": "protesters",
+    "Riots": "rioters",
+}
 _CROWD_ACTOR = re.compile(r"^(Civilians|Protesters|Rioters) \((.+)\)$")
 _NATIONALITY_OF = re.compile(r"\bof ([A-Z][a-z]+) (?:citizenship|nationality|origin)\b")
 
@@ -152,17 +161,32 @@ class Resolver:
                 place = replace(place, admin1=acled_admin1(iso2, place.admin1, place.admin2, event_date))
 
         def one(actor: ActorMention | None) -> str | None:
-            # an actor the alias table does not know keeps the report's own words
+            # an actor the alias table does not know keeps its proper name, or becomes the actor its head noun
+            # names; a phrase that names no actor (a place, a vehicle, "themselves") is no actor
             if actor is None:
                 return None
-            return self.actors.normalize(actor.text, country, event_date) or actor.text
+            name = self.actors.normalize(actor.text, country, event_date)
+            if name is None:
+                name = self.actors.unknown_actor(actor.text, country, event_date)
+                if name is not None and self.gazetteer.lookup(name, country, loose=False):
+                    return None
+            return name
 
-        def many(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:
-            return tuple(dict.fromkeys(name for name in (one(a) for a in actors) if name))
+        def many(actors: tuple[ActorMention, ...], main: str | None) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(name for name in (one(a) for a in actors) if name and name != main))
 
         actor1 = self._people_of(one(mention.actor1), mention.assoc_actor_1)
         actor2 = self._people_of(one(mention.actor2), mention.assoc_actor_2)
+        if actor1 is None:
+            actor1 = self._unnamed_actor(mention.event_type, mention.sub_event_type, country, event_date)
         return ResolvedEvent(
             mention=mention, place=place, actor1=actor1, actor2=actor2,
-            assoc_actor_1=many(mention.assoc_actor_1), assoc_actor_2=many(mention.assoc_actor_2),
+            assoc_actor_1=many(mention.assoc_actor_1, actor1), assoc_actor_2=many(mention.assoc_actor_2, actor2),
         )
+
+    def _unnamed_actor(self, event_type: str, sub_event_type: str, country: str | None,
+                       event_date: date | None) -> str | None:
+        """ACLED's generic actor1 of a violent event or a crowd event whose report names none: an unidentified
+        armed group (military forces for an air or drone strike), the protesters or the rioters."""
+        words = UNNAMED_ACTOR.get(sub_event_type) or UNNAMED_ACTOR.get(event_type)
+        return self.actors.normalize(words, country, event_date) if words else None

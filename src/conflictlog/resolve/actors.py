@@ -63,6 +63,40 @@ _TRAILING_NOISE = re.compile(
     r"convoy|vehicle|vehicles|checkpoint|checkpoints|base|bases|headquarters|post|posts|brigade|battalion))+$")
 
 
+# Leading words of a phrase that are no part of a group's name: articles, quantities, honorifics.
+_NAME_LEAD = re.compile(r"^(?:(?:the|a|an|some|several|many|two|three|four|five|six|seven|eight|nine|ten|\d+|"
+                        r"mr|mrs|ms|dr)\.?\s+)+", re.IGNORECASE)
+# Particles that stay lowercase inside a proper name ("Group for Support of Islam and Muslims", "Ahl al-Marouf").
+_NAME_PARTICLES = frozenset({"of", "the", "and", "for", "in", "de", "du", "des", "la", "le", "al", "el", "bin",
+                             "ibn", "wal", "lid", "is", "y", "da", "di", "-"})
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&'-]{1,7}")
+# Nouns that end a description of a group a capitalised word identifies ("Fulani extremists", "National
+# Resistance forces"): the description is the actor's name as the report gives it.
+_GROUP_NOUNS = frozenset({"forces", "militia", "militias", "militiamen", "rebels", "extremists", "separatists",
+                          "insurgents", "settlers", "herders", "guerrillas", "jihadists", "loyalists", "group",
+                          "movement", "front", "army", "brigade", "brigades", "party", "fighters"})
+
+
+def _capitalised(word: str) -> bool:
+    return re.search(r"(?:^|-)[A-Z0-9]", word) is not None
+
+
+def looks_like_name(text: str) -> bool:
+    """True for a group's name: two or more words all capitalised (particles aside, leading articles and
+    quantities dropped), one acronym ("FDLR"), or capitalised words before a group noun ("Fulani extremists");
+    False for descriptions that name no group ("a checkpoint", "Seven soldiers", "Warplanes")."""
+    words = _NAME_LEAD.sub("", text.strip()).split()
+    if len(words) == 1:
+        return bool(_ACRONYM.fullmatch(words[0]))
+    content = [w for w in words if w.lower() not in _NAME_PARTICLES]
+    if not content or len(words) < 2:
+        return False
+    if all(_capitalised(w) for w in content):
+        return True
+    head = content[-1].lower()
+    return head in _GROUP_NOUNS and len(content) > 1 and all(_capitalised(w) for w in content[:-1])
+
+
 def canonical_key(name: str) -> str:
     """Comparison key for actor names: lower-case, no punctuation, no "(2000-)"/"(2014-2021)" year spans, no "the"."""
     text = _YEAR_SPAN.sub(" ", name)
@@ -111,8 +145,9 @@ class ActorNormalizer:
 
     def __init__(self, specs: Sequence[ActorSpec], aliases: dict[str, list[int]], regimes: dict[str, list[RegimePeriod]],
                  military_words: frozenset[str], police_words: frozenset[str],
-                 countries: dict[str, CountryInfo]) -> None:
+                 countries: dict[str, CountryInfo], not_actor_words: frozenset[str] = frozenset()) -> None:
         self._specs = list(specs)
+        self._not_actor_words = not_actor_words
         self._aliases = aliases
         self._regimes = regimes
         self._military_words = military_words
@@ -155,6 +190,25 @@ class ActorNormalizer:
             logger.debug("actor: %r -> %r (the force its words name)", text, result)
             return result
         logger.debug("actor: %r not in the alias table", text)
+        return None
+
+    def unknown_actor(self, text: str, country: str | None = None, event_date: date | None = None) -> str | None:
+        """What a phrase the alias table does not know stands for: a group's proper name as written (without a
+        leading article), the actor its last words name ("UPND rioters" -> Rioters), or None when it names no
+        actor ("a checkpoint", "themselves", "the weekly market"). A name with a word for a place, a person's
+        title or a thing ("Jabal Subeih", "President ...", "Mercedes 4WD") is no actor either."""
+        words = alias_key(text).split()
+        if any(w in self._not_actor_words for w in words) or any(
+                " ".join(pair) in self._not_actor_words for pair in zip(words, words[1:])):
+            return None
+        if looks_like_name(text):
+            return _NAME_LEAD.sub("", text.strip())
+        words = _NAME_LEAD.sub("", alias_key(text)).split()
+        for size in (2, 1):
+            if len(words) >= size:
+                name = self.normalize(" ".join(words[-size:]), country, event_date)
+                if name is not None:
+                    return name
         return None
 
     def _match_force_words(self, text: str, country: str | None, event_date: date | None) -> str | None:
@@ -330,8 +384,14 @@ class ActorNormalizer:
                 if event_date < end:
                     template = name
         needed = set(_PLACEHOLDER.findall(template))
-        if needed & {"country", "military", "police"} and not country:
+        if needed & {"military", "police"} and not country:
             return None
+        if "country" in needed and not country:
+            # no country known: the name without its country ("Civilians", "Unidentified Armed Group")
+            template = template.replace(" ({country})", "")
+            needed = set(_PLACEHOLDER.findall(template))
+            if "country" in needed:
+                return None
         values = {"country": country or ""}
         if "military" in needed:
             values["military"] = self.state_force(country or "", "military", event_date)
@@ -443,7 +503,8 @@ def build_normalizer(table: dict, countries: dict[str, CountryInfo]) -> ActorNor
                 key = alias_key(alias)
                 if key and idx not in aliases.setdefault(key, []):
                     aliases[key].append(idx)
-    return ActorNormalizer(specs, aliases, regimes, military, police, countries)
+    not_actor = frozenset(alias_key(w) for group in table.get("not_actor_words", {}).values() for w in group)
+    return ActorNormalizer(specs, aliases, regimes, military, police, countries, not_actor)
 
 
 @functools.cache

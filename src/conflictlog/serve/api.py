@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -30,6 +32,8 @@ from conflictlog import __version__
 from conflictlog.errors import ConflictlogError, NotFound, StoreError
 from conflictlog.export import EXPORTERS, event_to_row
 from conflictlog.records import Article, Event, RunReport
+from conflictlog.serve import schemas
+from conflictlog.serve.conditional import ConditionalGet, database_version
 from conflictlog.store.base import EventFilter, Store
 
 logger = logging.getLogger(__name__)
@@ -56,6 +60,10 @@ E806 = "token refused"
 E807 = "event {event_id!r} not found"
 E808 = "article {article_id!r} not found"
 E809 = "host {host!r} is not one this server answers (serve --allowed-host)"
+E813 = "unknown query parameter {name!r} (this route takes: {allowed})"
+E810 = "{name}={value!r} and {other}={other_value!r} ask for different things; give one"
+E811 = "event_date {value!r}: expected YYYY-MM-DD or FIRST|LAST"
+E812 = "iso {value}: no country has this ISO 3166-1 numeric code"
 
 # Content-Security-Policy for every response: scripts, styles, images and requests from this server only, so
 # nothing in an article's text can run even if it reached the page as markup.
@@ -246,12 +254,18 @@ def _event_filter(
     hide_historical: Annotated[bool, Query(description="Leave out events mentioned from the past.")] = False,
     hide_unverified: Annotated[bool, Query(description="Leave out unverified (rumoured) events.")] = False,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+    event_type: Annotated[str | None, Query(description="ACLED's name for `type`.")] = None,
+    sub_event_type: Annotated[str | None, Query(description="ACLED's name for `sub_type`.")] = None,
+    event_date: Annotated[str | None, Query(description="ACLED's day filter: YYYY-MM-DD, or FIRST|LAST for a range.")] = None,
+    year: Annotated[int | None, Query(ge=1, le=9999, description="Events of this year.")] = None,
+    iso: Annotated[int | None, Query(ge=0, le=999, description="Country by ISO 3166-1 numeric code (ACLED's `iso`).")] = None,
 ) -> EventFilter:
+    since, until = acled_dates(since, until, event_date, year)
     return EventFilter(
-        country=country or None,
+        country=one_of("country", country, "iso", country_of_iso(iso)),
         admin1=admin1 or None,
-        event_type=type or None,
-        sub_event_type=sub_type or None,
+        event_type=one_of("type", type, "event_type", event_type),
+        sub_event_type=one_of("sub_type", sub_type, "sub_event_type", sub_event_type),
         actor=actor or None,
         since=since,
         until=until,
@@ -264,6 +278,72 @@ def _event_filter(
 
 
 Filter = Annotated[EventFilter, Depends(_event_filter)]
+
+
+def one_of(name: str, value: str | None, other: str, other_value: str | None) -> str | None:
+    """The value of a filter given by either of its names; raises ApiError (422) when both differ."""
+    if value and other_value and value.casefold() != other_value.casefold():
+        raise ApiError(422, E810.format(name=name, value=value, other=other, other_value=other_value))
+    return value or other_value or None
+
+
+def country_of_iso(iso: int | None) -> str | None:
+    """The country an ISO 3166-1 numeric code names; raises ApiError (422) for a code no country has."""
+    if iso is None:
+        return None
+    from conflictlog.export.acled import load_acled_tables
+
+    for name, (number, _region) in load_acled_tables().countries.items():
+        if number == iso:
+            return name
+    raise ApiError(422, E812.format(value=iso))
+
+
+def acled_dates(since: date | None, until: date | None, event_date: str | None,
+                year: int | None) -> tuple[date | None, date | None]:
+    """The date range of `since`/`until` narrowed by ACLED's `event_date` (a day or FIRST|LAST) and `year`."""
+    if event_date:
+        parts = event_date.split("|")
+        try:
+            first, last = (date.fromisoformat(parts[0]), date.fromisoformat(parts[-1]))
+        except ValueError:
+            first = last = None
+        if len(parts) > 2 or first is None or last is None or first > last:
+            raise ApiError(422, E811.format(value=event_date))
+        since, until = max(filter(None, (since, first))), min(filter(None, (until, last)))
+    if year is not None:
+        since = max(filter(None, (since, date(year, 1, 1))))
+        until = min(filter(None, (until, date(year, 12, 31))))
+    return since, until
+
+
+def reject_unknown_parameters(request: Request) -> None:
+    """Refuse (422) a query parameter the route does not take, naming it and the ones it takes; routes outside
+    the API (the web map, which keeps its filters in its own URL) are left alone."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.include_in_schema:
+        return
+    allowed = _query_names(route)
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in allowed]
+    if unknown:
+        names = ", ".join(sorted(allowed)) or "none"
+        messages = [E813.format(name=name, allowed=names) for name in unknown]
+        raise ApiError(422, messages[0], messages)
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    """Every query parameter name the route and its dependencies take (kept on the route after the first call)."""
+    names: frozenset[str] | None = getattr(route, "_conflictlog_query_names", None)
+    if names is None:
+
+        def walk(dependant: Dependant) -> Iterator[str]:
+            yield from (param.alias for param in dependant.query_params)
+            for sub in dependant.dependencies:
+                yield from walk(sub)
+
+        names = frozenset(walk(route.dependant))
+        route._conflictlog_query_names = names  # type: ignore[attr-defined]
+    return names
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -292,6 +372,18 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
             {"source": f.source, "stage": f.stage, "code": f.code, "message": f.message} for f in report.failures
         ],
     }
+
+
+class CsvResponse(StreamingResponse):
+    """A streamed CSV download (its media type documents the route in OpenAPI)."""
+
+    media_type = "text/csv"
+
+
+class GeoJsonResponse(StreamingResponse):
+    """A streamed GeoJSON download (its media type documents the route in OpenAPI)."""
+
+    media_type = "application/geo+json"
 
 
 class _ChunkSink:
@@ -378,11 +470,16 @@ def create_app(
         docs_url=None,  # served by serve.web from vendored Swagger UI, so /docs works offline
         redoc_url=None,
         responses=ERROR_RESPONSES,
+        dependencies=[Depends(reject_unknown_parameters)],
     )
     app.state.db_path = db_path
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        if exc.status == 422:  # an unknown query parameter on POST /articles: the token is still checked first
+            refused = await token_first(request)
+            if refused is not None:
+                return refused
         return JSONResponse(
             error_body(exc.status, exc.error, exc.errors), status_code=exc.status, headers=exc.headers
         )
@@ -453,7 +550,8 @@ def create_app(
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    @app.get("/events", tags=["events"], summary="Events matching the filters, newest first, paginated")
+    @app.get("/events", tags=["events"], summary="Events matching the filters, newest first, paginated",
+             response_model=None, responses={200: {"model": schemas.EventsPage, "description": "A page of events"}})
     def list_events(
         flt: Filter,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -497,7 +595,11 @@ def create_app(
         exporter.finish()
         yield sink.take()
 
-    @app.get("/events.geojson", tags=["events"], summary="Matching events as a GeoJSON FeatureCollection")
+    @app.get("/events.geojson", tags=["events"], summary="Matching events as a GeoJSON FeatureCollection",
+             response_class=GeoJsonResponse, responses={200: {"description": "RFC 7946 FeatureCollection", "content": {
+                 GeoJsonResponse.media_type: {"schema": {"type": "object", "properties": {
+                     "type": {"type": "string", "enum": ["FeatureCollection"]}, "schema_version": {"type": "string"},
+                     "features": {"type": "array", "items": {"type": "object"}}}}}}}})
     def events_geojson(
         flt: Filter,
         limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None,
@@ -505,7 +607,9 @@ def create_app(
         """Streamed GeoJSON (lon/lat), one Feature per event with the event row as properties."""
         return StreamingResponse(_stream(flt, "geojson", limit), media_type="application/geo+json")
 
-    @app.get("/events.csv", tags=["events"], summary="Matching events as ACLED-style CSV")
+    @app.get("/events.csv", tags=["events"], summary="Matching events as ACLED-style CSV",
+             response_class=CsvResponse, responses={200: {"description": "ACLED's 31 columns, RFC 4180", "content": {
+                 CsvResponse.media_type: {"schema": {"type": "string"}}}}})
     def events_csv(
         flt: Filter,
         limit: Annotated[int | None, Query(ge=1, le=MAX_INT, description="At most this many events.")] = None,
@@ -517,8 +621,9 @@ def create_app(
             headers={"Content-Disposition": 'attachment; filename="conflictlog-events.csv"'},
         )
 
-    @app.get("/events/{event_id}", tags=["events"], summary="One event with sources, claims, evidence, merges")
-    def get_event(event_id: str) -> dict[str, Any]:
+    @app.get("/events/{event_id}", tags=["events"], summary="One event with sources, claims, evidence, merges",
+             response_model=None, responses={200: {"model": schemas.EventAnswer, "description": "The event"}})
+    def get_event(event_id: str) -> JSONResponse:
         """`{"ok": true, "event": {...row, "merge_decisions": [...]}}`; 404 when unknown."""
         with opened() as store:
             try:
@@ -528,7 +633,7 @@ def create_app(
             decisions = store.merge_decisions(event_id)
         row = event_to_row(event)
         row["merge_decisions"] = jsonable_encoder(decisions)
-        return {"ok": True, "event": row}
+        return JSONResponse({"ok": True, "event": row})
 
     @app.get("/articles/{article_id}", tags=["articles"], summary="One stored article with its text")
     def get_article(article_id: str) -> dict[str, Any]:
@@ -576,6 +681,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     if allowed_hosts is not None:
         app.add_middleware(HostAllowList, hosts=allowed_hosts)
+    app.add_middleware(ConditionalGet, version=database_version(db_path))
     return app
 
 

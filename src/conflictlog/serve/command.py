@@ -48,6 +48,10 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, workers: 
     from conflictlog.serve.api import create_app
 
     db = (ctx.obj or {}).get("db") or "conflictlog.sqlite"
+    if not token:  # without a token nothing can be ingested, so serving a database that is not there is a mistake
+        from conflictlog.cli import refuse_missing_db
+
+        refuse_missing_db(db)
     hosts = list(allowed_hosts) or (None if host in _ANY_ADDRESS else sorted({*LOOPBACK_HOSTS, host}))
     if hosts is None:
         logger.warning("serving on every address without --allowed-host: any Host header is answered")

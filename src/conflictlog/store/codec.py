@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from conflictlog.records import (
@@ -29,6 +29,17 @@ def iso(value: date | None) -> str | None:
 def from_iso(value: str | None) -> date | None:
     """A date from ISO text, or None."""
     return date.fromisoformat(value) if value else None
+
+
+def unix_seconds(value: str | None) -> int | None:
+    """Unix seconds of an ISO timestamp (UTC when it names no zone), or None when there is none or it is no timestamp."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
 
 
 def _span(span: Span | None) -> list[Any] | None:

@@ -238,10 +238,46 @@ ALTER TABLE events ADD COLUMN row_json TEXT;
 ALTER TABLE events ADD COLUMN row_format TEXT;
 """
 
+# ACLED-style event ids (ISO3 + a number counted per country, "SYR12"), given once in order of first storage and
+# kept across rewrites and re-exports; an event merged into another hands its number on (see SQLiteStore). Events
+# already stored are numbered in the order they were stored.
+_ACLED_IDS = """
+CREATE TABLE acled_ids (
+    event_id TEXT PRIMARY KEY,
+    acled_id TEXT NOT NULL UNIQUE
+) WITHOUT ROWID;
+CREATE TABLE acled_counters (
+    iso3 TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO acled_ids(event_id, acled_id)
+    SELECT event_id, country_iso3 || row_number() OVER (PARTITION BY country_iso3 ORDER BY id) FROM events;
+INSERT INTO acled_counters(iso3, last) SELECT country_iso3, count(*) FROM events GROUP BY country_iso3;
+"""
+
+# A counter of writes to what the API serves (events, their ACLED-style ids, articles): the API's ETags are
+# read from it, so any write, in any process, changes them and nothing else (reads, statistics) does.
+_CHANGE_COUNTER = """
+CREATE TABLE store_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO store_changes(id, n) VALUES (1, 0);
+CREATE TRIGGER events_changed_ai AFTER INSERT ON events BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER events_changed_ad AFTER DELETE ON events BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER events_changed_au AFTER UPDATE ON events BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER acled_ids_changed_ai AFTER INSERT ON acled_ids BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER acled_ids_changed_au AFTER UPDATE ON acled_ids BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_changed_ai AFTER INSERT ON articles BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_changed_ad AFTER DELETE ON articles BEGIN UPDATE store_changes SET n = n + 1 WHERE id = 1; END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
     Migration(3, "event_row_json", _ROW_JSON),
+    Migration(4, "acled_event_ids", _ACLED_IDS),
+    Migration(5, "change_counter", _CHANGE_COUNTER),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

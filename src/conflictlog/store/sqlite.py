@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -422,6 +423,7 @@ class SQLiteStore:
         now = _now()
         for old_id, new_id in replaced.items():
             if old_id != new_id:
+                self._carry_acled_id(conn, old_id, new_id)
                 conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (new_id, old_id))
                 conn.execute(
                     "INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
@@ -429,7 +431,57 @@ class SQLiteStore:
                 )
                 logger.debug("%s: event %s merged into %s", self.path, old_id, new_id)
         conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        self._assign_acled_ids(conn, [event for _, event in changed])
         return sorted(created), sorted(updated)
+
+    @staticmethod
+    def _carry_acled_id(conn: sqlite3.Connection, old_id: str, new_id: str) -> None:
+        """Hand the ACLED-style id of a replaced event to the event that now holds its first report, unless that
+        event has one of its own."""
+        conn.execute(
+            "UPDATE acled_ids SET event_id = ? WHERE event_id = ? "
+            "AND NOT EXISTS (SELECT 1 FROM acled_ids WHERE event_id = ?)",
+            (new_id, old_id, new_id),
+        )
+
+    @staticmethod
+    def _assign_acled_ids(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+        """Give each event without one the next ACLED-style id of its country (ISO3 + number), in the given order."""
+        ids = [e.event_id for e in events]
+        have: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            have.update(r[0] for r in conn.execute(
+                f"SELECT event_id FROM acled_ids WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk))
+        fresh: dict[str, list[str]] = {}
+        for event in events:
+            if event.event_id not in have:
+                have.add(event.event_id)
+                fresh.setdefault(_country_code(event), []).append(event.event_id)
+        for iso3, event_ids in fresh.items():
+            row = conn.execute("SELECT last FROM acled_counters WHERE iso3 = ?", (iso3,)).fetchone()
+            last = row[0] if row else 0
+            conn.executemany(
+                "INSERT INTO acled_ids(event_id, acled_id) VALUES (?, ?)",
+                [(event_id, f"{iso3}{last + i}") for i, event_id in enumerate(event_ids, 1)],
+            )
+            conn.execute(
+                "INSERT INTO acled_counters(iso3, last) VALUES (?, ?) ON CONFLICT(iso3) DO UPDATE SET last = excluded.last",
+                (iso3, last + len(event_ids)),
+            )
+        # the JSON row stored with each event was written before its id was given or carried over: it names it now
+        given: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            given.update((r[0], (r[1], r[2])) for r in conn.execute(
+                "SELECT a.event_id, a.acled_id, e.updated_at FROM acled_ids a JOIN events e ON e.event_id = a.event_id "
+                f"WHERE a.event_id IN ({', '.join('?' * len(chunk))})", chunk))
+        conn.executemany(
+            "UPDATE events SET row_json = ?, row_format = ? WHERE event_id = ?",
+            [(row_json(replace(e, acled_id=given[e.event_id][0], timestamp=codec.unix_seconds(given[e.event_id][1]))),
+              ROW_FORMAT, e.event_id)
+             for e in events if e.event_id in given and e.acled_id != given[e.event_id][0]],
+        )
 
     def _source_of_new(self, conn: sqlite3.Connection, item: ResolvedEvent) -> SourceRef:
         row = conn.execute(
@@ -470,7 +522,8 @@ class SQLiteStore:
             int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
-            event.fatalities_high, event.corroboration, now, _actors_folded(event), row_json(event), ROW_FORMAT,
+            event.fatalities_high, event.corroboration, now, _actors_folded(event),
+            row_json(replace(event, timestamp=codec.unix_seconds(now))), ROW_FORMAT,
         )
 
     @staticmethod
@@ -501,6 +554,11 @@ class SQLiteStore:
             return event_id
         row = self._conn.execute("SELECT event_id FROM event_aliases WHERE old_event_id = ?", (event_id,)).fetchone()
         if row is None:
+            row = self._conn.execute(
+                "SELECT a.event_id FROM acled_ids a JOIN events e ON e.event_id = a.event_id WHERE a.acled_id = ?",
+                (event_id,),
+            ).fetchone()
+        if row is None:
             raise NotFound(f"{self.path}: no event {event_id!r}")
         return str(row[0])
 
@@ -516,9 +574,12 @@ class SQLiteStore:
         ids = [row[0] for row in rows]
         sources: dict[str, list[SourceRef]] = {i: [] for i in ids}
         claims: dict[str, list[Claim]] = {i: [] for i in ids}
+        acled_ids: dict[str, str] = {}
         for start in range(0, len(ids), _BATCH):
             chunk = ids[start : start + _BATCH]
             marks = ", ".join("?" * len(chunk))
+            # read for the page alone: joined in the page query, it would be looked up for every skipped row too
+            acled_ids.update(self._conn.execute(f"SELECT event_id, acled_id FROM acled_ids WHERE event_id IN ({marks})", chunk))
             for r in self._conn.execute(
                 "SELECT event_id, article_id, mention_id, url, title, outlet, published, original_outlet FROM event_sources "
                 f"WHERE event_id IN ({marks}) ORDER BY event_id, position",
@@ -563,6 +624,8 @@ class SQLiteStore:
                     fatalities_best=r[26],
                     fatalities_high=r[27],
                     corroboration=r[28],
+                    timestamp=codec.unix_seconds(r[29]),
+                    acled_id=acled_ids.get(r[0]),
                     sources=tuple(sources[r[0]]),
                     claims=tuple(claims[r[0]]),
                 )
@@ -689,11 +752,16 @@ class SQLiteStore:
                 [(current, now, m) for m in mention_ids],
             )
             new_ids: list[str] = []
+            written: list[Event] = []
             isolated = frozenset(mention_ids)
             for cluster, event in cluster_events(resolved, sources, isolated):
                 reasons = {m: f"split from {current} by unmerge" for m in cluster.mention_ids}
                 self._write_event(conn, event, cluster, reasons)
                 new_ids.append(event.event_id)
+                written.append(event)
+                if mention_ids[0] in cluster.mention_ids:
+                    self._carry_acled_id(conn, current, event.event_id)
+            self._assign_acled_ids(conn, written)
             conn.execute("DELETE FROM event_aliases WHERE event_id = ?", (current,))
         logger.info("%s: unmerged %s into %d events", self.path, current, len(new_ids))
         return sorted(new_ids)
@@ -716,13 +784,16 @@ class SQLiteStore:
             resolved, sources = self._load_mentions(conn, mention_ids)
             conn.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions)")
             new_of: dict[str, str] = {}
+            written: list[Event] = []
             for cluster, event in cluster_events(resolved, sources, isolated):
                 self._write_event(conn, event, cluster, {m: split_reason[m] for m in cluster.mention_ids if m in split_reason})
                 new_of.update((m, event.event_id) for m in cluster.mention_ids)
+                written.append(event)
             now = _now()
             changed = 0
             for old_id in sorted(set(old_of.values()) - set(new_of.values())):
                 first = min(m for m, e in old_of.items() if e == old_id)
+                self._carry_acled_id(conn, old_id, new_of[first])
                 conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (new_of[first], old_id))
                 conn.execute(
                     "INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
@@ -730,6 +801,7 @@ class SQLiteStore:
                 )
                 changed += 1
             conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+            self._assign_acled_ids(conn, written)
         counts = {"reports": len(mention_ids), "events_before": before, "events_after": len(set(new_of.values())), "ids_changed": changed}
         logger.info("%s: re-merged %s", self.path, counts)
         return counts
@@ -749,6 +821,7 @@ class SQLiteStore:
                 conn.executemany("DELETE FROM events WHERE event_id = ?", ids)
                 conn.executemany(_EVENT_INSERT, [self._event_row(e, now) for e in batch])
                 self._write_children(conn, batch)
+                self._assign_acled_ids(conn, batch)
 
         for event in events:
             batch.append(event)

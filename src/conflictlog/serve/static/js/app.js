@@ -187,8 +187,8 @@
       keyboard: true,
       riseOnHover: true,
     });
-    marker.eventId = props.event_id_cnty;
-    marker.on("click", () => selectEvent(props.event_id_cnty, false));
+    marker.eventId = props.event_id;
+    marker.on("click", () => selectEvent(props.event_id, false));
     return marker;
   }
 
@@ -272,8 +272,8 @@
       const props = feature.properties;
       const item = node("li");
       item.tabIndex = 0;
-      item.dataset.eventId = props.event_id_cnty;
-      if (props.event_id_cnty === state.selected) item.classList.add("selected");
+      item.dataset.eventId = props.event_id;
+      if (props.event_id === state.selected) item.classList.add("selected");
       item.appendChild(node("span", "swatch " + typeClass(props.event_type)));
       const body = node("span");
       body.appendChild(node("span", "date", props.event_date + " "));
@@ -282,9 +282,9 @@
       if (place) body.appendChild(node("div", "place", place));
       item.appendChild(body);
       item.appendChild(node("span", "fat", props.fatalities ? String(props.fatalities) : ""));
-      item.addEventListener("click", () => selectEvent(props.event_id_cnty, true));
+      item.addEventListener("click", () => selectEvent(props.event_id, true));
       item.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") selectEvent(props.event_id_cnty, true);
+        if (e.key === "Enter") selectEvent(props.event_id, true);
       });
       list.appendChild(item);
     }
@@ -336,7 +336,7 @@
   function renderDetail(event) {
     const panel = $("detail");
     clear(panel);
-    panel.dataset.eventId = event.event_id_cnty;
+    panel.dataset.eventId = event.event_id;
     const close = node("button", "close", "×");
     close.type = "button";
     close.title = "close";
@@ -357,6 +357,7 @@
 
     const dl = node("dl");
     const precision = { 1: "day", 2: "week", 3: "month" }[event.time_precision] || "";
+    addRow(dl, "ACLED-style id", event.event_id_cnty);
     addRow(dl, "Date", event.event_date + (event.event_date_end ? " – " + event.event_date_end : "") + (precision ? ` (${precision})` : ""));
     addRow(dl, "Place", [event.location, event.admin2, event.admin1, event.country].filter(Boolean).join(", "));
     addRow(dl, "Actor 1", [event.actor1].concat(event.assoc_actor_1 || []).filter(Boolean).join("; "));
