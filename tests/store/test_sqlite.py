@@ -432,3 +432,16 @@ def test_sqlite_change_counter_moves_on_writes_only(tmp_path: Path) -> None:
     with open_store(path) as s:
         s.add_article(article("a1"), [])
     assert counter() > after_write
+
+
+def test_sqlite_row_format_follows_the_acled_tables_the_rows_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conflictlog.export import acled
+
+    before = sqlite_module._row_format()
+    assert before == sqlite_module.ROW_FORMAT
+    changed = tmp_path / "regions.csv"
+    changed.write_bytes(acled.REGIONS_CSV.read_bytes() + b"\n")
+    monkeypatch.setattr(acled, "REGIONS_CSV", changed)
+    assert sqlite_module._row_format() != before

@@ -64,15 +64,17 @@ _ACTOR_PROBE = 2000
 
 
 def _row_format() -> str:
-    """Which version of export.event_to_row wrote a stored JSON row: a digest of the module that defines it, so
-    rows written before that mapping changed are rebuilt when read rather than served out of date."""
-    from conflictlog.export import base
+    """Which version of export.event_to_row wrote a stored JSON row: a digest of the modules and ACLED tables it
+    reads, so rows written before any of them changed are rebuilt when read rather than served out of date."""
+    from conflictlog.export import acled, base
 
+    digest = hashlib.sha256()
     try:
-        code = Path(base.__file__).read_bytes()
+        for path in (base.__file__, acled.__file__, acled.ACTOR_TYPES_TOML, acled.TAXONOMY_TOML, acled.REGIONS_CSV):
+            digest.update(Path(path).read_bytes())
     except OSError:
         return __version__
-    return __version__ + ":" + hashlib.sha256(code).hexdigest()[:16]
+    return __version__ + ":" + digest.hexdigest()[:16]
 
 
 ROW_FORMAT = _row_format()
