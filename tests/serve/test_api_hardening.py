@@ -72,12 +72,14 @@ def test_api_writers_token_checked_before_the_body(tmp_path: Path) -> None:
         assert client.post("/articles", json={"nonsense": 1}, headers=AUTH).status_code == 422
 
 
-def test_api_writers_database_errors_name_no_server_path(tmp_path: Path) -> None:
+@pytest.mark.parametrize("route", ["/events", "/events.geojson", "/events.csv"])
+def test_api_writers_database_errors_name_no_server_path(tmp_path: Path, route: str) -> None:
+    # A download answers with the error's status too, not a 200 cut short.
     db = tmp_path / "broken.sqlite"
     db.write_bytes(b"this is not a database" * 100)
     app = create_app(db, token=data.TOKEN)
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get("/events")
+        response = client.get(route)
     assert response.status_code == 503
     assert "E601" in response.json()["error"]
     assert str(tmp_path) not in response.text

@@ -212,6 +212,7 @@ def filled(store: SQLiteStore) -> SQLiteStore:
         (EventFilter(bbox=(37.16, 36.2, 43.13, 36.34)), ["IRQ-4", "SYR-1", "SYR-3"]),  # points on the edges count
         (EventFilter(bbox=(179.0, -17.0, -179.0, -16.0)), ["FJI-6"]),  # across the antimeridian
         (EventFilter(country="Syria", actor="islamic", min_fatalities=1, hide_historical=True), ["SYR-1"]),
+        (EventFilter(actor="isl\x00amic"), []),  # a NUL matches no name (the trigram query failed on it)
     ],
 )
 @pytest.mark.parametrize("probe", [1, 2000], ids=["actor-scan", "actor-trigram"])
@@ -488,3 +489,16 @@ def test_sqlite_original_claimed_before_it_is_stored_is_found_by_its_copies(tmp_
         assert second.claim_original(replace(article("c2"), text="Other lead.\n" + COPY_BODY)) == "a1"
     finally:
         second.close()
+
+
+def test_sqlite_row_format_follows_the_acled_tables_the_rows_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conflictlog.export import acled
+
+    before = sqlite_module._row_format()
+    assert before == sqlite_module.ROW_FORMAT
+    changed = tmp_path / "regions.csv"
+    changed.write_bytes(acled.REGIONS_CSV.read_bytes() + b"\n")
+    monkeypatch.setattr(acled, "REGIONS_CSV", changed)
+    assert sqlite_module._row_format() != before

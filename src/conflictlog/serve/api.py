@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from conflictlog import __version__
 from conflictlog.errors import ConflictlogError, NotFound, StoreError
 from conflictlog.export import EXPORTERS, event_to_row
-from conflictlog.records import Article, RunReport
+from conflictlog.records import Article, Event, RunReport
 from conflictlog.serve import schemas
 from conflictlog.serve.conditional import ConditionalGet, database_version
 from conflictlog.store.base import EventFilter, Store
@@ -567,24 +567,31 @@ def create_app(
         return Response(head[:-1] + ',"events":[' + ",".join(rows) + "]}", media_type="application/json")
 
     def _stream(flt: EventFilter, fmt: str, limit: int | None) -> Iterator[str]:
+        # The first page is read before the response starts, so a filter the database cannot run answers with
+        # its error status instead of a 200 cut short.
+        asked = EXPORT_PAGE if limit is None else min(EXPORT_PAGE, limit)
+        with opened() as store:
+            found = store.query_events(flt, limit=asked, offset=0)
+        return _pages(flt, fmt, limit, asked, found)
+
+    def _pages(flt: EventFilter, fmt: str, limit: int | None, asked: int, found: list[Event]) -> Iterator[str]:
         sink = _ChunkSink()
         exporter = EXPORTERS[fmt](sink)
         exporter.start()
         offset = 0
         while True:
-            page = EXPORT_PAGE if limit is None else min(EXPORT_PAGE, limit - offset)
-            if page <= 0:
-                break
-            with opened() as store:
-                found = store.query_events(flt, limit=page, offset=offset)
             for event in found:
                 exporter.write(event)
             offset += len(found)
             chunk = sink.take()
             if chunk:
                 yield chunk
-            if len(found) < page:
+            page = EXPORT_PAGE if limit is None else min(EXPORT_PAGE, limit - offset)
+            if len(found) < asked or page <= 0:
                 break
+            asked = page
+            with opened() as store:
+                found = store.query_events(flt, limit=page, offset=offset)
         exporter.finish()
         yield sink.take()
 

@@ -78,15 +78,17 @@ _ACTOR_PROBE = 2000
 
 
 def _row_format() -> str:
-    """Which version of export.event_to_row wrote a stored JSON row: a digest of the module that defines it, so
-    rows written before that mapping changed are rebuilt when read rather than served out of date."""
-    from conflictlog.export import base
+    """Which version of export.event_to_row wrote a stored JSON row: a digest of the modules and ACLED tables it
+    reads, so rows written before any of them changed are rebuilt when read rather than served out of date."""
+    from conflictlog.export import acled, base
 
+    digest = hashlib.sha256()
     try:
-        code = Path(base.__file__).read_bytes()
+        for path in (base.__file__, acled.__file__, acled.ACTOR_TYPES_TOML, acled.TAXONOMY_TOML, acled.REGIONS_CSV):
+            digest.update(Path(path).read_bytes())
     except OSError:
         return __version__
-    return __version__ + ":" + hashlib.sha256(code).hexdigest()[:16]
+    return __version__ + ":" + digest.hexdigest()[:16]
 
 
 ROW_FORMAT = _row_format()
@@ -134,7 +136,9 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
             params.append(value)
     if flt.actor:
         needle = flt.actor.strip().casefold()
-        if needle:
+        if "\x00" in needle:
+            clauses.append("0")  # no actor's name holds a NUL (and the trigram query cannot take one)
+        elif needle:
             # The planner's choice, made by the caller: trigram index for a rare substring, otherwise a scan.
             if actor_index and len(needle) >= 3:
                 clauses.append("e.id IN (SELECT rowid FROM events_actors WHERE events_actors MATCH ?)")
@@ -853,7 +857,7 @@ class SQLiteStore:
         """WHERE clause for a filter, with the actor substring answered by the trigram index only when few events
         match it (a probe reads at most _ACTOR_PROBE matches)."""
         use_index = True
-        if flt is not None and flt.actor and len(flt.actor.strip()) >= 3:
+        if flt is not None and flt.actor and len(flt.actor.strip()) >= 3 and "\x00" not in flt.actor:
             phrase = '"' + flt.actor.strip().casefold().replace('"', '""') + '"'
             n = self._conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM events_actors WHERE events_actors MATCH ? LIMIT ?)",
