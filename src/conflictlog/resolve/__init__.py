@@ -18,6 +18,7 @@ from conflictlog.records import ActorMention, Article, EventMention, Place, Reso
 from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
 from conflictlog.resolve.gazetteer import DATA_DIR, Gazetteer, GazetteerEntry, acled_admin1, load_gazetteer
 from conflictlog.resolve.geocode import Geocoder
+from conflictlog.resolve.villages import load_villages
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class Resolver:
     def load(cls) -> Resolver:
         """A resolver over the shared gazetteer and actor table (the gazetteer index is built on first use)."""
         gazetteer = load_gazetteer()
-        return cls(gazetteer=gazetteer, geocoder=Geocoder(gazetteer), actors=load_actor_normalizer())
+        return cls(gazetteer=gazetteer, geocoder=Geocoder(gazetteer, load_villages()), actors=load_actor_normalizer())
 
     def article_countries(self, article: Article | None) -> tuple[str, ...]:
         """Countries (ACLED names) an article names, by country name or demonym, most mentioned first."""
@@ -137,7 +138,7 @@ class Resolver:
             article.published if article is not None else None)
         place: Place | None = None
         if mention.place is not None:
-            place = self.geocoder.geocode(mention.place, context)
+            place = self.geocoder.geocode(mention.place, context, article_text=article.text if article else None)
         country = place.country if place is not None else (context[0] if context else None)
         if place is None and country is not None:
             # the report names no place that can be found, but its country is known: code the event to the

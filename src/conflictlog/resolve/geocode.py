@@ -22,6 +22,7 @@ from conflictlog.resolve.gazetteer import (
     resembles,
     strip_admin_suffix,
 )
+from conflictlog.resolve.villages import VillageIndex, VillageMatch
 
 logger = logging.getLogger(__name__)
 
@@ -142,15 +143,30 @@ def _inside_all(entry: GazetteerEntry, areas: Sequence[list[GazetteerEntry]]) ->
     return all(any(_inside(entry, area) for area in readings) for readings in areas)
 
 
-class Geocoder:
-    """Turns place mentions into :class:`Place` records using a :class:`Gazetteer`."""
+#: Same-named villages closer together than this are one place for the purpose of coding an event.
+CLUSTER_KM = 10.0
+#: A village this many times as populous as every namesake (and at least MIN_PROMINENT people) is the one meant.
+PROMINENCE_RATIO = 10
+MIN_PROMINENT = 1000
+#: A town of this many people in another country than the story's outweighs a same-named village in it.
+SIZEABLE_ELSEWHERE = 20_000
+#: How many of the article's countries, most relevant first, villages are searched in.
+VILLAGE_COUNTRIES = 2
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+
+class Geocoder:
+    """Turns place mentions into :class:`Place` records using a :class:`Gazetteer` and, for villages, the packed
+    places' :class:`VillageIndex`."""
+
+    def __init__(self, gazetteer: Gazetteer, villages: VillageIndex | None = None) -> None:
         self.gazetteer = gazetteer
+        self.villages = villages
+        self._mentioned: dict[tuple[int, str], frozenset[str]] = {}
 
     def geocode(self, place: PlaceMention, context_countries: Sequence[str] = (), *,
-                strict: bool = False) -> Place | None:
-        """Geocode a place mention; ``context_countries`` (names or codes, most relevant first) break ties.
+                strict: bool = False, article_text: str | None = None) -> Place | None:
+        """Geocode a place mention; ``context_countries`` (names or codes, most relevant first) break ties and
+        the provinces ``article_text`` names tell same-named villages apart.
 
         With ``strict`` only places in the context countries (or the mention's ``country_hint``) are accepted.
         """
@@ -166,6 +182,11 @@ class Geocoder:
         entry, score = self._choose(reading, context, areas, strict=strict)
         precision: GeoPrecision | None = None
         admin_from: GazetteerEntry | None = None
+        if self.villages is not None and context and self._wants_village(entry, context, areas):
+            # a place the towns and areas found elsewhere is given up only for a village of the exact name
+            village = self._village(reading, context, areas, article_text, loose=entry is None)
+            if village is not None:
+                entry, score, precision = village
         if areas and (entry is None or not _inside_all(entry, areas)):
             border = self._across_border(reading, areas)
             if border is not None:
@@ -199,6 +220,104 @@ class Geocoder:
         logger.debug("geocode: %r -> %s (%s, precision %d)", place.text, entry.gazetteer_id, entry.feature,
                      int(precision))
         return result
+
+    @staticmethod
+    def _wants_village(entry: GazetteerEntry | None, context: Sequence[str],
+                       areas: Sequence[list[GazetteerEntry]]) -> bool:
+        """Whether to look for a village: the towns and areas found nothing in the story's country or in the
+        areas the text names, or only a small place across a border (a city or area is not given up)."""
+        if entry is None:
+            return True
+        if areas and not _inside_all(entry, areas):
+            return True
+        return entry.country_iso2 not in context and entry.feature in ("city", "town") and (
+            entry.population < SIZEABLE_ELSEWHERE)
+
+    def _village(self, reading: _Reading, context: Sequence[str], areas: Sequence[list[GazetteerEntry]],
+                 article_text: str | None, loose: bool = True) -> tuple[GazetteerEntry, float, GeoPrecision] | None:
+        """The packed place the mention names, with its score and precision; when same-named places remain
+        after the named areas, the article's provinces, proximity and prominence are weighed, their common
+        province (precision 3) or district (2); None when they have nothing in common."""
+        assert self.villages is not None
+        countries = [areas[0][0].country_iso2] if areas else list(context[:VILLAGE_COUNTRIES])
+        names = [n for n in reading.names if not self.gazetteer.is_common_word(n) and not self.gazetteer.is_country(n)
+                 and self.gazetteer.canonical_admin1(n, countries[0]) is None]
+        matches: list[VillageMatch] = []
+        for spelling in (False, True) if loose else (False,):
+            for name in names:
+                # a loose spelling is trusted in the story's own country only
+                matches = self.villages.lookup(name, set(countries[:1] if spelling else countries), loose=spelling,
+                                               gazetteer=self.gazetteer)
+                if matches:
+                    break
+            if matches:
+                break
+        if not matches:
+            return None
+        # the first country (in context order) that has the name
+        iso2 = min({m.entry.country_iso2 for m in matches}, key=countries.index)
+        matches = [m for m in matches if m.entry.country_iso2 == iso2]
+        if areas:
+            matches = [m for m in matches if _inside_all(m.entry, areas)]
+            districts = {normalize_name(a.name) for readings in areas for a in readings if a.feature == "admin2"}
+            in_district = [m for m in matches if m.entry.admin2 and normalize_name(m.entry.admin2) in districts]
+            matches = in_district or matches
+        elif article_text and len(matches) > 1:
+            named = self._provinces_named(article_text, iso2)
+            inside = [m for m in matches if m.entry.admin1 in named]
+            matches = inside or matches
+        if not matches:
+            return None
+        wanted = self._feature_preference(reading, [m.entry for m in matches])
+        best_rank = min(wanted.get(m.entry.feature, 9) for m in matches)
+        matches = [m for m in matches if wanted.get(m.entry.feature, 9) == best_rank]
+        top = max(matches, key=lambda m: (m.confidence, m.placetype != "neighbourhood", m.entry.population))
+        others = [m for m in matches if m is not top]
+        spread = max((distance_km(top.entry.latitude, top.entry.longitude, m.entry.latitude, m.entry.longitude)
+                      for m in others), default=0.0)
+        prominent = top.entry.population >= MIN_PROMINENT and all(
+            top.entry.population >= PROMINENCE_RATIO * m.entry.population for m in others)
+        if spread <= CLUSTER_KM or prominent:
+            precision = self._precision(top.entry, reading)
+            return top.entry, round(top.confidence * (1.0 if not others else 0.8), 2), precision
+        # with areas named, the caller codes the innermost of them
+        return None if areas else self._common_area(matches)
+
+    def _common_area(self, matches: Sequence[VillageMatch]) -> tuple[GazetteerEntry, float, GeoPrecision] | None:
+        """The district (precision 2) or else province (3) every one of same-named places lies in, if any."""
+        first = matches[0].entry
+        admin1s = {m.entry.admin1 for m in matches}
+        if len(admin1s) != 1 or first.admin1 is None:
+            return None
+        province = self.gazetteer.admin1_entry(first.admin1, first.country_iso2)
+        if province is None:
+            return None
+        if len({m.entry.admin2 for m in matches}) == 1 and first.admin2:
+            lat = sum(m.entry.latitude for m in matches) / len(matches)
+            lon = sum(m.entry.longitude for m in matches) / len(matches)
+            district = GazetteerEntry(f"{first.gazetteer_id}#area", first.admin2, "admin2", first.country_iso2,
+                                      first.country, first.admin1, first.admin2, lat, lon, 0, first.source)
+            return district, 0.5, GeoPrecision.NEAR
+        return province, 0.5, GeoPrecision.REGION
+
+    def _provinces_named(self, text: str, iso2: str) -> frozenset[str]:
+        """ACLED names of the provinces of a country that a text names (one to three words at a time)."""
+        key = (hash(text), iso2)
+        found = self._mentioned.get(key)
+        if found is None:
+            words = re.findall(r"[A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}", text)
+            names: set[str] = set()
+            for phrase in words:
+                parts = phrase.split()
+                for n in range(len(parts), 0, -1):
+                    canonical = self.gazetteer.canonical_admin1(" ".join(parts[:n]), iso2)
+                    if canonical:
+                        names.add(canonical)
+                        break
+            if len(self._mentioned) > 256:
+                self._mentioned.clear()
+            found = self._mentioned[key] = frozenset(names)
+        return found
 
     def geocode_any(self, places: Sequence[PlaceMention], context_countries: Sequence[str] = ()) -> Place | None:
         """The most precise place among alternative mentions of one event's place (e.g. village, then province)."""
