@@ -146,3 +146,18 @@ def test_villages_not_searched_outside_the_story_countries(village_geocoder: Geo
     assert village_geocoder.geocode(PlaceMention("Tall Zurqanat, Hama"), ("Nigeria",)) is not None  # areas say Syria
     assert village_geocoder.geocode(PlaceMention("Bayt Hunaydiq"), ("Nigeria",)) is None
     assert village_geocoder.geocode(PlaceMention("Bayt Hunaydiq"), ()) is None
+
+
+@pytest.mark.slow
+def test_villages_finer_place_named_in_the_sentence(village_geocoder: Geocoder) -> None:
+    province = village_geocoder.geocode(PlaceMention("Idlib province"), ("Syria",))
+    assert province is not None and province.geo_precision is GeoPrecision.REGION
+    sentence = "Regime forces shelled Tall Zurqanat town in Idlib countryside with artillery."
+    finer = village_geocoder.finer_place(province, sentence, skip=("Regime forces",))
+    assert finer is not None and finer.gazetteer_id == "wof:1" and finer.geo_precision is GeoPrecision.TOWN
+    near = village_geocoder.finer_place(province, "Clashes near Tall Zurqanat in the Idlib countryside.")
+    assert near is not None and near.geo_precision is GeoPrecision.NEAR
+    # a village of the name in another province is not inside the area coded
+    hama = village_geocoder.geocode(PlaceMention("Hama province"), ("Syria",))
+    assert hama is not None
+    assert village_geocoder.finer_place(hama, "Shelling hit Mazraat Quwaysim in Hama countryside.") is None

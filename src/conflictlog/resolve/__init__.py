@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from conflictlog.records import ActorMention, Article, EventMention, Place, ResolvedEvent
+from conflictlog.records import ActorMention, Article, EventMention, GeoPrecision, Place, ResolvedEvent
 from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
 from conflictlog.resolve.gazetteer import DATA_DIR, Gazetteer, GazetteerEntry, acled_admin1, load_gazetteer
 from conflictlog.resolve.geocode import Geocoder
@@ -22,6 +22,9 @@ from conflictlog.resolve.villages import load_villages
 
 logger = logging.getLogger(__name__)
 
+#: Qualifiers of a place mention that make it an area a finer place can lie in.
+AREA_QUALIFIERS = frozenset({"countryside", "area", "areas", "district", "province", "region", "governorate",
+                             "rural"})
 #: Geocoding score of an event coded to its country because the report names no place that can be found.
 COUNTRY_FALLBACK_SCORE = 0.3
 
@@ -120,6 +123,15 @@ class Resolver:
             self._country_pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
         return self._country_pattern
 
+    @staticmethod
+    def _coded_to_area(place: Place, mention: EventMention) -> bool:
+        """Whether the event was coded to a province, or to a district or a town's countryside (not to a
+        place "near" a town, which names its own precision)."""
+        if place.geo_precision is GeoPrecision.REGION:
+            return True
+        qualifier = mention.place.qualifier if mention.place is not None else None
+        return place.geo_precision is GeoPrecision.NEAR and qualifier in AREA_QUALIFIERS
+
     def resolve(self, mention: EventMention, article: Article | None = None) -> ResolvedEvent:
         """Geocode the mention's place and normalise its actors with the event's country and date."""
         texts = [a.text for a in (mention.actor1, mention.actor2, *mention.assoc_actor_1, *mention.assoc_actor_2)
@@ -147,6 +159,9 @@ class Resolver:
                          mention.place.text if mention.place else None, country)
             fallback = self.geocoder.geocode_name(country, country)
             place = replace(fallback, score=COUNTRY_FALLBACK_SCORE) if fallback is not None else None
+        if place is not None and mention.evidence and self._coded_to_area(place, mention):
+            # coded to an area: the sentence may name the town or village inside it
+            place = self.geocoder.finer_place(place, mention.evidence[0].text, texts) or place
         if place is not None and place.admin1:
             iso2 = self.gazetteer.country_iso2(place.country)
             if iso2:

@@ -143,6 +143,11 @@ def _inside_all(entry: GazetteerEntry, areas: Sequence[list[GazetteerEntry]]) ->
     return all(any(_inside(entry, area) for area in readings) for readings in areas)
 
 
+# A run of capitalised words, with the Arabic articles between or before them ("Tal Madeeq", "Kafr al-Ward").
+_PHRASE = re.compile(r"(?:\b(?:al|el|ad|as|ash|az|ar|an|at)-)?\b[A-Z][\w'’]+(?:[ -](?:(?:al|el|ad|as|ash|az|ar|an|at)"
+                     r"[ -])?[A-Z][\w'’]+){0,3}")
+_NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)?|vicinity of|km|kilometres|"
+                          r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
 #: Same-named villages closer together than this are one place for the purpose of coding an event.
 CLUSTER_KM = 10.0
 #: A village this many times as populous as every namesake (and at least MIN_PROMINENT people) is the one meant.
@@ -318,6 +323,56 @@ class Geocoder:
                 self._mentioned.clear()
             found = self._mentioned[key] = frozenset(names)
         return found
+
+    def finer_place(self, place: Place, sentence: str, skip: Sequence[str] = ()) -> Place | None:
+        """A town, village or district the sentence names inside the area an event was coded to ("Tal Madeeq
+        town in Aleppo countryside" coded to Aleppo): the finest place the report gives, else None. Phrases in
+        ``skip`` (the actors) are not places."""
+        iso2 = self.gazetteer.country_iso2(place.country)
+        if iso2 is None or not place.admin1:
+            return None
+        taken = {normalize_name(place.location), normalize_name(place.admin1),
+                 *(normalize_name(text) for text in skip)}
+        for match in _PHRASE.finditer(sentence):
+            words = match.group(0).split()
+            for n in range(len(words), 0, -1):
+                phrase = " ".join(words[:n])
+                key = normalize_name(phrase)
+                if (len(key) < 3 or key in taken or any(key in t for t in taken) or self.gazetteer.is_common_word(phrase)
+                        or self.gazetteer.is_country(phrase) or self.gazetteer.demonym_country(phrase)
+                        or self.gazetteer.canonical_admin1(phrase, iso2)):
+                    continue
+                found = self._inside_admin1(phrase, iso2, place.admin1)
+                if found is None or place.geo_precision is GeoPrecision.NEAR and found[0].feature == "admin2":
+                    continue  # a district is no finer than the district or town's countryside coded
+                entry, score = found
+                before = sentence[max(0, match.start() - 30):match.start()].lower()
+                near = entry.feature != "town" and entry.feature != "city" or bool(_NEAR_BEFORE.search(before))
+                return self._place(entry, GeoPrecision.NEAR if near else GeoPrecision.TOWN, score)
+        return None
+
+    def _inside_admin1(self, name: str, iso2: str, admin1: str) -> tuple[GazetteerEntry, float] | None:
+        """The one town, village or district called exactly ``name`` in a province (namesakes within
+        ``CLUSTER_KM`` count as one), with the match's confidence."""
+        entries = [(e, 1.0) for e in self.gazetteer.lookup(name, loose=False)
+                   if e.country_iso2 == iso2 and e.admin1 == admin1 and e.feature in ("city", "town", "admin2")]
+        if not entries and self.villages is not None:
+            entries = [(m.entry, m.confidence) for m in self.villages.lookup(name, {iso2}, gazetteer=self.gazetteer)
+                       if m.entry.admin1 == admin1]
+        if not entries:
+            return None
+        entries.sort(key=lambda pair: (-pair[1], FEATURE_RANK[pair[0].feature], -pair[0].population))
+        first = entries[0][0]
+        if any(distance_km(first.latitude, first.longitude, e.latitude, e.longitude) > CLUSTER_KM
+               for e, _ in entries[1:]):
+            return None
+        return entries[0]
+
+    def _place(self, entry: GazetteerEntry, precision: GeoPrecision, score: float) -> Place:
+        info = self.gazetteer.country_info(entry.country_iso2)
+        return Place(location=entry.name, country=entry.country, admin1=entry.admin1, admin2=entry.admin2,
+                     latitude=entry.latitude, longitude=entry.longitude, geo_precision=precision,
+                     country_iso3=info.iso3 if info else None, gazetteer_id=entry.gazetteer_id, score=score)
 
     def geocode_any(self, places: Sequence[PlaceMention], context_countries: Sequence[str] = ()) -> Place | None:
         """The most precise place among alternative mentions of one event's place (e.g. village, then province)."""
