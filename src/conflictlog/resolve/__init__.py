@@ -125,12 +125,11 @@ class Resolver:
 
     @staticmethod
     def _coded_to_area(place: Place, mention: EventMention) -> bool:
-        """Whether the event was coded to a province, or to a district or a town's countryside (not to a
-        place "near" a town, which names its own precision)."""
+        """Whether the event was coded to a province, or to a district, area or countryside the report names
+        (not to a place "near" a town, which says its own precision)."""
         if place.geo_precision is GeoPrecision.REGION:
             return True
-        qualifier = mention.place.qualifier if mention.place is not None else None
-        return place.geo_precision is GeoPrecision.NEAR and qualifier in AREA_QUALIFIERS
+        return mention.place is not None and mention.place.qualifier in AREA_QUALIFIERS
 
     def resolve(self, mention: EventMention, article: Article | None = None) -> ResolvedEvent:
         """Geocode the mention's place and normalise its actors with the event's country and date."""

@@ -148,6 +148,8 @@ _PHRASE = re.compile(r"(?:\b(?:al|el|ad|as|ash|az|ar|an|at)-)?\b[A-Z][\w'’]+(?
                      r"[ -])?[A-Z][\w'’]+){0,3}")
 _NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)?|vicinity of|km|kilometres|"
                           r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
+#: Least confidence of a transliteration match for a place named beside the area an event was coded to.
+FINER_LOOSE_CONFIDENCE = 0.7
 #: Same-named villages closer together than this are one place for the purpose of coding an event.
 CLUSTER_KM = 10.0
 #: A village this many times as populous as every namesake (and at least MIN_PROMINENT people) is the one meant.
@@ -334,9 +336,10 @@ class Geocoder:
         taken = {normalize_name(place.location), normalize_name(place.admin1),
                  *(normalize_name(text) for text in skip)}
         for match in _PHRASE.finditer(sentence):
-            words = match.group(0).split()
-            for n in range(len(words), 0, -1):
-                phrase = " ".join(words[:n])
+            # the whole phrase, less a unit word ("Tuz Khurmatu District"), but not its first word alone, which is
+            # often another, shorter name ("Kurah Zur", "Kura")
+            whole = match.group(0)
+            for phrase in dict.fromkeys((whole, _LOCAL_UNIT.sub("", _TRAILING.sub("", whole)).strip())):
                 key = normalize_name(phrase)
                 if (len(key) < 3 or key in taken or any(key in t for t in taken) or self.gazetteer.is_common_word(phrase)
                         or self.gazetteer.is_country(phrase) or self.gazetteer.demonym_country(phrase)
@@ -356,9 +359,13 @@ class Geocoder:
         ``CLUSTER_KM`` count as one), with the match's confidence."""
         entries = [(e, 1.0) for e in self.gazetteer.lookup(name, loose=False)
                    if e.country_iso2 == iso2 and e.admin1 == admin1 and e.feature in ("city", "town", "admin2")]
-        if not entries and self.villages is not None:
-            entries = [(m.entry, m.confidence) for m in self.villages.lookup(name, {iso2}, gazetteer=self.gazetteer)
-                       if m.entry.admin1 == admin1]
+        for loose in (False, True):
+            if entries or self.villages is None:
+                break
+            # inside one province a spelling that is merely alike is trusted when it is close
+            entries = [(m.entry, m.confidence) for m in self.villages.lookup(name, {iso2}, loose=loose,
+                                                                              gazetteer=self.gazetteer)
+                       if m.entry.admin1 == admin1 and m.confidence >= FINER_LOOSE_CONFIDENCE]
         if not entries:
             return None
         entries.sort(key=lambda pair: (-pair[1], FEATURE_RANK[pair[0].feature], -pair[0].population))
