@@ -279,22 +279,28 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Ingest worker processes to measure (repeatable).")
-def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...]) -> None:
-    """Print throughput and memory figures: ingest articles/s, merge time, GET /events latency."""
+@click.option("--gazetteer-lookups", type=int, default=2000, show_default=True,
+              help="Village names to geocode for the gazetteer benchmark (0 skips).")
+def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...],
+          gazetteer_lookups: int) -> None:
+    """Print throughput and memory figures: gazetteer load and lookups/s, ingest articles/s, merge time,
+    GET /events latency."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       workers=workers)
+                       workers=workers, gazetteer_lookups=gazetteer_lookups)
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their stage (evaluate, serve)."""
+    """Commands that live beside their stage (evaluate, serve, gazetteer)."""
     from conflictlog.evaluate.command import evaluate
+    from conflictlog.resolve.command import gazetteer
     from conflictlog.serve.command import serve
 
     cli.add_command(evaluate)
     cli.add_command(serve)
+    cli.add_command(gazetteer)
 
 
 _register_optional_commands()

@@ -31,3 +31,13 @@ def test_bench_ingest_reports_every_article(workers: int) -> None:
     assert figures["articles"] == 6
     assert figures["articles_per_second"] > 0 and figures["events_created"] > 0
     assert figures["peak_total_pss_mb"] > 0
+
+
+@pytest.mark.slow
+def test_bench_gazetteer_figures_count_lookups() -> None:
+    from conflictlog.bench import gazetteer_figures
+
+    figures = gazetteer_figures(n_lookups=50)
+    assert figures["lookups"] == 50 and 0 < figures["found"] <= 50
+    assert figures["lookups_per_second"] > 0 and figures["villages"] > 100_000
+    assert figures["towns_load_seconds"] >= 0 and figures["villages_open_seconds"] >= 0

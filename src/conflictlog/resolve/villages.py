@@ -13,6 +13,7 @@ import functools
 import hashlib
 import logging
 import os
+import random
 import re
 import sqlite3
 import time
@@ -330,6 +331,14 @@ class VillageIndex:
         matches.sort(key=lambda m: (-m.confidence, -m.entry.population))
         return matches
 
+    def sample(self, n: int, seed: int = 7) -> list[tuple[str, str]]:
+        """``n`` (name, country) pairs of packed places drawn at random with a fixed seed, for benchmarks."""
+        total = self._db().execute("SELECT max(id) FROM places").fetchone()[0] or 0
+        rng = random.Random(seed)
+        ids = [rng.randint(1, total) for _ in range(n)] if total else []
+        return [(name, iso2) for i in ids
+                for name, iso2 in self._db().execute("SELECT name, country FROM places WHERE id = ?", (i,))]
+
     def __len__(self) -> int:
         return sum(self._db().execute(f"SELECT count(*) FROM {s}.places").fetchone()[0] for s in self._schemas())
 
@@ -362,7 +371,7 @@ def import_places(rows: Iterable[PlaceRow], origin: str, gazetteer: Gazetteer | 
         with sqlite3.connect(path) as conn:  # commits on success, rolls back on error
             conn.executescript(_SCHEMA)
             before = conn.execute("SELECT count(*) FROM places").fetchone()[0]
-            fill_index(conn, rows, mapper, origin)
+            fill_index(conn, rows, mapper, origin, skip_geonames=mapper.by_geonames)  # towns indexed already
             added = conn.execute("SELECT count(*) FROM places").fetchone()[0] - before
         conn.close()
     except sqlite3.Error as err:
