@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictlog.records import GeoPrecision, PlaceMention
+from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import Gazetteer
 from conflictlog.resolve.geocode import Geocoder
 from conflictlog.resolve.sources import PlaceRow, write_pack
@@ -161,3 +161,16 @@ def test_villages_finer_place_named_in_the_sentence(village_geocoder: Geocoder) 
     hama = village_geocoder.geocode(PlaceMention("Hama province"), ("Syria",))
     assert hama is not None
     assert village_geocoder.finer_place(hama, "Shelling hit Mazraat Quwaysim in Hama countryside.") is None
+
+
+@pytest.mark.slow
+def test_villages_finer_place_namesakes_by_district_then_distance(village_geocoder: Geocoder) -> None:
+    district = Place(location="Manbij", country="Syria", admin1="Aleppo", admin2="Manbij", latitude=36.53,
+                     longitude=37.95, geo_precision=GeoPrecision.NEAR)
+    in_district = village_geocoder.finer_place(district, "Shelling hit Mazraat Quwaysim in Manbij countryside.")
+    assert in_district is not None and in_district.gazetteer_id == "wof:3"
+    province = village_geocoder.geocode(PlaceMention("Aleppo province"), ("Syria",))
+    assert province is not None and province.geo_precision is GeoPrecision.REGION
+    # the province is coded at its capital, far nearer one namesake than the other
+    nearer = village_geocoder.finer_place(province, "Shelling hit Mazraat Quwaysim in Aleppo countryside.")
+    assert nearer is not None and nearer.gazetteer_id == "wof:4"

@@ -129,6 +129,8 @@ class Resolver:
         (not to a place "near" a town, which says its own precision)."""
         if place.geo_precision is GeoPrecision.REGION:
             return True
+        if place.geo_precision is GeoPrecision.NEAR and place.location == place.admin1:
+            return True  # the province's name, read as its capital's district
         return mention.place is not None and mention.place.qualifier in AREA_QUALIFIERS
 
     def resolve(self, mention: EventMention, article: Article | None = None) -> ResolvedEvent:

@@ -150,6 +150,8 @@ _NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)
                           r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
 #: Least confidence of a transliteration match for a place named beside the area an event was coded to.
 FINER_LOOSE_CONFIDENCE = 0.7
+#: A namesake this much nearer (as a share of the next one's distance) the area coded is the one meant.
+NEARER_RATIO = 0.4
 #: Same-named villages closer together than this are one place for the purpose of coding an event.
 CLUSTER_KM = 10.0
 #: A village this many times as populous as every namesake (and at least MIN_PROMINENT people) is the one meant.
@@ -159,6 +161,13 @@ MIN_PROMINENT = 1000
 SIZEABLE_ELSEWHERE = 20_000
 #: How many of the article's countries, most relevant first, villages are searched in.
 VILLAGE_COUNTRIES = 2
+
+
+def _one_place(entries: Sequence[GazetteerEntry]) -> bool:
+    """Whether same-named places all lie within ``CLUSTER_KM`` of the first."""
+    first = entries[0]
+    return all(distance_km(first.latitude, first.longitude, e.latitude, e.longitude) <= CLUSTER_KM
+               for e in entries[1:])
 
 
 class Geocoder:
@@ -345,7 +354,7 @@ class Geocoder:
                         or self.gazetteer.is_country(phrase) or self.gazetteer.demonym_country(phrase)
                         or self.gazetteer.canonical_admin1(phrase, iso2)):
                     continue
-                found = self._inside_admin1(phrase, iso2, place.admin1)
+                found = self._inside_admin1(phrase, iso2, place)
                 if found is None or place.geo_precision is GeoPrecision.NEAR and found[0].feature == "admin2":
                     continue  # a district is no finer than the district or town's countryside coded
                 entry, score = found
@@ -354,9 +363,11 @@ class Geocoder:
                 return self._place(entry, GeoPrecision.NEAR if near else GeoPrecision.TOWN, score)
         return None
 
-    def _inside_admin1(self, name: str, iso2: str, admin1: str) -> tuple[GazetteerEntry, float] | None:
-        """The one town, village or district called exactly ``name`` in a province (namesakes within
-        ``CLUSTER_KM`` count as one), with the match's confidence."""
+    def _inside_admin1(self, name: str, iso2: str, area: Place) -> tuple[GazetteerEntry, float] | None:
+        """The one town, village or district called ``name`` in the province of an area (namesakes within
+        ``CLUSTER_KM`` count as one; else the one in the area's district, or the one much nearer the area's
+        point than the others), with the match's confidence."""
+        admin1 = area.admin1
         entries = [(e, 1.0) for e in self.gazetteer.lookup(name, loose=False)
                    if e.country_iso2 == iso2 and e.admin1 == admin1 and e.feature in ("city", "town", "admin2")]
         for loose in (False, True):
@@ -369,11 +380,18 @@ class Geocoder:
         if not entries:
             return None
         entries.sort(key=lambda pair: (-pair[1], FEATURE_RANK[pair[0].feature], -pair[0].population))
-        first = entries[0][0]
-        if any(distance_km(first.latitude, first.longitude, e.latitude, e.longitude) > CLUSTER_KM
-               for e, _ in entries[1:]):
-            return None
-        return entries[0]
+        if _one_place([e for e, _ in entries]):
+            return entries[0]
+        in_district = [pair for pair in entries if area.admin2 and pair[0].admin2 == area.admin2]
+        if in_district and _one_place([e for e, _ in in_district]):
+            return in_district[0]
+        if entries[0][1] < 0.95:
+            return None  # a spelling merely alike, in several places: none is sure
+        by_distance = sorted(entries, key=lambda pair: distance_km(area.latitude, area.longitude,
+                                                                   pair[0].latitude, pair[0].longitude))
+        near, second = (distance_km(area.latitude, area.longitude, e.latitude, e.longitude)
+                        for e, _ in by_distance[:2])
+        return by_distance[0] if near <= NEARER_RATIO * second else None
 
     def _place(self, entry: GazetteerEntry, precision: GeoPrecision, score: float) -> Place:
         info = self.gazetteer.country_info(entry.country_iso2)
