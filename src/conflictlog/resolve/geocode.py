@@ -275,7 +275,8 @@ class Geocoder:
         matches = [m for m in matches if m.entry.country_iso2 == iso2]
         if areas:
             matches = [m for m in matches if _inside_all(m.entry, areas)]
-            districts = {normalize_name(a.name) for readings in areas for a in readings if a.feature == "admin2"}
+            # a district named as such (an area's first reading), not a province's namesake district
+            districts = {normalize_name(readings[0].name) for readings in areas if readings[0].feature == "admin2"}
             in_district = [m for m in matches if m.entry.admin2 and normalize_name(m.entry.admin2) in districts]
             matches = in_district or matches
         elif article_text and len(matches) > 1:
