@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from conflictlog.errors import ResolveError
 
@@ -60,6 +61,13 @@ class PlaceRow:
         return "\t".join((self.source_id, self.placetype, self.country, clean(self.name), alt, f"{self.lat:.5f}",
                           f"{self.lon:.5f}", clean(self.region), clean(self.county), str(self.population or ""),
                           str(self.geonames_id or "")))
+
+
+def _open_text(path: Path) -> IO[str]:
+    """A UTF-8 text file, gunzipped when its name ends in .gz; line ends kept as written."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
 
 
 def _bad(path: Path | str, where: str, reason: str) -> ResolveError:
@@ -156,8 +164,7 @@ def read_wof_tsv(path: Path, country: str | None = None) -> Iterator[PlaceRow]:
         raise ResolveError(E503.format(path=path, reason="file name does not start with a country code"),
                            code="E503")
     try:
-        with gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" else path.open(
-                encoding="utf-8", newline="") as handle:
+        with _open_text(path) as handle:
             reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
             for line, row in enumerate(reader, start=2):
                 if row.get("placetype") not in PLACETYPES:
@@ -233,8 +240,7 @@ def read_geonames(path: Path, countries: Iterable[str] = ()) -> Iterator[PlaceRo
 def read_pack(path: Path) -> Iterator[PlaceRow]:
     """Rows of a packed gazetteer TSV (``PACK_COLUMNS``, header line first; gzipped when named ``.gz``)."""
     try:
-        with gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" else path.open(
-                encoding="utf-8", newline="") as handle:
+        with _open_text(path) as handle:
             header = handle.readline().rstrip("\n").split("\t")
             if tuple(header) != PACK_COLUMNS:
                 raise ResolveError(E503.format(path=path, reason=f"header {header[:3]}... is not a gazetteer pack"),
@@ -280,8 +286,8 @@ def read_source(path: Path, countries: Iterable[str] = ()) -> Iterator[PlaceRow]
         yield from read_geonames(path, countries)
         return
     try:
-        with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as h:
-            header = h.readline().rstrip("\n").split("\t")
+        with _open_text(path) as handle:
+            header = handle.readline().rstrip("\n").split("\t")
     except (OSError, EOFError, UnicodeDecodeError) as err:
         raise ResolveError(E503.format(path=path, reason=err), code="E503") from err
     if tuple(header) == PACK_COLUMNS:
