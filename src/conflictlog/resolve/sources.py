@@ -103,7 +103,8 @@ def _wof_names(props: dict) -> list[str]:
 
 
 def _wof_current(props: dict) -> bool:
-    if props.get("mz:is_current") == 0 or props.get("wof:superseded_by"):
+    # a place that ceased to be current keeps its name in reports ("Cyrene"): only replaced records are dropped
+    if props.get("wof:superseded_by"):
         return False
     deprecated = props.get("edtf:deprecated")
     return not deprecated or deprecated in ("", "uuuu")
@@ -111,7 +112,7 @@ def _wof_current(props: dict) -> bool:
 
 def read_wof(root: Path, countries: Iterable[str] = ()) -> Iterator[PlaceRow]:
     """Places of the kept placetypes in a WOF repository checkout (``data/**/*.geojson`` under ``root``),
-    current ones only, with their region and county names from the records the hierarchy points to."""
+    not deprecated or superseded, with their region and county names from the records the hierarchy points to."""
     wanted = {c.upper() for c in countries}
     files = sorted(root.rglob("*.geojson")) if root.is_dir() else []
     if not files:
