@@ -83,7 +83,11 @@ def translit_key(name: str) -> str:
 
     "Al-Qamishli", "Kamishly" and "القامشلي" give the same key, as do "Oleksandrivka" and "Александровка".
     """
-    tokens = [t for t in _NON_ALNUM.split(fold(latinise(name)).lower()) if t]
+    return _translit_latin(latinise(name))
+
+
+def _translit_latin(latin: str) -> str:
+    tokens = [t for t in _NON_ALNUM.split(fold(latin).lower()) if t]
     kept = [t for t in tokens if t not in ARTICLES] or tokens
     kept = [t[:-1] if len(t) > 3 and t[-1] == "h" and t[-2] in "aeiouy" else t for t in kept]
     # the feminine -at of a first word ("Khirbat", "Maarrat") is the -a (or -ah, -eh) it is written alone
@@ -170,16 +174,16 @@ def _names(row: PlaceRow) -> list[str]:
     return list(dict.fromkeys(n for n in (row.name, *row.alt_names) if n.strip()))
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_keys(name: str) -> tuple[str, ...]:
+    """The exact and loose index keys of one name (many villages share a name, so they are cached)."""
+    latin = latinise(name)
+    exact, loose = normalize_name(latin), _translit_latin(latin)
+    return tuple(k for k in (exact, "~" + loose if len(loose) >= MIN_LOOSE_KEY else "") if k)
+
+
 def _keys(row: PlaceRow) -> set[str]:
-    keys: set[str] = set()
-    for name in _names(row):
-        exact = exact_key(name)
-        if exact:
-            keys.add(exact)
-        loose = translit_key(name)
-        if len(loose) >= MIN_LOOSE_KEY:
-            keys.add("~" + loose)
-    return keys
+    return {key for name in _names(row) for key in _name_keys(name)}
 
 
 def _display(row: PlaceRow) -> str:
