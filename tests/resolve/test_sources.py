@@ -147,3 +147,18 @@ def test_sources_pack_round_trip_property(tmp_path_factory: pytest.TempPathFacto
     assert back.alt_names == tuple(" ".join(a.split()).replace("|", "/") for a in alt if " ".join(a.split()))
     assert abs(back.lat - lat) < 1e-5 and abs(back.lon - lon) < 1e-5
     assert (back.region, back.county, back.population, back.geonames_id) == ("Idlib", "Ariha", 12, 34)
+
+
+@given(body=st.text(max_size=300), kind=st.sampled_from(["SY.txt", "places.tsv", "sy.tsv"]))
+def test_sources_bad_input_is_a_coded_error_property(tmp_path_factory: pytest.TempPathFactory, body: str,
+                                                      kind: str) -> None:
+    path = tmp_path_factory.mktemp("bad") / kind
+    header = {"places.tsv": "\t".join(PACK_COLUMNS) + "\n",
+              "sy.tsv": "wof_id\tplacetype\tname\talt_names\tlat\tlon\tregion\tcounty\tpopulation\tgeonames_id\n"}
+    path.write_text(header.get(kind, "") + body, encoding="utf-8")
+    try:
+        rows = list(read_source(path))
+    except ResolveError as err:
+        assert path.name in str(err) and err.code in ("E503", "E504")
+    else:
+        assert all(-90 <= row.lat <= 90 and -180 <= row.lon <= 180 and row.name for row in rows)

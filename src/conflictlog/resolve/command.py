@@ -28,7 +28,7 @@ def import_(paths: tuple[Path, ...], countries: str) -> None:
     wanted = [c.strip().upper() for c in countries.split(",") if c.strip()]
     for path in paths:
         try:
-            added = import_places(read_source(path, wanted), origin=str(path.resolve()))
+            added = import_places(lambda path=path: read_source(path, wanted), origin=str(path.resolve()))
         except ConflictlogError as err:
             raise click.ClickException(str(err)) from err
         click.echo(f"{path}\t{added} added")

@@ -206,25 +206,27 @@ def _geonames_lines(path: Path) -> Iterator[str]:
 
 def read_geonames(path: Path, countries: Iterable[str] = ()) -> Iterator[PlaceRow]:
     """Populated places (feature class P) and first/second-level areas of a GeoNames dump file, with region and
-    county names from the ADM1/ADM2 rows of the same file."""
+    county names from the ADM1/ADM2 rows of the same file (read in two passes, so allCountries fits in memory)."""
     wanted = {c.upper() for c in countries}
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, line in enumerate(_geonames_lines(path), start=1):
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) < 15:
+                raise _bad(path, f"line {number}", f"{len(cols)} columns, a GeoNames dump row has 19")
+            if not wanted or cols[8].upper() in wanted:
+                yield number, cols
+
     areas: dict[tuple[str, ...], str] = {}
-    kept: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(_geonames_lines(path), start=1):
-        cols = line.rstrip("\r\n").split("\t")
-        if len(cols) < 15:
-            raise _bad(path, f"line {number}", f"{len(cols)} columns, a GeoNames dump row has 19")
-        code, iso2 = cols[7], cols[8].upper()
-        if wanted and iso2 not in wanted:
-            continue
-        if code == "ADM1":
-            areas[(iso2, cols[10])] = cols[1]
-        elif code == "ADM2":
-            areas[(iso2, cols[10], cols[11])] = cols[1]
-        if cols[6] == "P" or code in GEONAMES_KINDS:
-            kept.append((number, cols))
-    for number, cols in kept:
+    for _, cols in rows():
+        if cols[7] == "ADM1":
+            areas[(cols[8].upper(), cols[10])] = cols[1]
+        elif cols[7] == "ADM2":
+            areas[(cols[8].upper(), cols[10], cols[11])] = cols[1]
+    for number, cols in rows():
         iso2, code = cols[8].upper(), cols[7]
+        if cols[6] != "P" and code not in GEONAMES_KINDS:
+            continue
         placetype = GEONAMES_KINDS.get(code, "locality")
         lat, lon = _coords(path, f"line {number}", cols[4], cols[5])
         yield PlaceRow(
@@ -250,6 +252,8 @@ def read_pack(path: Path) -> Iterator[PlaceRow]:
                 cols = line.rstrip("\n").split("\t")
                 if len(cols) != len(PACK_COLUMNS):
                     raise _bad(path, f"line {number}", f"{len(cols)} columns, expected {len(PACK_COLUMNS)}")
+                if not cols[0] or not cols[3].strip():
+                    raise _bad(path, f"line {number}", "source_id or name empty")
                 lat, lon = _coords(path, f"line {number}", cols[5], cols[6])
                 yield PlaceRow(cols[0], cols[1], cols[2], cols[3], tuple(n for n in cols[4].split("|") if n), lat,
                                lon, cols[7], cols[8], _int(cols[9]), _int(cols[10]))

@@ -16,9 +16,10 @@ import os
 import random
 import re
 import sqlite3
+import threading
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,34 +274,40 @@ class VillageIndex:
         self.path = path
         self.imported = imported
         self._conn: sqlite3.Connection | None = None
+        self._schemas: list[str] = ["main"]
         self._pid = 0
         self._cache: dict[str, list[tuple]] = {}
+        self._lock = threading.Lock()  # the API may resolve in several threads over one connection
 
     def _db(self) -> sqlite3.Connection:
         # a connection must not cross a fork (ingest workers): each process opens its own
         if self._conn is None or self._pid != os.getpid():
             try:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                self._schemas = ["main"]
                 if self.imported is not None and self.imported.exists():
                     conn.execute("ATTACH DATABASE ? AS imported", (f"file:{self.imported}?mode=ro",))
+                    self._schemas.append("imported")
             except sqlite3.Error as err:
                 raise ResolveError(E505.format(path=self.path, reason=err), code="E505") from err
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
-    def _schemas(self) -> list[str]:
-        names = [row[1] for row in self._db().execute("PRAGMA database_list")]
-        return ["main"] + (["imported"] if "imported" in names else [])
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of one query over the packed places and, where there are any, the imported ones."""
+        rows: list[tuple] = []
+        with self._lock:
+            db = self._db()
+            for schema in self._schemas:
+                rows += db.execute(sql.format(schema=schema), params).fetchall()
+        return rows
 
     def _rows(self, key: str) -> list[tuple]:
         rows = self._cache.get(key)
         if rows is None:
-            rows = []
-            for schema in self._schemas():
-                rows += self._db().execute(
-                    f"SELECT p.source_id, p.name, p.placetype, p.country, p.admin1, p.admin2, p.lat, p.lon, "
-                    f"p.population FROM {schema}.keys k JOIN {schema}.places p ON p.id = k.place WHERE k.key = ?",
-                    (key,)).fetchall()
+            rows = self._query(
+                "SELECT p.source_id, p.name, p.placetype, p.country, p.admin1, p.admin2, p.lat, p.lon, p.population "
+                "FROM {schema}.keys k JOIN {schema}.places p ON p.id = k.place WHERE k.key = ?", (key,))
             if len(self._cache) > 20_000:
                 self._cache.clear()
             self._cache[key] = rows
@@ -337,22 +344,22 @@ class VillageIndex:
 
     def sample(self, n: int, seed: int = 7) -> list[tuple[str, str]]:
         """``n`` (name, country) pairs of packed places drawn at random with a fixed seed, for benchmarks."""
-        total = self._db().execute("SELECT max(id) FROM places").fetchone()[0] or 0
-        rng = random.Random(seed)
-        ids = [rng.randint(1, total) for _ in range(n)] if total else []
-        return [(name, iso2) for i in ids
-                for name, iso2 in self._db().execute("SELECT name, country FROM places WHERE id = ?", (i,))]
+        with self._lock:
+            db = self._db()
+            total = db.execute("SELECT max(id) FROM main.places").fetchone()[0] or 0
+            rng = random.Random(seed)
+            ids = [rng.randint(1, total) for _ in range(n)] if total else []
+            return [row for i in ids for row in db.execute("SELECT name, country FROM main.places WHERE id = ?", (i,))]
 
     def __len__(self) -> int:
-        return sum(self._db().execute(f"SELECT count(*) FROM {s}.places").fetchone()[0] for s in self._schemas())
+        return sum(n for (n,) in self._query("SELECT count(*) FROM {schema}.places"))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Places per origin ("pack" or an imported file) and country."""
         table: dict[str, dict[str, int]] = {}
-        for schema in self._schemas():
-            for origin, iso2, n in self._db().execute(
-                    f"SELECT origin, country, count(*) FROM {schema}.places GROUP BY origin, country"):
-                table.setdefault(origin, {})[iso2] = n
+        for origin, iso2, n in self._query("SELECT origin, country, count(*) FROM {schema}.places "
+                                           "GROUP BY origin, country"):
+            table.setdefault(origin, {})[iso2] = n
         return table
 
 
@@ -361,13 +368,13 @@ def imported_path() -> Path:
     return cache_dir() / IMPORTED_NAME
 
 
-def import_places(rows: Iterable[PlaceRow], origin: str, gazetteer: Gazetteer | None = None) -> int:
-    """Add places (e.g. from a GeoNames dump or WOF repository) to the imported-places file, in one transaction;
-    a place already imported (same source id) is kept as it was. Returns how many were added."""
+def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, gazetteer: Gazetteer | None = None) -> int:
+    """Add the places ``read()`` yields (it is called twice: the first pass learns the source's admin names) to
+    the imported-places file, in one transaction; a place already imported (same source id) is kept as it was,
+    and so is a GeoNames town the towns index has. Returns how many were added."""
     gazetteer = gazetteer or load_gazetteer()
-    rows = list(rows)
     mapper = _Admin1Mapper(gazetteer)
-    for row in rows:
+    for row in read():
         mapper.observe(row)
     path = imported_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -375,7 +382,7 @@ def import_places(rows: Iterable[PlaceRow], origin: str, gazetteer: Gazetteer | 
         with sqlite3.connect(path) as conn:  # commits on success, rolls back on error
             conn.executescript(_SCHEMA)
             before = conn.execute("SELECT count(*) FROM places").fetchone()[0]
-            fill_index(conn, rows, mapper, origin, skip_geonames=mapper.by_geonames)  # towns indexed already
+            fill_index(conn, read(), mapper, origin, skip_geonames=mapper.by_geonames)
             added = conn.execute("SELECT count(*) FROM places").fetchone()[0] - before
         conn.close()
     except sqlite3.Error as err:
