@@ -65,6 +65,8 @@ _ROWS = [
     # two namesakes in one province, 60 km apart: only the province is sure
     PlaceRow("wof:3", "locality", "SY", "Mazraat Quwaysim", (), 36.55, 37.95, "Aleppo", "Manbij"),
     PlaceRow("wof:4", "locality", "SY", "Mazraat Quwaysim", (), 36.20, 37.40, "Aleppo", "As-Safira"),
+    # a village in one district of Aleppo only
+    PlaceRow("wof:8", "locality", "SY", "Tall Qirmizat", (), 36.21, 37.41, "Aleppo", "As-Safira"),
     # namesakes in two provinces, one of them a sizeable place
     PlaceRow("wof:5", "locality", "YE", "Bayt Hunaydiq", (), 15.40, 44.30, "Sanaa", "", 25000),
     PlaceRow("wof:6", "locality", "YE", "Bayt Hunaydiq", (), 13.60, 44.00, "Taizz", "", 0),
@@ -97,7 +99,7 @@ def test_villages_index_maps_source_areas_to_acled_admin1(villages: VillageIndex
     assert {m.entry.admin1 for m in both} == {"Idleb", "Hama"}
     assert all(m.entry.country == "Syria" and m.confidence == 1.0 for m in both)
     assert villages.lookup("Tall Zurqanat", {"IQ"}, gazetteer=gazetteer) == []
-    assert len(villages) == len(_ROWS) and villages.counts()["pack"]["SY"] == 4
+    assert len(villages) == len(_ROWS) and villages.counts()["pack"]["SY"] == 5
 
 
 @pytest.mark.slow
@@ -174,3 +176,13 @@ def test_villages_finer_place_namesakes_by_district_then_distance(village_geocod
     # the province is coded at its capital, far nearer one namesake than the other
     nearer = village_geocoder.finer_place(province, "Shelling hit Mazraat Quwaysim in Aleppo countryside.")
     assert nearer is not None and nearer.gazetteer_id == "wof:4"
+
+
+@pytest.mark.slow
+def test_villages_named_district_excludes_villages_outside_it(village_geocoder: Geocoder) -> None:
+    inside = village_geocoder.geocode(PlaceMention("Mazraat Quwaysim, Manbij district"), ("Syria",))
+    assert inside is not None and inside.gazetteer_id == "wof:3"
+    # the one village of the name lies in another district, 60 km from Manbij: the district is coded instead
+    outside = village_geocoder.geocode(PlaceMention("Tall Qirmizat, Manbij district"), ("Syria",))
+    assert outside is not None and outside.gazetteer_id != "wof:8"
+    assert (outside.admin1, outside.geo_precision) == ("Aleppo", GeoPrecision.NEAR)

@@ -275,10 +275,11 @@ class Geocoder:
         matches = [m for m in matches if m.entry.country_iso2 == iso2]
         if areas:
             matches = [m for m in matches if _inside_all(m.entry, areas)]
-            # a district named as such (an area's first reading), not a province's namesake district
-            districts = {normalize_name(readings[0].name) for readings in areas if readings[0].feature == "admin2"}
-            in_district = [m for m in matches if m.entry.admin2 and normalize_name(m.entry.admin2) in districts]
-            matches = in_district or matches
+            # a district named as such (an area's first reading), not a province's namesake district: a village
+            # of the name elsewhere in the province is another village
+            districts = [readings[0] for readings in areas if readings[0].feature == "admin2"]
+            if districts:
+                matches = [m for m in matches if all(self._in_district(m.entry, d) for d in districts)]
         elif article_text and len(matches) > 1:
             named = self._provinces_named(article_text, iso2)
             inside = [m for m in matches if m.entry.admin1 in named]
@@ -299,6 +300,16 @@ class Geocoder:
             return top.entry, round(top.confidence * (1.0 if not others else 0.8), 2), precision
         # with areas named, the caller codes the innermost of them
         return None if areas else self._common_area(matches)
+
+    @staticmethod
+    def _in_district(entry: GazetteerEntry, district: GazetteerEntry) -> bool:
+        """Whether a village can lie in a district: its source gives no district (or the province again), the
+        district it gives is spelled alike, or (sources spell districts differently) it lies near the seat."""
+        if not entry.admin2 or normalize_name(entry.admin2) == normalize_name(entry.admin1 or ""):
+            return True
+        if resembles(normalize_name(entry.admin2), normalize_name(district.name)):
+            return True
+        return distance_km(entry.latitude, entry.longitude, district.latitude, district.longitude) <= BORDER_KM
 
     def _common_area(self, matches: Sequence[VillageMatch]) -> tuple[GazetteerEntry, float, GeoPrecision] | None:
         """The district (precision 2) or else province (3) every one of same-named places lies in, if any."""
