@@ -6,9 +6,12 @@ each article gets its own dateline, so every one is a distinct article (ingest w
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -144,6 +147,42 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
     }
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now, in MB."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def gazetteer_figures(n_lookups: int = 2000, seed: int = 7) -> dict[str, float]:
+    """Load the gazetteer and the village index in this (fresh) process and geocode ``n_lookups`` village names
+    drawn from the index: load seconds, MB of resident memory the loads add, lookups per second."""
+    from conflictlog.records import PlaceMention
+    from conflictlog.resolve.gazetteer import load_gazetteer
+    from conflictlog.resolve.geocode import Geocoder
+    from conflictlog.resolve.villages import load_villages
+
+    rss0, t0 = _rss_mb(), time.perf_counter()
+    gazetteer = load_gazetteer()
+    rss1, t1 = _rss_mb(), time.perf_counter()
+    villages = load_villages()
+    sample = villages.sample(n_lookups, seed)  # also opens the index
+    rss2, t2 = _rss_mb(), time.perf_counter()
+    geocoder = Geocoder(gazetteer, villages)
+    t3 = time.perf_counter()
+    found = sum(geocoder.geocode(PlaceMention(name), (iso2,)) is not None for name, iso2 in sample)
+    t4 = time.perf_counter()
+    return {"towns_load_seconds": t1 - t0, "towns_rss_mb": rss1 - rss0, "villages_open_seconds": t2 - t1,
+            "villages_rss_mb": rss2 - rss1, "lookups": float(len(sample)), "found": float(found),
+            "lookups_per_second": len(sample) / (t4 - t3) if t4 > t3 else 0.0, "villages": float(len(villages))}
+
+
+def bench_gazetteer(n_lookups: int = 2000) -> dict[str, float]:
+    """:func:`gazetteer_figures` measured in a fresh Python process, so nothing loaded before counts."""
+    code = f"import json; from conflictlog.bench import gazetteer_figures; print(json.dumps(gazetteer_figures({n_lookups})))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def bench_copies(n_copies: int = 200, workers: int = 2, seed_article: Path = EXAMPLES / "seed-article.md"
                  ) -> dict[str, float]:
     """Ingest ``n_copies`` copies of one article, each with its own first line, against a bare spaCy parse of
@@ -183,9 +222,16 @@ def bench_copies(n_copies: int = 200, workers: int = 2, seed_article: Path = EXA
 
 def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
                    workers: Sequence[int] = (1,), load_events: Sequence[int] = (), load_clients: int = 20,
-                   load_seconds: float = 10.0, server_workers: Sequence[int] = (1,), copies: int = 0) -> None:
-    """Run the ingest (once per worker count), merge (a corpus and one large incident), copies, API and
-    API-under-load benchmarks and print their figures."""
+                   load_seconds: float = 10.0, server_workers: Sequence[int] = (1,), copies: int = 0,
+                   gazetteer_lookups: int = 2000) -> None:
+    """Run the gazetteer, ingest (once per worker count), merge (a corpus and one large incident), copies, API
+    and API-under-load benchmarks and print their figures."""
+    if gazetteer_lookups > 0:
+        g = bench_gazetteer(gazetteer_lookups)
+        echo(f"gazetteer: towns and areas loaded in {g['towns_load_seconds']:.2f} s (+{g['towns_rss_mb']:.0f} MB RSS); "
+             f"village index ({g['villages']:.0f} places) opened in {g['villages_open_seconds']:.2f} s "
+             f"(+{g['villages_rss_mb']:.0f} MB RSS); {g['lookups']:.0f} village names geocoded at "
+             f"{g['lookups_per_second']:.0f} lookups/s ({g['found']:.0f} placed)")
     for n_workers in workers if n_articles > 0 else ():
         figures = bench_ingest(n_articles, n_workers)
         worker_memory = (f", each worker at most {figures['peak_worker_rss_mb']:.0f} MB RSS; all processes together "

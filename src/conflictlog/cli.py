@@ -321,9 +321,12 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
               help="Server processes to measure under load (repeatable).")
 @click.option("--copies", type=int, default=200, show_default=True,
               help="Near-copies of the seed article to ingest against a bare parse of them (0 skips).")
+@click.option("--gazetteer-lookups", type=int, default=2000, show_default=True,
+              help="Village names to geocode for the gazetteer benchmark (0 skips).")
 def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], load_events: tuple[int, ...],
-          load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int) -> None:
-    """Print throughput and memory figures: ingest articles/s, merge time (a corpus; one incident of 1,000
+          load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int,
+          gazetteer_lookups: int) -> None:
+    """Print throughput and memory figures: gazetteer load and lookups/s, ingest articles/s, merge time (a corpus; one incident of 1,000
     reports), near-copies against a bare parse, GET /events latency alone and under load (requests/s and
     p50/p95/p99 with concurrent clients while another process writes)."""
     from conflictlog.bench import run_benchmarks
@@ -331,16 +334,19 @@ def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[in
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
                        workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
-                       load_seconds=load_seconds, server_workers=server_workers, copies=copies)
+                       load_seconds=load_seconds, server_workers=server_workers, copies=copies,
+                       gazetteer_lookups=gazetteer_lookups)
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their stage (evaluate, serve)."""
+    """Commands that live beside their stage (evaluate, serve, gazetteer)."""
     from conflictlog.evaluate.command import evaluate
+    from conflictlog.resolve.command import gazetteer
     from conflictlog.serve.command import serve
 
     cli.add_command(evaluate)
     cli.add_command(serve)
+    cli.add_command(gazetteer)
 
 
 _register_optional_commands()

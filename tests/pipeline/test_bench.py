@@ -41,3 +41,12 @@ def test_bench_copies_end_as_the_seed_events_with_a_source_each() -> None:
     assert figures["parsed"] == 1 and figures["stored_as_copies"] == 5
     assert figures["events"] > 0 and figures["min_sources_per_event"] == 6
     assert figures["ingest_seconds"] > 0 and figures["bare_parse_seconds"] > 0
+
+
+def test_bench_gazetteer_figures_count_lookups() -> None:
+    from conflictlog.bench import gazetteer_figures
+
+    figures = gazetteer_figures(n_lookups=50)
+    assert figures["lookups"] == 50 and 0 < figures["found"] <= 50
+    assert figures["lookups_per_second"] > 0 and figures["villages"] > 100_000
+    assert figures["towns_load_seconds"] >= 0 and figures["villages_open_seconds"] >= 0

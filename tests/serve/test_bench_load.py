@@ -19,7 +19,7 @@ def test_bench_load_serves_every_request_while_a_writer_writes() -> None:
 def test_bench_command_prints_requests_per_second_and_percentiles() -> None:
     result = CliRunner().invoke(cli, ["bench", "--articles", "0", "--merge-events", "0", "--api-events", "0",
                                       "--load-events", "200", "--load-clients", "2", "--load-seconds", "0.5",
-                                      "--server-workers", "1", "--copies", "0"], obj={})
+                                      "--server-workers", "1", "--copies", "0", "--gazetteer-lookups", "0"], obj={})
     assert result.exit_code == 0, result.output
     line = result.stdout.strip()
     assert line.startswith("api under load:") and "requests/s" in line and "p99" in line and " 0 errors" in line

@@ -14,13 +14,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from conflictlog.records import ActorMention, Article, EventMention, Place, ResolvedEvent
+from conflictlog.records import ActorMention, Article, EventMention, GeoPrecision, Place, ResolvedEvent
 from conflictlog.resolve.actors import ActorNormalizer, canonical_key, load_actor_normalizer
 from conflictlog.resolve.gazetteer import DATA_DIR, Gazetteer, GazetteerEntry, acled_admin1, load_gazetteer
 from conflictlog.resolve.geocode import Geocoder
+from conflictlog.resolve.villages import load_villages
 
 logger = logging.getLogger(__name__)
 
+#: Qualifiers of a place mention that make it an area a finer place can lie in.
+AREA_QUALIFIERS = frozenset({"countryside", "area", "areas", "district", "province", "region", "governorate",
+                             "rural"})
 #: Geocoding score of an event coded to its country because the report names no place that can be found.
 COUNTRY_FALLBACK_SCORE = 0.3
 
@@ -75,7 +79,7 @@ class Resolver:
     def load(cls) -> Resolver:
         """A resolver over the shared gazetteer and actor table (the gazetteer index is built on first use)."""
         gazetteer = load_gazetteer()
-        return cls(gazetteer=gazetteer, geocoder=Geocoder(gazetteer), actors=load_actor_normalizer())
+        return cls(gazetteer=gazetteer, geocoder=Geocoder(gazetteer, load_villages()), actors=load_actor_normalizer())
 
     def article_countries(self, article: Article | None) -> tuple[str, ...]:
         """Countries (ACLED names) an article names, by country name or demonym, most mentioned first."""
@@ -128,6 +132,16 @@ class Resolver:
             self._country_pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
         return self._country_pattern
 
+    @staticmethod
+    def _coded_to_area(place: Place, mention: EventMention) -> bool:
+        """Whether the event was coded to a province, or to a district, area or countryside the report names
+        (not to a place "near" a town, which says its own precision)."""
+        if place.geo_precision is GeoPrecision.REGION:
+            return True
+        if place.geo_precision is GeoPrecision.NEAR and place.location == place.admin1:
+            return True  # the province's name, read as its capital's district
+        return mention.place is not None and mention.place.qualifier in AREA_QUALIFIERS
+
     def resolve(self, mention: EventMention, article: Article | None = None) -> ResolvedEvent:
         """Geocode the mention's place and normalise its actors with the event's country and date."""
         texts = [a.text for a in (mention.actor1, mention.actor2, *mention.assoc_actor_1, *mention.assoc_actor_2)
@@ -146,7 +160,7 @@ class Resolver:
             article.published if article is not None else None)
         place: Place | None = None
         if mention.place is not None:
-            place = self.geocoder.geocode(mention.place, context)
+            place = self.geocoder.geocode(mention.place, context, article_text=article.text if article else None)
         country = place.country if place is not None else (context[0] if context else None)
         if place is None and country is not None:
             # the report names no place that can be found, but its country is known: code the event to the
@@ -155,6 +169,9 @@ class Resolver:
                          mention.place.text if mention.place else None, country)
             fallback = self.geocoder.geocode_name(country, country)
             place = replace(fallback, score=COUNTRY_FALLBACK_SCORE) if fallback is not None else None
+        if place is not None and mention.evidence and self._coded_to_area(place, mention):
+            # coded to an area: the sentence may name the town or village inside it
+            place = self.geocoder.finer_place(place, mention.evidence[0].text, texts) or place
         if place is not None and place.admin1:
             iso2 = self.gazetteer.country_iso2(place.country)
             if iso2:

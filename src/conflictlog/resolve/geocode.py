@@ -22,6 +22,7 @@ from conflictlog.resolve.gazetteer import (
     resembles,
     strip_admin_suffix,
 )
+from conflictlog.resolve.villages import VillageIndex, VillageMatch
 
 logger = logging.getLogger(__name__)
 
@@ -142,15 +143,46 @@ def _inside_all(entry: GazetteerEntry, areas: Sequence[list[GazetteerEntry]]) ->
     return all(any(_inside(entry, area) for area in readings) for readings in areas)
 
 
-class Geocoder:
-    """Turns place mentions into :class:`Place` records using a :class:`Gazetteer`."""
+# A run of capitalised words, with the Arabic articles between or before them ("Tal Madeeq", "Kafr al-Ward").
+_PHRASE = re.compile(r"(?:\b(?:al|el|ad|as|ash|az|ar|an|at)-)?\b[A-Z][\w'’]+(?:[ -](?:(?:al|el|ad|as|ash|az|ar|an|at)"
+                     r"[ -])?[A-Z][\w'’]+){0,3}")
+_NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)?|vicinity of|km|kilometres|"
+                          r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
+#: Least confidence of a transliteration match for a place named beside the area an event was coded to.
+FINER_LOOSE_CONFIDENCE = 0.7
+#: A namesake this much nearer (as a share of the next one's distance) the area coded is the one meant.
+NEARER_RATIO = 0.4
+#: Same-named villages closer together than this are one place for the purpose of coding an event.
+CLUSTER_KM = 10.0
+#: A village this many times as populous as every namesake (and at least MIN_PROMINENT people) is the one meant.
+PROMINENCE_RATIO = 10
+MIN_PROMINENT = 1000
+#: A town of this many people in another country than the story's outweighs a same-named village in it.
+SIZEABLE_ELSEWHERE = 20_000
+#: How many of the article's countries, most relevant first, villages are searched in.
+VILLAGE_COUNTRIES = 2
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+
+def _one_place(entries: Sequence[GazetteerEntry]) -> bool:
+    """Whether same-named places all lie within ``CLUSTER_KM`` of the first."""
+    first = entries[0]
+    return all(distance_km(first.latitude, first.longitude, e.latitude, e.longitude) <= CLUSTER_KM
+               for e in entries[1:])
+
+
+class Geocoder:
+    """Turns place mentions into :class:`Place` records using a :class:`Gazetteer` and, for villages, the packed
+    places' :class:`VillageIndex`."""
+
+    def __init__(self, gazetteer: Gazetteer, villages: VillageIndex | None = None) -> None:
         self.gazetteer = gazetteer
+        self.villages = villages
+        self._mentioned: dict[tuple[int, str], frozenset[str]] = {}
 
     def geocode(self, place: PlaceMention, context_countries: Sequence[str] = (), *,
-                strict: bool = False) -> Place | None:
-        """Geocode a place mention; ``context_countries`` (names or codes, most relevant first) break ties.
+                strict: bool = False, article_text: str | None = None) -> Place | None:
+        """Geocode a place mention; ``context_countries`` (names or codes, most relevant first) break ties and
+        the provinces ``article_text`` names tell same-named villages apart.
 
         With ``strict`` only places in the context countries (or the mention's ``country_hint``) are accepted.
         """
@@ -166,6 +198,11 @@ class Geocoder:
         entry, score = self._choose(reading, context, areas, strict=strict)
         precision: GeoPrecision | None = None
         admin_from: GazetteerEntry | None = None
+        if self.villages is not None and context and self._wants_village(entry, context, areas):
+            # a place the towns and areas found elsewhere is given up only for a village of the exact name
+            village = self._village(reading, context, areas, article_text, loose=entry is None)
+            if village is not None:
+                entry, score, precision = village
         if areas and (entry is None or not _inside_all(entry, areas)):
             border = self._across_border(reading, areas)
             if border is not None:
@@ -199,6 +236,180 @@ class Geocoder:
         logger.debug("geocode: %r -> %s (%s, precision %d)", place.text, entry.gazetteer_id, entry.feature,
                      int(precision))
         return result
+
+    @staticmethod
+    def _wants_village(entry: GazetteerEntry | None, context: Sequence[str],
+                       areas: Sequence[list[GazetteerEntry]]) -> bool:
+        """Whether to look for a village: the towns and areas found nothing in the story's country or in the
+        areas the text names, or only a small place across a border (a city or area is not given up)."""
+        if entry is None:
+            return True
+        if areas and not _inside_all(entry, areas):
+            return True
+        return entry.country_iso2 not in context and entry.feature in ("city", "town") and (
+            entry.population < SIZEABLE_ELSEWHERE)
+
+    def _village(self, reading: _Reading, context: Sequence[str], areas: Sequence[list[GazetteerEntry]],
+                 article_text: str | None, loose: bool = True) -> tuple[GazetteerEntry, float, GeoPrecision] | None:
+        """The packed place the mention names, with its score and precision; when same-named places remain
+        after the named areas, the article's provinces, proximity and prominence are weighed, their common
+        province (precision 3) or district (2); None when they have nothing in common."""
+        assert self.villages is not None
+        countries = [areas[0][0].country_iso2] if areas else list(context[:VILLAGE_COUNTRIES])
+        names = [n for n in reading.names if not self.gazetteer.is_common_word(n) and not self.gazetteer.is_country(n)
+                 and self.gazetteer.canonical_admin1(n, countries[0]) is None]
+        matches: list[VillageMatch] = []
+        for spelling in (False, True) if loose else (False,):
+            for name in names:
+                # a loose spelling is trusted in the story's own country only
+                matches = self.villages.lookup(name, set(countries[:1] if spelling else countries), loose=spelling,
+                                               gazetteer=self.gazetteer)
+                if matches:
+                    break
+            if matches:
+                break
+        if not matches:
+            return None
+        # the first country (in context order) that has the name
+        iso2 = min({m.entry.country_iso2 for m in matches}, key=countries.index)
+        matches = [m for m in matches if m.entry.country_iso2 == iso2]
+        if areas:
+            matches = [m for m in matches if _inside_all(m.entry, areas)]
+            # a district named as such (an area's first reading), not a province's namesake district: a village
+            # of the name elsewhere in the province is another village
+            districts = [readings[0] for readings in areas if readings[0].feature == "admin2"]
+            if districts:
+                matches = [m for m in matches if all(self._in_district(m.entry, d) for d in districts)]
+        elif article_text and len(matches) > 1:
+            named = self._provinces_named(article_text, iso2)
+            inside = [m for m in matches if m.entry.admin1 in named]
+            matches = inside or matches
+        if not matches:
+            return None
+        wanted = self._feature_preference(reading, [m.entry for m in matches])
+        best_rank = min(wanted.get(m.entry.feature, 9) for m in matches)
+        matches = [m for m in matches if wanted.get(m.entry.feature, 9) == best_rank]
+        top = max(matches, key=lambda m: (m.confidence, m.placetype != "neighbourhood", m.entry.population))
+        others = [m for m in matches if m is not top]
+        spread = max((distance_km(top.entry.latitude, top.entry.longitude, m.entry.latitude, m.entry.longitude)
+                      for m in others), default=0.0)
+        prominent = top.entry.population >= MIN_PROMINENT and all(
+            top.entry.population >= PROMINENCE_RATIO * m.entry.population for m in others)
+        if spread <= CLUSTER_KM or prominent:
+            precision = self._precision(top.entry, reading)
+            return top.entry, round(top.confidence * (1.0 if not others else 0.8), 2), precision
+        # with areas named, the caller codes the innermost of them
+        return None if areas else self._common_area(matches)
+
+    @staticmethod
+    def _in_district(entry: GazetteerEntry, district: GazetteerEntry) -> bool:
+        """Whether a village can lie in a district: its source gives no district (or the province again), the
+        district it gives is spelled alike, or (sources spell districts differently) it lies near the seat."""
+        if not entry.admin2 or normalize_name(entry.admin2) == normalize_name(entry.admin1 or ""):
+            return True
+        if resembles(normalize_name(entry.admin2), normalize_name(district.name)):
+            return True
+        return distance_km(entry.latitude, entry.longitude, district.latitude, district.longitude) <= BORDER_KM
+
+    def _common_area(self, matches: Sequence[VillageMatch]) -> tuple[GazetteerEntry, float, GeoPrecision] | None:
+        """The district (precision 2) or else province (3) every one of same-named places lies in, if any."""
+        first = matches[0].entry
+        admin1s = {m.entry.admin1 for m in matches}
+        if len(admin1s) != 1 or first.admin1 is None:
+            return None
+        province = self.gazetteer.admin1_entry(first.admin1, first.country_iso2)
+        if province is None:
+            return None
+        if len({m.entry.admin2 for m in matches}) == 1 and first.admin2:
+            lat = sum(m.entry.latitude for m in matches) / len(matches)
+            lon = sum(m.entry.longitude for m in matches) / len(matches)
+            district = GazetteerEntry(f"{first.gazetteer_id}#area", first.admin2, "admin2", first.country_iso2,
+                                      first.country, first.admin1, first.admin2, lat, lon, 0, first.source)
+            return district, 0.5, GeoPrecision.NEAR
+        return province, 0.5, GeoPrecision.REGION
+
+    def _provinces_named(self, text: str, iso2: str) -> frozenset[str]:
+        """ACLED names of the provinces of a country that a text names (one to three words at a time)."""
+        key = (hash(text), iso2)
+        found = self._mentioned.get(key)
+        if found is None:
+            words = re.findall(r"[A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}", text)
+            names: set[str] = set()
+            for phrase in words:
+                parts = phrase.split()
+                for n in range(len(parts), 0, -1):
+                    canonical = self.gazetteer.canonical_admin1(" ".join(parts[:n]), iso2)
+                    if canonical:
+                        names.add(canonical)
+                        break
+            if len(self._mentioned) > 256:
+                self._mentioned.clear()
+            found = self._mentioned[key] = frozenset(names)
+        return found
+
+    def finer_place(self, place: Place, sentence: str, skip: Sequence[str] = ()) -> Place | None:
+        """A town, village or district the sentence names inside the area an event was coded to ("Tal Madeeq
+        town in Aleppo countryside" coded to Aleppo): the finest place the report gives, else None. Phrases in
+        ``skip`` (the actors) are not places."""
+        iso2 = self.gazetteer.country_iso2(place.country)
+        if iso2 is None or not place.admin1:
+            return None
+        taken = {normalize_name(place.location), normalize_name(place.admin1),
+                 *(normalize_name(text) for text in skip)}
+        for match in _PHRASE.finditer(sentence):
+            # the whole phrase, less a unit word ("Tuz Khurmatu District"), but not its first word alone, which is
+            # often another, shorter name ("Kurah Zur", "Kura")
+            whole = match.group(0)
+            for phrase in dict.fromkeys((whole, _LOCAL_UNIT.sub("", _TRAILING.sub("", whole)).strip())):
+                key = normalize_name(phrase)
+                if (len(key) < 3 or key in taken or any(key in t for t in taken) or self.gazetteer.is_common_word(phrase)
+                        or self.gazetteer.is_country(phrase) or self.gazetteer.demonym_country(phrase)
+                        or self.gazetteer.canonical_admin1(phrase, iso2)):
+                    continue
+                found = self._inside_admin1(phrase, iso2, place)
+                if found is None or place.geo_precision is GeoPrecision.NEAR and found[0].feature == "admin2":
+                    continue  # a district is no finer than the district or town's countryside coded
+                entry, score = found
+                before = sentence[max(0, match.start() - 30):match.start()].lower()
+                near = entry.feature != "town" and entry.feature != "city" or bool(_NEAR_BEFORE.search(before))
+                return self._place(entry, GeoPrecision.NEAR if near else GeoPrecision.TOWN, score)
+        return None
+
+    def _inside_admin1(self, name: str, iso2: str, area: Place) -> tuple[GazetteerEntry, float] | None:
+        """The one town, village or district called ``name`` in the province of an area (namesakes within
+        ``CLUSTER_KM`` count as one; else the one in the area's district, or the one much nearer the area's
+        point than the others), with the match's confidence."""
+        admin1 = area.admin1
+        entries = [(e, 1.0) for e in self.gazetteer.lookup(name, loose=False)
+                   if e.country_iso2 == iso2 and e.admin1 == admin1 and e.feature in ("city", "town", "admin2")]
+        for loose in (False, True):
+            if entries or self.villages is None:
+                break
+            # inside one province a spelling that is merely alike is trusted when it is close
+            entries = [(m.entry, m.confidence) for m in self.villages.lookup(name, {iso2}, loose=loose,
+                                                                              gazetteer=self.gazetteer)
+                       if m.entry.admin1 == admin1 and m.confidence >= FINER_LOOSE_CONFIDENCE]
+        if not entries:
+            return None
+        entries.sort(key=lambda pair: (-pair[1], FEATURE_RANK[pair[0].feature], -pair[0].population))
+        if _one_place([e for e, _ in entries]):
+            return entries[0]
+        in_district = [pair for pair in entries if area.admin2 and pair[0].admin2 == area.admin2]
+        if in_district and _one_place([e for e, _ in in_district]):
+            return in_district[0]
+        if entries[0][1] < 0.95:
+            return None  # a spelling merely alike, in several places: none is sure
+        by_distance = sorted(entries, key=lambda pair: distance_km(area.latitude, area.longitude,
+                                                                   pair[0].latitude, pair[0].longitude))
+        near, second = (distance_km(area.latitude, area.longitude, e.latitude, e.longitude)
+                        for e, _ in by_distance[:2])
+        return by_distance[0] if near <= NEARER_RATIO * second else None
+
+    def _place(self, entry: GazetteerEntry, precision: GeoPrecision, score: float) -> Place:
+        info = self.gazetteer.country_info(entry.country_iso2)
+        return Place(location=entry.name, country=entry.country, admin1=entry.admin1, admin2=entry.admin2,
+                     latitude=entry.latitude, longitude=entry.longitude, geo_precision=precision,
+                     country_iso3=info.iso3 if info else None, gazetteer_id=entry.gazetteer_id, score=score)
 
     def geocode_any(self, places: Sequence[PlaceMention], context_countries: Sequence[str] = ()) -> Place | None:
         """The most precise place among alternative mentions of one event's place (e.g. village, then province)."""

@@ -1,0 +1,188 @@
+"""Village index: transliteration keys, match confidence, and same-named villages told apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflictlog.records import GeoPrecision, Place, PlaceMention
+from conflictlog.resolve.gazetteer import Gazetteer
+from conflictlog.resolve.geocode import Geocoder
+from conflictlog.resolve.sources import PlaceRow, write_pack
+from conflictlog.resolve.villages import VillageIndex, build_index, exact_key, match_confidence, translit_key
+
+
+@pytest.mark.parametrize("spellings", [
+    ("Al-Qamishli", "Qamishly", "Kamishli", "el-Qamishli", "القامشلي"),
+    ("Oleksandrivka", "Aleksandrovka", "Александровка", "Олександрівка"),
+    ("ar-Raqqah", "Raqqa", "Rakka", "الرقة"),
+    ("Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor", "Deir al-Zour"),
+    ("Ain al-Arab", "Ayn al Arab", "عين العرب"),
+    ("Hasakeh", "Hasakah", "Al-Hassakah", "Hasaka"),
+    ("Chahba", "Shahba", "Shahbaa"),
+])
+def test_villages_translit_key_joins_spellings(spellings: tuple[str, ...]) -> None:
+    assert len({translit_key(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), [("Kafr Nabl", "Kafr Nabudah"), ("Tall Abyad", "Tall Bisa"),
+                                      ("Bakhmut", "Makhmur")])
+def test_villages_translit_key_keeps_different_names_apart(a: str, b: str) -> None:
+    assert translit_key(a) != translit_key(b)
+
+
+def test_villages_exact_key_reads_arabic_and_cyrillic_script() -> None:
+    assert exact_key("Харків") == exact_key("Kharkiv") == "kharkiv"
+    assert exact_key("الميادين") == "mydyn"  # written without short vowels: only loose keys meet Latin spellings
+
+
+def test_villages_match_confidence_orders_matches() -> None:
+    own = match_confidence("Kafr Latha", "Kafr Latha", exact=True)
+    alternate = match_confidence("Kafrlatha", "Kafr Lata", exact=True)
+    close = match_confidence("Kafr Lataa", "Kafr Latha", exact=False)
+    far = match_confidence("Kufr Lahta", "Kafr Latha", exact=False)
+    assert own == 1.0 and alternate < own and close < alternate and far < close
+
+
+@given(st.text(max_size=40))
+def test_villages_keys_of_any_text_property(text: str) -> None:
+    key = translit_key(text)
+    assert key == key.lower() and key.isascii()
+    assert not any(v in key for v in "aeiouwy")
+    assert translit_key(text.upper()) == translit_key(text.lower()) or not text.isascii()
+    assert 0.0 <= match_confidence(text, "Kafr Latha", exact=False) <= 0.8
+
+
+# Invented villages, so that no GeoNames town of the name competes in the tests below.
+_ROWS = [
+    # the same name in two provinces of Syria, far apart
+    PlaceRow("wof:1", "locality", "SY", "Tall Zurqanat", ("تل زرقانات", "Tell Zerqanat"), 35.93, 36.63, "Idlib",
+             "Idlib"),
+    PlaceRow("wof:2", "locality", "SY", "Tall Zurqanat", ("Tal Zurqanat",), 35.13, 36.75, "Hamah", "Hama"),
+    # two namesakes in one province, 60 km apart: only the province is sure
+    PlaceRow("wof:3", "locality", "SY", "Mazraat Quwaysim", (), 36.55, 37.95, "Aleppo", "Manbij"),
+    PlaceRow("wof:4", "locality", "SY", "Mazraat Quwaysim", (), 36.20, 37.40, "Aleppo", "As-Safira"),
+    # a village in one district of Aleppo only
+    PlaceRow("wof:8", "locality", "SY", "Tall Qirmizat", (), 36.21, 37.41, "Aleppo", "As-Safira"),
+    # namesakes in two provinces, one of them a sizeable place
+    PlaceRow("wof:5", "locality", "YE", "Bayt Hunaydiq", (), 15.40, 44.30, "Sanaa", "", 25000),
+    PlaceRow("wof:6", "locality", "YE", "Bayt Hunaydiq", (), 13.60, 44.00, "Taizz", "", 0),
+    # a village known only by its Arabic name
+    PlaceRow("wof:7", "locality", "IQ", "خربة الزعفرانية", (), 36.30, 43.10, "Ninawa", "Mosul"),
+]
+
+
+@pytest.fixture(scope="module")
+def villages(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> VillageIndex:
+    folder = tmp_path_factory.mktemp("villages")
+    pack = folder / "places.tsv.gz"
+    write_pack(_ROWS, pack)
+    build_index(folder / "index.sqlite", pack, gazetteer)
+    return VillageIndex(folder / "index.sqlite", folder / "none.sqlite")
+
+
+@pytest.fixture(scope="module")
+def village_geocoder(gazetteer: Gazetteer, villages: VillageIndex) -> Geocoder:
+    for row in _ROWS:
+        assert not gazetteer.lookup(row.name, loose=False), f"{row.name} is a real town: pick another test name"
+    return Geocoder(gazetteer, villages)
+
+
+@pytest.mark.slow
+def test_villages_index_maps_source_areas_to_acled_admin1(villages: VillageIndex, gazetteer: Gazetteer) -> None:
+    found = {m.entry.admin1 for m in villages.lookup("Tell Zerqanat", {"SY"}, gazetteer=gazetteer)}
+    assert found == {"Idleb"}  # an alternate spelling of the Idlib village only
+    both = villages.lookup("Tall Zurqanat", {"SY"}, gazetteer=gazetteer)
+    assert {m.entry.admin1 for m in both} == {"Idleb", "Hama"}
+    assert all(m.entry.country == "Syria" and m.confidence == 1.0 for m in both)
+    assert villages.lookup("Tall Zurqanat", {"IQ"}, gazetteer=gazetteer) == []
+    assert len(villages) == len(_ROWS) and villages.counts()["pack"]["SY"] == 5
+
+
+@pytest.mark.slow
+def test_villages_named_province_tells_namesakes_apart(village_geocoder: Geocoder) -> None:
+    place = village_geocoder.geocode(PlaceMention("Tall Zurqanat, Hama province"), ("Syria",))
+    assert place is not None and place.gazetteer_id == "wof:2"
+    assert (place.admin1, place.geo_precision) == ("Hama", GeoPrecision.TOWN)
+
+
+@pytest.mark.slow
+def test_villages_province_named_elsewhere_in_the_article(village_geocoder: Geocoder) -> None:
+    text = "Shelling hit Tall Zurqanat on Monday. Idlib has seen heavy fighting this month."
+    place = village_geocoder.geocode(PlaceMention("Tall Zurqanat"), ("Syria",), article_text=text)
+    assert place is not None and place.gazetteer_id == "wof:1" and place.admin1 == "Idleb"
+
+
+@pytest.mark.slow
+def test_villages_spelling_variants_and_arabic_script(village_geocoder: Geocoder) -> None:
+    for spelling in ("Tel Zurqanat, Idlib", "Tall az-Zurqanat, Idlib", "تل زرقانات, Idlib"):
+        place = village_geocoder.geocode(PlaceMention(spelling), ("Syria",))
+        assert place is not None and place.gazetteer_id == "wof:1", spelling
+        assert 0.4 <= place.score <= 1.0
+    arabic_only = village_geocoder.geocode(PlaceMention("Khirbat al-Zaafraniya"), ("Iraq",))
+    assert arabic_only is not None and arabic_only.gazetteer_id == "wof:7" and arabic_only.admin1 == "Ninewa"
+    assert arabic_only.score < 1.0  # found by transliteration, not by its own spelling
+
+
+@pytest.mark.slow
+def test_villages_unresolvable_namesakes_fall_back_to_their_province(village_geocoder: Geocoder) -> None:
+    place = village_geocoder.geocode(PlaceMention("Mazraat Quwaysim"), ("Syria",))
+    assert place is not None and place.geo_precision is GeoPrecision.REGION
+    assert (place.location, place.admin1) == ("Aleppo", "Aleppo")
+    # namesakes in different provinces have no common area below the country: no village is guessed
+    assert village_geocoder.geocode(PlaceMention("Tall Zurqanat"), ("Syria",)) is None
+
+
+@pytest.mark.slow
+def test_villages_prominent_namesake_wins(village_geocoder: Geocoder) -> None:
+    place = village_geocoder.geocode(PlaceMention("Bayt Hunaydiq"), ("Yemen",))
+    assert place is not None and place.gazetteer_id == "wof:5" and place.admin1 == "Sanaa"
+    assert place.score < 1.0  # a namesake exists
+
+
+@pytest.mark.slow
+def test_villages_not_searched_outside_the_story_countries(village_geocoder: Geocoder) -> None:
+    assert village_geocoder.geocode(PlaceMention("Tall Zurqanat, Hama"), ("Nigeria",)) is not None  # areas say Syria
+    assert village_geocoder.geocode(PlaceMention("Bayt Hunaydiq"), ("Nigeria",)) is None
+    assert village_geocoder.geocode(PlaceMention("Bayt Hunaydiq"), ()) is None
+
+
+@pytest.mark.slow
+def test_villages_finer_place_named_in_the_sentence(village_geocoder: Geocoder) -> None:
+    province = village_geocoder.geocode(PlaceMention("Idlib province"), ("Syria",))
+    assert province is not None and province.geo_precision is GeoPrecision.REGION
+    sentence = "Regime forces shelled Tall Zurqanat town in Idlib countryside with artillery."
+    finer = village_geocoder.finer_place(province, sentence, skip=("Regime forces",))
+    assert finer is not None and finer.gazetteer_id == "wof:1" and finer.geo_precision is GeoPrecision.TOWN
+    near = village_geocoder.finer_place(province, "Clashes near Tall Zurqanat in the Idlib countryside.")
+    assert near is not None and near.geo_precision is GeoPrecision.NEAR
+    # a village of the name in another province is not inside the area coded
+    hama = village_geocoder.geocode(PlaceMention("Hama province"), ("Syria",))
+    assert hama is not None
+    assert village_geocoder.finer_place(hama, "Shelling hit Mazraat Quwaysim in Hama countryside.") is None
+
+
+@pytest.mark.slow
+def test_villages_finer_place_namesakes_by_district_then_distance(village_geocoder: Geocoder) -> None:
+    district = Place(location="Manbij", country="Syria", admin1="Aleppo", admin2="Manbij", latitude=36.53,
+                     longitude=37.95, geo_precision=GeoPrecision.NEAR)
+    in_district = village_geocoder.finer_place(district, "Shelling hit Mazraat Quwaysim in Manbij countryside.")
+    assert in_district is not None and in_district.gazetteer_id == "wof:3"
+    province = village_geocoder.geocode(PlaceMention("Aleppo province"), ("Syria",))
+    assert province is not None and province.geo_precision is GeoPrecision.REGION
+    # the province is coded at its capital, far nearer one namesake than the other
+    nearer = village_geocoder.finer_place(province, "Shelling hit Mazraat Quwaysim in Aleppo countryside.")
+    assert nearer is not None and nearer.gazetteer_id == "wof:4"
+
+
+@pytest.mark.slow
+def test_villages_named_district_excludes_villages_outside_it(village_geocoder: Geocoder) -> None:
+    inside = village_geocoder.geocode(PlaceMention("Mazraat Quwaysim, Manbij district"), ("Syria",))
+    assert inside is not None and inside.gazetteer_id == "wof:3"
+    # the one village of the name lies in another district, 60 km from Manbij: the district is coded instead
+    outside = village_geocoder.geocode(PlaceMention("Tall Qirmizat, Manbij district"), ("Syria",))
+    assert outside is not None and outside.gazetteer_id != "wof:8"
+    assert (outside.admin1, outside.geo_precision) == ("Aleppo", GeoPrecision.NEAR)
