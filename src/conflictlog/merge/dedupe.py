@@ -109,7 +109,7 @@ class _Features:
     __slots__ = (
         "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
         "has_date", "lo", "hi", "start", "end", "single_day", "day", "has_place", "lat", "lon", "geo_precision",
-        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys",
+        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "shape",
     )
 
     def __init__(self, resolved: ResolvedEvent) -> None:
@@ -145,6 +145,12 @@ class _Features:
         self.evidence = copy_evidence_keys(resolved)
         self.date_keys = date_block_keys(resolved)
         self.evidence_keys = evidence_block_keys(resolved)
+        # every value score_pair reads but the article id and evidence, which it only compares for equality
+        self.shape = (
+            self.family, self.country, self.event_type, self.sub_event_type, self.has_date, self.lo, self.hi,
+            self.start, self.end, self.single_day, self.day, self.has_place, self.lat, self.lon, self.geo_precision,
+            self.gazetteer_id, self.location, self.admin1, self.actors,
+        )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -497,10 +503,15 @@ def report_links(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> 
         same_text = {i for key in f.evidence_keys for i in blocks.get(key, ())}
         dated = {i for key in f.date_keys for i in blocks.get(key, ())}
         links = out.setdefault(f.mention_id, {})
+        # The reports of a large incident mostly differ only in what score_pair compares for equality (article,
+        # evidence sentence): one score serves every report of the same shape and the same answers.
+        scored: dict[tuple[object, ...], tuple[float, str] | None] = {}
         for i in _candidates(f, dated, same_text, old_feats, rules):
-            result = _link(old_feats[i], f, rules)
+            g = old_feats[i]
+            key = (g.shape, g.mention_id < f.mention_id, g.article_id == f.article_id, g.evidence.isdisjoint(f.evidence))
+            result = scored[key] if key in scored else scored.setdefault(key, _link(g, f, rules))
             if result is not None:
-                links[old_feats[i].mention_id] = result
+                links[g.mention_id] = result
     return out
 
 
