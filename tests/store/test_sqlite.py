@@ -497,6 +497,31 @@ def test_sqlite_copy_sources_survive_a_later_merge_and_remerge(store: SQLiteStor
     assert {s.article_id for s in event.sources} == {"a1", "a2", "c1"}
 
 
+def test_sqlite_kept_parts_of_an_event_rewritten_since_are_not_used(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # m2 joins in place and its event's parts are kept; a copy of a1 then rewrites the event, and a join that
+    # fails rolls back after its parts were kept: each later join still gives the event of all its reports
+    store.add_article(replace(article("a1"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
+    store.add_article(article("a2", outlet="Other"), [make_report("m2", "a2", place=ALEPPO, evidence="x")])
+    store.add_copy(replace(article("c1", outlet="Daily"), text="New lead.\n" + COPY_BODY), "a1")
+    store.add_article(article("a3", outlet="Third"), [make_report("m3", "a3", place=ALEPPO, evidence="y")])
+    (event,) = store.iter_events()
+    assert [s.article_id for s in event.sources] == ["a1", "a2", "a3", "c1"] and event.corroboration == 4
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(SQLiteStore, "_assign_acled_ids", boom)  # after the event is written and its parts kept
+    with pytest.raises(RuntimeError):
+        store.add_article(article("a4"), [make_report("m4", "a4", place=ALEPPO, evidence="z", fatalities=5)])
+    monkeypatch.undo()
+    reports = [make_report("m5", "a5", place=ALEPPO, evidence="w", fatalities=7)]
+    store.add_article(article("a5", outlet="Fifth"), reports)
+    (event,) = store.iter_events()
+    assert [s.article_id for s in event.sources] == ["a1", "a2", "a3", "a5", "c1"]
+    assert [c.mention_id for c in event.claims] == ["m1", "m2", "m3", "m5"] and event.fatalities == 7
+    assert event.corroboration == 5
+
+
 def test_sqlite_copy_of_an_article_not_stored_is_refused(store: SQLiteStore) -> None:
     copy = replace(article("c1"), text=COPY_BODY)
     assert store.add_copy(copy, "never-stored") is None

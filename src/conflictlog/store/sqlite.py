@@ -27,6 +27,7 @@ from conflictlog.merge.dedupe import (
     FIRST_REPORT,
     SPLIT_PREFIX,
     Cluster,
+    EventParts,
     MergeDecision,
     PairMemory,
     best_link,
@@ -60,6 +61,7 @@ MEMORY = ":memory:"
 _BATCH = 500
 BUSY_TIMEOUT_MS = 5000  # SQLite waits this long on a lock before store.locking retries with backoff
 _DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
+_PARTS_CACHE = 128  # events whose parts are kept, so a report joining one adds to them (merge.dedupe.EventParts)
 _EVENT_COLUMNS = (
     "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "assoc_actor_1", "assoc_actor_2", "country", "country_iso3", "admin1", "admin2", "location",
@@ -203,6 +205,7 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
+        self._parts: dict[str, tuple[EventParts, str]] = {}  # event id -> its parts and the JSON row written
         self._copies: CopyIndex | None = None  # loaded on first use
         self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
@@ -696,9 +699,13 @@ class SQLiteStore:
             other_id, (score, reason) = min(link.items(), key=lambda item: (-item[1][0], item[0]))
             decisions.append(MergeDecision(n, other_id, score, reason))
         decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
-        group = [*stored, report]
-        copies = self._copies_for(conn, {r.mention.article_id for r in group})
-        event = build_event(key, group, sources, copies)
+        parts = self._stored_parts(conn, event_id, key)
+        if parts is not None and parts.can_add(report):
+            parts.add(report, sources[n])
+        else:
+            group = [*stored, report]
+            parts = EventParts.build(key, group, sources, self._copies_for(conn, {r.mention.article_id for r in group}))
+        event = parts.event()
         if event.event_id != event_id:
             self._delete_event(conn, event_id)
             self._carry_acled_id(conn, event_id, event.event_id)
@@ -708,9 +715,27 @@ class SQLiteStore:
         in_place = None if event.event_id != event_id else self._write_join(conn, event, report, decisions, earlier)
         if in_place is None:
             self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
+        else:
+            self._keep_parts(conn, event_id, parts)
         conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
                      "WHERE mention_id = ?", (members[0], n))
         return in_place or event
+
+    def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> EventParts | None:
+        """The parts of a stored event kept from the write that stored it, taken out of the cache; None unless
+        the event's stored row is still the one written then (no other write since, or it was rolled back)."""
+        kept = self._parts.pop(event_id, None)
+        if kept is None or kept[0].key != key:
+            return None
+        row = conn.execute("SELECT row_json = ? FROM events WHERE event_id = ?", (kept[1], event_id)).fetchone()
+        return kept[0] if row is not None and row[0] == 1 else None
+
+    def _keep_parts(self, conn: sqlite3.Connection, event_id: str, parts: EventParts) -> None:
+        """Keep the parts of an event just written in place, with the row that says they are current."""
+        (row,) = conn.execute("SELECT row_json FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        if len(self._parts) >= _PARTS_CACHE:
+            self._parts.pop(next(iter(self._parts)))
+        self._parts[event_id] = (parts, row)
 
     def _write_join(self, conn: sqlite3.Connection, event: Event, report: ResolvedEvent,
                     decisions: Sequence[MergeDecision], earlier: dict[str, tuple[str | None, float | None, str]],
