@@ -259,6 +259,11 @@ class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
 
+    def add(self) -> int:
+        """A new set of one element, which is returned."""
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
+
     def find(self, x: int) -> int:
         parent = self.parent
         while parent[x] != x:
@@ -620,7 +625,7 @@ class EventParts:
         self.key = key
         self.mention_ids: list[str] = []  # sorted; one claim each, in ``claims``
         self.claims: list[Claim] = []
-        self.articles: set[str] = set()  # of the reports, and of the recognised copies
+        self.articles: dict[str, int] = {}  # of the reports and of the recognised copies, in ``groups``
         self.rep: tuple[tuple[float, int, int, str], ResolvedEvent] | None = None
         self.date_src: tuple[tuple[object, ...], ResolvedEvent] | None = None
         self.place_src: tuple[tuple[object, ...], ResolvedEvent] | None = None
@@ -632,7 +637,7 @@ class EventParts:
         self.evidence_at: dict[Evidence, tuple[str, int]] = {}  # first (mention_id, index) of each sentence
         self.evidence_keys: list[tuple[str, int]] = []  # sorted, with ``evidence`` beside it
         self.evidence: list[Evidence] = []
-        self.parent: dict[str, str] = {}  # outlet groups of the articles (union-find)
+        self.groups = _UnionFind(0)  # independent outlets
         self.n_groups = 0
         self.by_name: dict[str, str] = {}
         self.by_evidence: dict[str, str] = {}
@@ -735,24 +740,14 @@ class EventParts:
         at = bisect.bisect_left(self.source_keys, (ref.published or date.max, ref.article_id))
         del self.source_keys[at], self.sources[at]
 
-    def _find(self, article_id: str) -> str:
-        parent = self.parent
-        while parent[article_id] != article_id:
-            parent[article_id] = parent[parent[article_id]]
-            article_id = parent[article_id]
-        return article_id
-
     def _union(self, a: str, b: str) -> None:
-        ra, rb = self._find(a), self._find(b)
-        if ra != rb:
-            self.parent[rb] = ra
+        if self.groups.union(self.articles[a], self.articles[b]):
             self.n_groups -= 1
 
     def _join_outlets(self, article_id: str, ref: SourceRef) -> None:
         """Put an article in the outlet groups: same outlet, or one republishing the other (original_outlet)."""
         if article_id not in self.articles:
-            self.articles.add(article_id)
-            self.parent[article_id] = article_id
+            self.articles[article_id] = self.groups.add()
             self.n_groups += 1
         for name in (place_key(ref.outlet), place_key(ref.original_outlet)):
             if name:
@@ -777,7 +772,7 @@ class EventParts:
         else:
             fatalities = self.fatalities.conservative() or 0
             low, high = min(self.support), max(self.support)
-            groups = {v: {self._find(a) for a in articles} for v, articles in self.support.items()}
+            groups = {v: {self.groups.find(self.articles[a]) for a in articles} for v, articles in self.support.items()}
             most = max(len(g) for g in groups.values())
             best = int(statistics.median_low(sorted(v for v, g in groups.items() if len(g) == most)))
         injured = None if not self.injured_known else (self.injured.conservative() or 0)
