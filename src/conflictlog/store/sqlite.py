@@ -235,6 +235,27 @@ class SQLiteStore:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for other parts of conflictlog that keep tables here (alerts): committed when the
+        block ends, rolled back on any exception, errors coded E601."""
+        with self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for one read (errors coded E601)."""
+        with self._lock, self._db_errors():
+            yield self._conn
+
+    def _after_commit(self, event_ids: Sequence[str]) -> None:
+        """Queue alerts for events an article's committed transaction wrote (never inside it: a failure to
+        queue leaves what was stored as it is)."""
+        if event_ids:
+            from conflictlog.alerts.outbox import enqueue_after_commit
+
+            enqueue_after_commit(self, event_ids)
+
     def close(self) -> None:
         """Close the connection (first refreshing planner statistics where SQLite thinks they are stale)."""
         with self._lock:
@@ -315,6 +336,7 @@ class SQLiteStore:
             raise
         logger.info("%s: stored article %s as a copy of %s: %d events updated",
                     self.path, article.article_id, root, len(updated))
+        self._after_commit(updated)
         return AddResult(article.article_id, True, 0, (), tuple(updated))
 
     def _copies_for(self, conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[SourceRef]]:
@@ -383,6 +405,7 @@ class SQLiteStore:
             "%s: stored article %s: %d mentions, %d events created, %d updated",
             self.path, article.article_id, len(new), len(created), len(updated),
         )
+        self._after_commit([*created, *updated])
         return AddResult(article.article_id, True, len(new), tuple(created), tuple(updated))
 
     def _insert_article(self, conn: sqlite3.Connection, article: Article, copy_of: str | None = None) -> None:
