@@ -339,7 +339,8 @@ def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[in
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their stage (evaluate, serve, gazetteer)."""
+    """Commands that live beside their stage (evaluate, serve, gazetteer, alerts)."""
+    from conflictlog.alerts.command import alerts
     from conflictlog.evaluate.command import evaluate
     from conflictlog.resolve.command import gazetteer
     from conflictlog.serve.command import serve
@@ -347,6 +348,7 @@ def _register_optional_commands() -> None:
     cli.add_command(evaluate)
     cli.add_command(serve)
     cli.add_command(gazetteer)
+    cli.add_command(alerts)
 
 
 _register_optional_commands()

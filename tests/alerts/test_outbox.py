@@ -3,11 +3,8 @@ other events, retries then a recorded failure that never stops ingest; subscript
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,6 +24,7 @@ from conflictlog.bench_merge import make_place, make_report
 from conflictlog.errors import NotFound, StoreError
 from conflictlog.records import Article
 from conflictlog.store import SQLiteStore, open_store
+from tests.alerts.receiver import Receiver
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063", country="Syria")
 MOSUL = make_place("Mosul", "IRQ", 36.34, 43.13, admin1="Nineveh", gazetteer_id="geonames:99072", country="Iraq")
@@ -37,38 +35,6 @@ def article(article_id: str) -> Article:
     return Article(article_id=article_id, source=f"{article_id}.md", text=f"Text of {article_id}.",
                    url=f"https://news.example/{article_id}", title=article_id, outlet="Outlet",
                    published=date(2024, 3, 2))
-
-
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that records each POST and answers with ``status``."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                outer.received.append((dict(self.headers), body))
-                self.send_response(outer.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def payloads(self) -> list[dict]:
-        return [json.loads(body) for _, body in self.received]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
