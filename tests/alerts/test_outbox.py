@@ -161,7 +161,7 @@ def test_outbox_queue_failure_keeps_the_article(store: SQLiteStore, monkeypatch:
 
 def test_outbox_subscriptions_add_list_get_remove(store: SQLiteStore) -> None:
     sub_id = subscribe(store, "https://hooks.example/x")
-    with pytest.raises(StoreError, match="E620.*taken"):
+    with pytest.raises(StoreError, match="E623.*taken"):
         subscribe(store, None)
     assert [s.name for s in list_subscriptions(store)] == ["syria-area"]
     found = get_subscription(store, "syria-area")

@@ -24,7 +24,7 @@ from typing import Any
 
 from conflictlog import __version__
 from conflictlog.alerts.subscriptions import Subscription, matches, subscription_from
-from conflictlog.errors import E620, E621, ConflictlogError, NotFound, StoreError
+from conflictlog.errors import E621, E623, ConflictlogError, NotFound, StoreError
 from conflictlog.export import event_to_row
 from conflictlog.records import Event, content_hash
 
@@ -71,12 +71,12 @@ _COLUMNS = "subscription_id, name, spec, webhook_url, secret, created_at"
 
 
 def add_subscription(store: Any, sub: Subscription) -> Subscription:
-    """Store a new subscription (its id and time are given here); raises StoreError (E620) for a taken name."""
+    """Store a new subscription (its id and time are given here); raises StoreError (E623) for a taken name."""
     sub = subscription_from({**sub.spec(), "name": sub.name, "webhook_url": sub.webhook_url, "secret": sub.secret,
                              "subscription_id": uuid.uuid4().hex[:12], "created_at": _now()})
     with store.write_transaction() as conn:
         if conn.execute("SELECT 1 FROM subscriptions WHERE name = ?", (sub.name,)).fetchone():
-            raise StoreError(E620.format(name=sub.name, reason="the name is taken"), code="E620")
+            raise StoreError(E623.format(name=sub.name), code="E623")
         conn.execute(f"INSERT INTO subscriptions({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                      (sub.subscription_id, sub.name, json.dumps(sub.spec()), sub.webhook_url, sub.secret, sub.created_at))
     return sub
