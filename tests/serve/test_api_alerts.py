@@ -125,3 +125,13 @@ def test_api_alerts_openapi_documents_the_routes(client: TestClient) -> None:
         "application/atom+xml"]
     made = paths["/subscriptions"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
     assert made["$ref"].endswith("/SubscriptionAnswer")
+
+
+def test_api_alerts_stored_since_filters_events_by_when_they_were_written(client: TestClient) -> None:
+    total = client.get("/events").json()["total"]
+    assert total > 0
+    assert client.get("/events", params={"stored_since": "2000-01-01T00:00:00Z"}).json()["total"] == total
+    assert client.get("/events", params={"stored_since": "2999-01-01"}).json()["total"] == 0
+    assert client.get("/events.geojson", params={"stored_since": "2999-01-01T00:00:00+05:00"}).json()["features"] == []
+    bad = client.get("/events", params={"stored_since": "yesterday"})
+    assert bad.status_code == 422 and bad.json()["ok"] is False

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -281,6 +281,8 @@ def _event_filter(
     event_date: Annotated[str | None, Query(description="ACLED's day filter: YYYY-MM-DD, or FIRST|LAST for a range.")] = None,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events of this year.")] = None,
     iso: Annotated[int | None, Query(ge=0, le=999, description="Country by ISO 3166-1 numeric code (ACLED's `iso`).")] = None,
+    stored_since: Annotated[datetime | None, Query(
+        description="Only events stored or updated at or after this time (ISO 8601; UTC when no zone is given).")] = None,
 ) -> EventFilter:
     since, until = acled_dates(since, until, event_date, year)
     return EventFilter(
@@ -296,6 +298,7 @@ def _event_filter(
         hide_historical=hide_historical,
         hide_unverified=hide_unverified,
         bbox=parse_bbox(bbox),
+        stored_since=stored_since,
     )
 
 

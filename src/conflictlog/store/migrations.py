@@ -292,7 +292,7 @@ CREATE TABLE article_signatures (
 ) WITHOUT ROWID;
 """
 
-# Alert subscriptions (conflictlog.alerts) and their outbox: one row per subscription, event and version of what
+# Alert subscriptions (conflictlog.alerts) and their outbox, and events by when they were written: one row per subscription, event and version of what
 # the event says, so a version is announced once; the row keeps the payload sent and whether delivery worked.
 _ALERTS = """
 CREATE TABLE subscriptions (
@@ -320,6 +320,8 @@ CREATE TABLE alert_outbox (
     UNIQUE (subscription_id, event_key, version)
 );
 CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
+-- "new since": events stored or updated after a time (EventFilter.stored_since)
+CREATE INDEX events_updated_at ON events(updated_at);
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

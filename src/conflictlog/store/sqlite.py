@@ -100,7 +100,19 @@ def row_json(event: Event) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return utc_text(datetime.now(timezone.utc))
+
+
+def utc_text(moment: datetime) -> str:
+    """A time as the store writes it (UTC, ISO 8601 to the second), so stored times compare as text; a naive
+    time is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # within a day of year 1 or 9999: before or after every stored time
+        moment = (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _actors_folded(event: Event) -> str:
@@ -163,6 +175,9 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
         clauses.append("e.historical = 0")
     if flt.hide_unverified:
         clauses.append("e.certainty != 'unverified'")
+    if flt.stored_since is not None:
+        clauses.append("e.updated_at >= ?")
+        params.append(utc_text(flt.stored_since))
     if flt.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
         spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
