@@ -23,7 +23,7 @@ from conflictlog.alerts.outbox import SIGNATURE_HEADER
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.errors import NotFound, StoreError
 from conflictlog.records import Article
-from conflictlog.store import SQLiteStore, open_store
+from conflictlog.store import EventFilter, SQLiteStore, open_store
 from tests.alerts.receiver import Receiver
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063", country="Syria")
@@ -174,3 +174,21 @@ def test_outbox_subscriptions_add_list_get_remove(store: SQLiteStore) -> None:
         assert conn.execute("SELECT count(*) FROM alert_outbox").fetchone()[0] == 0
     with pytest.raises(NotFound, match="E621"):
         get_subscription(store, sub_id)
+
+
+@pytest.mark.slow
+def test_outbox_ingest_of_an_example_article_alerts_once_per_event(tmp_path: Path, receiver: Receiver,
+                                                                   examples_dir: Path) -> None:
+    from conflictlog.pipeline import ingest_paths
+
+    with open_store(tmp_path / "ingest.sqlite") as store:
+        sub_id = add_subscription(store, subscription_from({"name": "all", "webhook_url": receiver.url,
+                                                            "secret": SECRET})).subscription_id
+        report = ingest_paths([examples_dir / "seed-article.md"], store, progress=False)
+        created = report.counts["events.created"]
+        assert created > 0
+        ingest_paths([examples_dir / "seed-article.md"], store, progress=False)  # already stored: nothing new
+        assert deliver(store, backoff_s=0).delivered == store.count_events(EventFilter())
+        ids = {p["event"]["event_id"] for p in receiver.payloads()}
+        assert ids == {e.event_id for e in store.query_events(EventFilter())}
+        assert len(receiver.received) == len(ids) and len(queued_alerts(store, sub_id)) == len(ids)
