@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from conflictlog.alerts import outbox
 from conflictlog.alerts.subscriptions import CERTAINTIES, subscription_from
-from conflictlog.errors import E622
+from conflictlog.errors import E622, ConflictlogError
+
+
+@contextmanager
+def _store(ctx: click.Context, read_only: bool = True) -> Iterator[Any]:
+    """The global --db store, with coded errors as messages; read-only commands need the database to exist."""
+    from conflictlog.cli import _errors_as_messages, _open_store
+
+    with _open_store(ctx, read_only=read_only) as store, _errors_as_messages():
+        yield store
 
 
 @click.group()
@@ -36,8 +47,6 @@ def add(ctx: click.Context, name: str, bbox: str | None, polygon: Any, countries
         actors: tuple[str, ...], event_types: tuple[str, ...], min_fatalities: int | None,
         certainty: tuple[str, ...], webhook: str | None, secret: str | None) -> None:
     """Subscribe to events stored from now on; prints the subscription as JSON."""
-    from conflictlog.cli import _errors_as_messages, _open_store
-
     geometry = None
     if polygon is not None:
         try:
@@ -46,11 +55,13 @@ def add(ctx: click.Context, name: str, bbox: str | None, polygon: Any, countries
             raise click.ClickException(f"[E620] {polygon.name}: not JSON: {err}") from err
         if isinstance(geometry, dict) and geometry.get("type") == "Feature":
             geometry = geometry.get("geometry")
-    with _errors_as_messages():
+    try:
         sub = subscription_from({"name": name, "bbox": bbox, "polygon": geometry, "countries": countries,
                                  "actors": actors, "event_types": event_types, "min_fatalities": min_fatalities,
                                  "certainty": certainty, "webhook_url": webhook, "secret": secret})
-    with _open_store(ctx) as store, _errors_as_messages():
+    except ConflictlogError as err:
+        raise click.ClickException(str(err)) from err
+    with _store(ctx, read_only=False) as store:
         sub = outbox.add_subscription(store, sub)
     click.echo(json.dumps(sub.public(), ensure_ascii=False))
 
@@ -59,9 +70,7 @@ def add(ctx: click.Context, name: str, bbox: str | None, polygon: Any, countries
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """Print every subscription as one JSON line, with its alerts counted by status."""
-    from conflictlog.cli import _errors_as_messages, _open_store
-
-    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
+    with _store(ctx) as store:
         for sub in outbox.list_subscriptions(store):
             counts: dict[str, int] = {}
             for alert in outbox.queued_alerts(store, sub.subscription_id, limit=2**31):
@@ -74,9 +83,7 @@ def list_(ctx: click.Context) -> None:
 @click.pass_context
 def remove(ctx: click.Context, subscription: str) -> None:
     """Delete a subscription (by id or name) and its queued alerts."""
-    from conflictlog.cli import _errors_as_messages, _open_store
-
-    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
+    with _store(ctx) as store:
         sub = outbox.remove_subscription(store, subscription)
     click.echo(f"removed subscription {sub.name} ({sub.subscription_id})", err=True)
 
@@ -86,9 +93,7 @@ def remove(ctx: click.Context, subscription: str) -> None:
 @click.pass_context
 def test(ctx: click.Context, subscription: str) -> None:
     """Send one signed test notification to a subscription's webhook now; exit status 1 when it fails."""
-    from conflictlog.cli import _errors_as_messages, _open_store
-
-    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
+    with _store(ctx) as store:
         sub = outbox.get_subscription(store, subscription)
     if not sub.webhook_url:
         raise click.ClickException(f"subscription {sub.name} has no webhook to test (it is a feed only)")
@@ -108,9 +113,7 @@ def test(ctx: click.Context, subscription: str) -> None:
 @click.pass_context
 def deliver(ctx: click.Context, watch: bool, interval: float, max_attempts: int) -> None:
     """Send the queued alerts that are due (ingest queues them; `serve` also delivers in the background)."""
-    from conflictlog.cli import _errors_as_messages, _open_store
-
-    with _open_store(ctx, read_only=True) as store, _errors_as_messages():
+    with _store(ctx) as store:
         while True:
             report = outbox.deliver(store, max_attempts=max_attempts)
             click.echo(f"alerts: {report.delivered} delivered, {report.retrying} to retry, {report.failed} failed",
