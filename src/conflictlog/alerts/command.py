@@ -72,9 +72,7 @@ def list_(ctx: click.Context) -> None:
     """Print every subscription as one JSON line, with its alerts counted by status."""
     with _store(ctx) as store:
         for sub in outbox.list_subscriptions(store):
-            counts: dict[str, int] = {}
-            for alert in outbox.queued_alerts(store, sub.subscription_id, limit=2**31):
-                counts[alert["status"]] = counts.get(alert["status"], 0) + 1
+            counts = outbox.alert_counts(store, sub.subscription_id)
             click.echo(json.dumps({**sub.public(), "alerts": counts}, ensure_ascii=False))
 
 

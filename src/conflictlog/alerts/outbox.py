@@ -178,6 +178,13 @@ def queued_alerts(store: Any, subscription_id: str, limit: int = 100) -> list[di
     return [dict(zip(names, row)) for row in rows]
 
 
+def alert_counts(store: Any, subscription_id: str) -> dict[str, int]:
+    """How many of the subscription's alerts are in each status (pending, delivered, failed, feed)."""
+    with store.reading() as conn:
+        return dict(conn.execute("SELECT status, count(*) FROM alert_outbox WHERE subscription_id = ? "
+                                 "GROUP BY status ORDER BY status", (subscription_id,)).fetchall())
+
+
 # -- delivery -----------------------------------------------------------------------------------------------
 
 
