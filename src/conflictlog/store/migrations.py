@@ -292,6 +292,29 @@ CREATE TABLE article_signatures (
 ) WITHOUT ROWID;
 """
 
+# Feeds that `conflictlog watch` follows: each feed's conditional-GET state and counts, and the items already
+# seen, so a restart neither fetches nor ingests them again (conflictlog.ingest.watch).
+_WATCH_FEEDS = """
+CREATE TABLE watch_feeds (
+    source        TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    last_fetch    TEXT,
+    last_status   TEXT,
+    items         INTEGER NOT NULL DEFAULT 0,
+    errors        INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+) WITHOUT ROWID;
+CREATE TABLE watch_items (
+    source   TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    url      TEXT,
+    outcome  TEXT NOT NULL,
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item_key)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
@@ -300,6 +323,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "change_counter", _CHANGE_COUNTER),
     Migration(6, "merge_link_components", _LINK_COMPONENTS),
     Migration(7, "article_copies", _ARTICLE_COPIES),
+    Migration(8, "watch_feeds", _WATCH_FEEDS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -249,6 +249,44 @@ class SQLiteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- watched feeds --------------------------------------------------------------------------------------
+
+    def watch_state(self, source: str) -> tuple[dict[str, Any], set[str]]:
+        """A watched feed's stored state (etag, last_modified, counts; empty when new) and its seen item keys."""
+        with self._lock, self._db_errors():
+            cur = self._conn.execute("SELECT * FROM watch_feeds WHERE source = ?", (source,))
+            row = cur.fetchone()
+            state = dict(zip([c[0] for c in cur.description], row)) if row else {}
+            seen = {r[0] for r in self._conn.execute("SELECT item_key FROM watch_items WHERE source = ?", (source,))}
+        return state, seen
+
+    def record_watch(self, source: str, *, status: str, etag: str | None, last_modified: str | None,
+                     items: Sequence[tuple[str, str | None, str]], error: str | None) -> None:
+        """Record one pass over a feed in one transaction: its new conditional-GET state, the items seen now
+        (key, url, outcome) and, when it failed, the error."""
+        now = _now()
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO watch_feeds(source, etag, last_modified, last_fetch, last_status, items, errors, last_error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "etag = COALESCE(excluded.etag, etag), last_modified = COALESCE(excluded.last_modified, last_modified), "
+                "last_fetch = excluded.last_fetch, last_status = excluded.last_status, items = items + excluded.items, "
+                "errors = errors + excluded.errors, last_error = COALESCE(excluded.last_error, last_error)",
+                (source, etag, last_modified, now, status, len(items), int(error is not None), error),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO watch_items(source, item_key, url, outcome, seen_at) VALUES (?, ?, ?, ?, ?)",
+                [(source, key, url, outcome, now) for key, url, outcome in items],
+            )
+
+    def watch_status(self) -> list[dict[str, Any]]:
+        """Every watched feed with its last fetch, status, item and error counts and last error, by source."""
+        with self._lock, self._db_errors():
+            cur = self._conn.execute(
+                "SELECT source, last_fetch, last_status, items, errors, last_error FROM watch_feeds ORDER BY source")
+            names = [c[0] for c in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
     # -- articles -------------------------------------------------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
