@@ -74,14 +74,25 @@ def _open_store(ctx: click.Context, read_only: bool = False) -> Iterator[Any]:
     show_default=True,
     help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
 )
+@click.option("--outlets", "outlets", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Outlet registry file (TOML, like data/outlets.toml) that adds to or overrides the starter one; "
+                   "repeatable. Also set by CONFLICTLOG_OUTLETS.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
 @click.version_option(__version__, prog_name="conflictlog")
 @click.pass_context
-def cli(ctx: click.Context, db: str, verbose: int) -> None:
+def cli(ctx: click.Context, db: str, outlets: tuple[str, ...], verbose: int) -> None:
     """conflictlog: news articles in, geocoded and source-attributed conflict events out."""
     _setup_logging(verbose)
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    if outlets:  # the environment carries the registry to ingest workers and the server as well
+        import os
+
+        from conflictlog.outlets import ENV_VAR, registry
+
+        os.environ[ENV_VAR] = os.pathsep.join(outlets)
+        with _errors_as_messages():
+            registry()
 
 
 @cli.command()

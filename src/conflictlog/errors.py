@@ -103,3 +103,4 @@ E604 = "{path}: no such database (read-only commands do not create one; check --
 E701 = "unknown export format {fmt!r} (expected one of {choices})"
 E704 = "{path}: bad export data table: {reason}"
 E901 = "{path}: cannot read evaluation records: {reason}"
+E910 = "{path}: bad outlet registry: {reason}"

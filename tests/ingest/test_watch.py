@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -257,3 +260,50 @@ def test_watch_cli_once_then_status(site: Site, tmp_path: Path) -> None:
     assert status.exit_code == 0 and rows[0][:4] == ["source", "last_fetch", "status", "items"]
     assert {row[0]: (row[2], row[3], row[4]) for row in rows[1:]} == {
         feed: ("ok", "1", "0"), f"{site.base}/broken.xml": ("error", "0", "1")}
+
+
+def seed_page(examples_dir: Path, lead: str = "") -> bytes:
+    """examples/seed-article.md as the HTML page a site would serve, one paragraph per line."""
+    blocks = [f"<p>{html.escape(lead)}</p>"] if lead else []
+    for line in (examples_dir / "seed-article.md").read_text(encoding="utf-8").splitlines():
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()).replace("*", "")
+        if text:
+            tag = "h1" if text.startswith("## ") else "p"
+            blocks.append(f"<{tag}>{html.escape(text.removeprefix('## '))}</{tag}>")
+    return f"<html><body><article>{''.join(blocks)}</article></body></html>".encode()
+
+
+def one_item_feed(site: Site, name: str, title: str, page: bytes) -> str:
+    site.routes[f"/{name}/seed.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page)
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title><item><title>Seed</title>'
+            f"<link>{site.base}/{name}/seed.html</link><pubDate>Tue, 12 Feb 2019 09:00:00 GMT</pubDate></item>"
+            "</channel></rss>").encode()
+    site.routes[f"/{name}.xml"] = (200, {"Content-Type": "application/rss+xml"}, feed)
+    return f"{site.base}/{name}.xml"
+
+
+@pytest.mark.slow
+def test_watch_seed_article_names_original_outlet_and_source_scale(site: Site, tmp_path: Path,
+                                                                  examples_dir: Path) -> None:
+    from conflictlog.store.base import EventFilter
+
+    republished = one_item_feed(site, "gr", "Global Research", seed_page(examples_dir))
+    copied = one_item_feed(site, "post", "Sample Post", seed_page(examples_dir, "From our partners in Syria."))
+    with open_store(tmp_path / "db.sqlite") as store:
+        watch_once([republished], store, settings=FAST)
+        (row,) = store._conn.execute("SELECT outlet, original_outlet FROM articles").fetchall()
+        assert row == ("Global Research", "South Front")
+        before = {e.event_id: e for e in store.query_events(EventFilter())}
+        assert before and {e.corroboration for e in before.values()} == {1}
+        assert {json.loads(r)["source_scale"] for r in store.query_event_json(EventFilter())} == {"Other"}
+        report = watch_once([copied], store, settings=FAST)
+        assert report.counts["articles.copies"] == 1
+        after = {e.event_id: e for e in store.query_events(EventFilter())}
+        rows = [json.loads(r) for r in store.query_event_json(EventFilter())]
+    assert after.keys() == before.keys()
+    for event_id, event in after.items():
+        assert len(event.sources) == len(before[event_id].sources) + 1
+        assert event.corroboration == before[event_id].corroboration
+    copy_refs = [s for e in after.values() for s in e.sources if s.outlet == "Sample Post"]
+    assert copy_refs and {s.original_outlet for s in copy_refs} == {"South Front"}
+    assert {r["source_scale"] for r in rows} == {"Other-National"}

@@ -91,7 +91,14 @@ def _row_format() -> str:
     return __version__ + ":" + digest.hexdigest()[:16]
 
 
-ROW_FORMAT = _row_format()
+_ROW_FORMAT = _row_format()
+
+
+def row_format() -> str:
+    """The row format in force: the mapping's digest and the outlet registry's (source_scale reads it)."""
+    from conflictlog.outlets import registry
+
+    return f"{_ROW_FORMAT}:{registry().digest}"
 
 
 def row_json(event: Event) -> str:
@@ -637,7 +644,7 @@ class SQLiteStore:
         conn.executemany(
             "UPDATE events SET row_json = ?, row_format = ? WHERE event_id = ?",
             [(row_json(replace(e, acled_id=given[e.event_id][0], timestamp=codec.unix_seconds(given[e.event_id][1]))),
-              ROW_FORMAT, e.event_id)
+              row_format(), e.event_id)
              for e in events if e.event_id in given and e.acled_id != given[e.event_id][0]],
         )
 
@@ -782,7 +789,7 @@ class SQLiteStore:
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
             event.fatalities_high, event.corroboration, now, _actors_folded(event),
-            row_json(replace(event, timestamp=codec.unix_seconds(now))), ROW_FORMAT,
+            row_json(replace(event, timestamp=codec.unix_seconds(now))), row_format(),
         )
 
     @staticmethod
@@ -925,7 +932,8 @@ class SQLiteStore:
         """The events query_events gives, each as its JSON row (``row_json``): as stored when this version of the
         mapping wrote it, else built from the decoded event."""
         rows = self._page("SELECT e.event_id, e.row_json, e.row_format FROM events e", flt, limit, offset)
-        stale = [r[0] for r in rows if r[1] is None or r[2] != ROW_FORMAT]
+        current = row_format()
+        stale = [r[0] for r in rows if r[1] is None or r[2] != current]
         rebuilt: dict[str, str] = {}
         with self._lock, self._db_errors():
             for start in range(0, len(stale), _BATCH):
