@@ -307,3 +307,72 @@ def test_watch_seed_article_names_original_outlet_and_source_scale(site: Site, t
     copy_refs = [s for e in after.values() for s in e.sources if s.outlet == "Sample Post"]
     assert copy_refs and {s.original_outlet for s in copy_refs} == {"South Front"}
     assert {r["source_scale"] for r in rows} == {"Other-National"}
+
+
+def test_watch_slow_source_times_out_as_a_whole(site: Site, tmp_path: Path, no_model_pipeline) -> None:
+    good = serve_feed(site, "good", [1])
+
+    def trickle(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        for _ in range(40):
+            if site.release.wait(0.1):
+                return
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+
+    site.routes["/slow.xml"] = trickle
+    patient = WatchSettings(timeout_s=5.0, feed_timeout_s=0.5, retries=0, host_interval_s=0.0)
+    with open_store(tmp_path / "db.sqlite") as store:
+        report = watch_once([f"{site.base}/slow.xml", good], store, settings=patient, pipeline=no_model_pipeline())
+    by_source = {p.source: p for p in report.passes}
+    assert "no answer within 0.5 s" in by_source[f"{site.base}/slow.xml"].error
+    assert by_source[good].status == "ok" and report.counts["articles.stored"] == 1
+
+
+def test_watch_page_failing_now_is_taken_on_the_next_pass(site: Site, tmp_path: Path, no_model_pipeline) -> None:
+    feed = serve_feed(site, "wire", [1, 2], etag='"v1"')
+    site.routes["/wire/2.html"] = (503, {"Retry-After": "0"}, b"busy")
+    with open_store(tmp_path / "db.sqlite") as store:
+        first = watch_once([feed], store, settings=FAST, pipeline=no_model_pipeline())
+        assert first.passes[0].status == "partial" and "[E110]" in first.passes[0].error
+        assert first.counts["articles.stored"] == 1
+        site.routes["/wire/2.html"] = (200, {"Content-Type": "text/html"}, article_page(2))
+        second = watch_once([feed], store, settings=FAST, pipeline=no_model_pipeline())
+        third = watch_once([feed], store, settings=FAST, pipeline=no_model_pipeline())
+    assert second.passes[0].status == "ok" and second.counts["articles.stored"] == 1
+    assert third.passes[0].status == "not-modified"
+    assert site.hits["/wire/1.html"] == 1
+
+
+def test_watch_page_over_size_limit_is_refused(site: Site, tmp_path: Path, no_model_pipeline) -> None:
+    feed = serve_feed(site, "wire", [1])
+    small = WatchSettings(timeout_s=0.5, retries=0, host_interval_s=0.0, max_bytes=len(rss(site.base, "wire", [1])))
+    with open_store(tmp_path / "db.sqlite") as store:
+        report = watch_once([feed], store, settings=small, pipeline=no_model_pipeline())
+    assert report.passes[0].status == "partial" and "MB limit" in report.passes[0].error
+
+
+def test_watch_feed_file_link_outside_its_folder_is_refused(tmp_path: Path, no_model_pipeline) -> None:
+    (tmp_path / "secret.html").write_bytes(article_page(9))
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "feed.rss").write_bytes(rss(".", "x", [9]).replace(b"./x/9.html", b"../secret.html"))
+    with open_store(tmp_path / "db.sqlite") as store:
+        report = watch_once([str(feeds / "feed.rss")], store, settings=FAST, pipeline=no_model_pipeline())
+    assert [item.outcome for item in report.passes[0].items] == ["outside"] and report.counts == {}
+
+
+def test_watch_loop_goes_on_after_a_failed_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflictlog.errors import StoreError
+
+    passes: list[int] = []
+
+    def failing_pass(*args: object, **kwargs: object) -> None:
+        passes.append(1)
+        raise StoreError("busy", code="E603")
+
+    monkeypatch.setattr(watch_module, "watch_once", failing_pass)
+    watch_module.watch(["feed.xml"], None, interval_s=0.01, settings=FAST, stop=lambda: len(passes) >= 3)
+    assert len(passes) == 3

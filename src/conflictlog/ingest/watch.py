@@ -21,13 +21,15 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from conflictlog import __version__
-from conflictlog.errors import E110, E111, E112, IngestError
+from conflictlog.errors import E110, E111, E112, ConflictlogError, IngestError
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"conflictlog/{__version__} (conflict event coder; follows news feeds, honours robots.txt)"
 FOLDER_SUFFIXES = (".html", ".htm", ".md", ".txt", ".jsonl", ".csv")
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+ROBOTS_TTL_S = 24 * 3600.0  # a host's robots.txt is read again after a day
+MAX_RETRY_AFTER_S = 120.0  # the longest Retry-After honoured; a longer one fails the request for this pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class SourcePass:
     """What one pass over a source found: its status, new conditional-GET state, new items, errors."""
 
     source: str
-    status: str = "ok"  # "ok", "not-modified" or "error"
+    status: str = "ok"  # "ok", "partial" (some items wait for the next pass), "not-modified" or "error"
     etag: str | None = None
     last_modified: str | None = None
     items: list[Item] = field(default_factory=list)
@@ -80,6 +82,28 @@ class FetchError(IngestError):
     """A request failed after its retries (E110) or robots.txt forbids it (E111)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """An HTTP answer read whole (up to the size limit)."""
+
+    status_code: int
+    headers: dict[str, str]
+    content: bytes
+    encoding: str | None
+
+    @property
+    def text(self) -> str:
+        """The body as text: by the charset the answer names, else as ingest decodes files (CleanError E201)."""
+        if self.encoding:
+            try:
+                return self.content.decode(self.encoding, errors="replace")
+            except LookupError:
+                pass
+        from conflictlog.ingest.encoding import decode_bytes
+
+        return decode_bytes(self.content, "response")
+
+
 class Fetcher:
     """A polite HTTP client shared by all source threads: per-host spacing, robots.txt, retries."""
 
@@ -92,7 +116,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._hosts: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, tuple[float, RobotFileParser]] = {}
 
     def close(self) -> None:
         """Close the connections."""
@@ -104,7 +128,7 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, headers: dict[str, str] | None = None) -> Any:
+    def get(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
         """GET ``url`` (robots.txt allowing), retrying 5xx, 429 and network errors with backoff; raises FetchError."""
         if not self.allowed(url):
             raise FetchError(E111.format(url=url), code="E111")
@@ -114,18 +138,17 @@ class Fetcher:
         """True when the host's robots.txt lets conflictlog fetch ``url`` (no robots.txt allows everything)."""
         host = urlsplit(url).netloc
         with self._host_lock(host + "#robots"):
-            parser = self._robots.get(host)
-            if parser is None:
+            read_at, parser = self._robots.get(host, (0.0, None))
+            if parser is None or time.monotonic() - read_at > ROBOTS_TTL_S:
                 parser = RobotFileParser()
-                robots_url = urljoin(url, "/robots.txt")
-                response = self._get(robots_url, {})  # a host that cannot answer is asked again next pass
+                response = self._get(urljoin(url, "/robots.txt"), {})  # a host that cannot answer is asked again
                 if response.status_code in (401, 403):
                     parser.disallow_all = True
                 elif response.status_code >= 400:
                     parser.allow_all = True
                 else:
                     parser.parse(response.text.splitlines())
-                self._robots[host] = parser
+                self._robots[host] = (time.monotonic(), parser)
         return parser.can_fetch(USER_AGENT, url)
 
     def _host_lock(self, host: str) -> threading.Lock:
@@ -140,24 +163,51 @@ class Fetcher:
                 time.sleep(wait_s)
             self._last[host] = time.monotonic()
 
-    def _get(self, url: str, headers: dict[str, str]) -> Any:
+    def _get(self, url: str, headers: dict[str, str]) -> Fetched:
         import httpx
 
         host = urlsplit(url).netloc
         reason = ""
+        wait_s = 0.0
         for attempt in range(self.settings.retries + 1):
             if attempt:
-                time.sleep(self.settings.backoff_s * 2 ** (attempt - 1))
+                time.sleep(max(wait_s, self.settings.backoff_s * 2 ** (attempt - 1)))
             self._wait_turn(host)
             try:
-                response = self._client.get(url, headers=headers)
+                response = self._read(url, headers)
             except httpx.HTTPError as err:
                 reason = f"{type(err).__name__}: {err}"
                 continue
             if response.status_code not in _RETRY_STATUS:
                 return response
             reason = f"HTTP {response.status_code}"
+            wait_s = _retry_after(response.headers.get("retry-after"))
+            if wait_s > MAX_RETRY_AFTER_S:
+                reason += f", retry after {wait_s:g} s"
+                break
         raise FetchError(E110.format(url=url, tries=self.settings.retries + 1, reason=reason), code="E110")
+
+    def _read(self, url: str, headers: dict[str, str]) -> Fetched:
+        """One GET read up to max_bytes; a larger body fails it (E110, not retried)."""
+        with self._client.stream("GET", url, headers=headers) as response:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    raise FetchError(E110.format(url=url, tries=1, reason=(
+                        f"larger than the {self.settings.max_bytes / 1024 / 1024:g} MB limit")), code="E110")
+                chunks.append(chunk)
+            return Fetched(response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                           b"".join(chunks), response.charset_encoding)
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds a Retry-After header in seconds asks for (0 when absent or a date)."""
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        return 0.0
 
 
 def is_remote(source: str) -> bool:
@@ -178,13 +228,18 @@ def fetch_source(source: str, state: dict[str, Any], seen: set[str], fetcher: Fe
             result.status = "not-modified"
             return result
         result.parsed = True
-        entries = _entries(source, content)
-        for entry in entries:
-            if len(result.items) >= fetcher.settings.max_items:
-                break
-            if entry.key not in seen:
-                result.items.append(_with_page(entry, fetcher))
-    except (IngestError, OSError) as err:
+        fresh = [entry for entry in _entries(source, content) if entry.key not in seen]
+        deferred = fresh[fetcher.settings.max_items:]
+        for entry in fresh[: fetcher.settings.max_items]:
+            try:
+                result.items.append(_with_page(entry, source, fetcher))
+            except (ConflictlogError, OSError) as err:
+                deferred.append(entry)
+                result.status = "partial"
+                result.error = result.error or str(err)
+        if deferred:  # keep the old validators, so the next pass reads the feed again and takes what is left
+            result.etag = result.last_modified = None
+    except (ConflictlogError, OSError) as err:
         result.status = "error"
         result.error = str(err)
     return result
@@ -210,15 +265,18 @@ def _read_source(source: str, state: dict[str, Any], fetcher: Fetcher, result: S
         return None
     if response.status_code >= 400:
         raise IngestError(E112.format(source=source, reason=f"HTTP {response.status_code}"), code="E112")
-    result.etag = response.headers.get("ETag")
-    result.last_modified = response.headers.get("Last-Modified")
+    result.etag = response.headers.get("etag")
+    result.last_modified = response.headers.get("last-modified")
     return response.content
 
 
 def _entries(source: str, content: bytes) -> list[Item]:
     """The items a feed or sitemap lists, newest first as the source gives them; E112 when it is neither."""
     head = content[:2048].lstrip()
-    if b"<urlset" in head or b"<sitemapindex" in head:
+    if b"<sitemapindex" in head:
+        raise IngestError(E112.format(source=source, reason="a sitemap index: watch the sitemaps it lists"),
+                          code="E112")
+    if b"<urlset" in head:
         return _sitemap_entries(source, content)
     return _feed_entries(source, content)
 
@@ -256,7 +314,8 @@ def _sitemap_entries(source: str, content: bytes) -> list[Item]:
         loc = url.findtext("{*}loc")
         if loc and loc.strip():
             link = _absolute(source, loc.strip())
-            items.append(Item(link, link, {"url": link, "published": url.findtext("{*}lastmod")}))
+            published = url.findtext("{*}news/{*}publication_date")  # Google News sitemaps say when it appeared
+            items.append(Item(link, link, {"url": link, "published": published}))
     return items
 
 
@@ -268,12 +327,13 @@ def _absolute(source: str, link: str | None) -> str | None:
         return urljoin(source, link)
     if is_remote(link):
         return link
-    return str((Path(source).parent / link).resolve())
+    return str((Path(source).resolve().parent / link).resolve())
 
 
-def _with_page(item: Item, fetcher: Fetcher) -> Item:
+def _with_page(item: Item, source: str, fetcher: Fetcher) -> Item:
     """The item with its linked article page as the record's html (robots.txt allowing). When the page cannot be
-    fetched now the feed's own text stands in if it has one; otherwise the item waits for the next pass."""
+    fetched now the feed's own text stands in if it has one; otherwise this raises and the item waits for the
+    next pass. A feed file's link to a file outside the feed's folder is refused, as folders refuse them."""
     record = dict(item.record or {})
     url = item.url
     try:
@@ -283,10 +343,19 @@ def _with_page(item: Item, fetcher: Fetcher) -> Item:
                 return Item(item.key, url, None, outcome="gone")
             if response.status_code >= 400:
                 raise FetchError(E110.format(url=url, tries=1, reason=f"HTTP {response.status_code}"), code="E110")
-            record["html"] = response.content[: fetcher.settings.max_bytes].decode(
-                response.encoding or "utf-8", errors="replace")
-        elif url and Path(url).is_file():
-            record["html"] = Path(url).read_bytes()[: fetcher.settings.max_bytes].decode("utf-8", errors="replace")
+            record["html"] = response.text
+        elif url and not is_remote(source):
+            folder = Path(source).resolve().parent
+            if not Path(url).is_relative_to(folder):
+                logger.warning("%s: links to %s, outside its folder; skipped", source, url)
+                return Item(item.key, url, None, outcome="outside")
+            if Path(url).is_file():
+                from conflictlog.ingest.encoding import decode_bytes
+
+                data = Path(url).read_bytes()
+                if len(data) > fetcher.settings.max_bytes:
+                    return Item(item.key, url, None, outcome="too-large")
+                record["html"] = decode_bytes(data, url)
     except FetchError as err:
         if err.code == "E111":
             logger.info("%s: robots.txt disallows it; skipped", url)
@@ -321,25 +390,28 @@ def watch_once(sources: Sequence[str], store: Any, *, settings: WatchSettings | 
     counts: dict[str, int] = {}
     passes: list[SourcePass] = []
     pool = ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(sources))), thread_name_prefix="watch")
+    started: dict[str, float] = {}  # when each source's thread began: queued sources are not yet late
+
+    def timed(source: str, state: dict[str, Any], seen: set[str]) -> SourcePass:
+        started[source] = time.monotonic()
+        return fetch_source(source, state, seen, fetcher)
+
     try:
         pending: dict[Future[SourcePass], str] = {}
         for source in dict.fromkeys(sources):
             state, seen = store.watch_state(source)
-            pending[pool.submit(fetch_source, source, state, seen, fetcher)] = source
-        deadline = time.monotonic() + settings.feed_timeout_s
+            pending[pool.submit(timed, source, state, seen)] = source
         while pending:
-            done, _ = wait(pending, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
-            if not done:
-                for future, source in pending.items():
-                    future.cancel()
-                    passes.append(_record(store, SourcePass(
-                        source, "error", error=E110.format(url=source, tries=1,
-                                                           reason=f"no answer within {settings.feed_timeout_s:g} s")),
-                        counts, pipeline))
-                break
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
                 passes.append(_record(store, future.result(), counts, pipeline))
                 del pending[future]
+            now = time.monotonic()
+            for future, source in list(pending.items()):
+                if now - started.get(source, now) > settings.feed_timeout_s:
+                    late = E110.format(url=source, tries=1, reason=f"no answer within {settings.feed_timeout_s:g} s")
+                    passes.append(_record(store, SourcePass(source, "error", error=late), counts, pipeline))
+                    del pending[future]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         if own_fetcher:
@@ -378,13 +450,17 @@ def _record(store: Any, result: SourcePass, counts: dict[str, int], pipeline: An
 
 def watch(sources: Sequence[str], store: Any, *, interval_s: float, settings: WatchSettings | None = None,
           pipeline: Any = None, stop: Callable[[], bool] = lambda: False) -> None:
-    """Pass over the sources every ``interval_s`` seconds until ``stop()`` is true (or the process is stopped)."""
+    """Pass over the sources every ``interval_s`` seconds until ``stop()`` is true (or the process is stopped); a
+    pass that fails as a whole (the database busy too long) is logged and the next one tried."""
     settings = settings or WatchSettings()
     fetcher = Fetcher(settings)
     try:
         while not stop():
             started = time.monotonic()
-            watch_once(sources, store, settings=settings, pipeline=pipeline, fetcher=fetcher)
+            try:
+                watch_once(sources, store, settings=settings, pipeline=pipeline, fetcher=fetcher)
+            except ConflictlogError as err:
+                logger.error("watch pass failed: %s; trying again in %g s", err, interval_s)
             remaining = interval_s - (time.monotonic() - started)
             while remaining > 0 and not stop():
                 time.sleep(min(remaining, 1.0))
