@@ -37,7 +37,7 @@ class WatchSettings:
     """How politely and patiently sources are fetched."""
 
     timeout_s: float = 15.0  # one HTTP request (connect, each read)
-    feed_timeout_s: float = 120.0  # one source's whole pass: feed and linked pages
+    feed_timeout_s: float = 120.0  # one source's whole pass; no new page is fetched after half of it
     retries: int = 2
     backoff_s: float = 2.0  # first retry's wait; doubled for each further one
     host_interval_s: float = 1.0  # least time between two requests to one host
@@ -218,6 +218,7 @@ def is_remote(source: str) -> bool:
 def fetch_source(source: str, state: dict[str, Any], seen: set[str], fetcher: Fetcher) -> SourcePass:
     """One pass over a source (feed or sitemap URL or file, or folder): its new items, pages fetched, and its new
     conditional-GET state. Never raises for the source's own failures: they are the pass's error."""
+    soft_deadline = time.monotonic() + fetcher.settings.feed_timeout_s / 2
     result = SourcePass(source)
     try:
         if not is_remote(source) and Path(source).is_dir():
@@ -231,6 +232,9 @@ def fetch_source(source: str, state: dict[str, Any], seen: set[str], fetcher: Fe
         fresh = [entry for entry in _entries(source, content) if entry.key not in seen]
         deferred = fresh[fetcher.settings.max_items:]
         for entry in fresh[: fetcher.settings.max_items]:
+            if time.monotonic() > soft_deadline:  # what is fetched so far is ingested; the rest waits
+                deferred.append(entry)
+                continue
             try:
                 result.items.append(_with_page(entry, source, fetcher))
             except (ConflictlogError, OSError) as err:
@@ -239,6 +243,7 @@ def fetch_source(source: str, state: dict[str, Any], seen: set[str], fetcher: Fe
                 result.error = result.error or str(err)
         if deferred:  # keep the old validators, so the next pass reads the feed again and takes what is left
             result.etag = result.last_modified = None
+            result.status = "partial"
     except (ConflictlogError, OSError) as err:
         result.status = "error"
         result.error = str(err)
