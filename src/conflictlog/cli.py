@@ -194,6 +194,8 @@ def _filter_options(func: Any) -> Any:
         click.option("--certainty", multiple=True, type=click.Choice(["reported", "claimed", "unverified"])),
         click.option("--hide-historical", is_flag=True, help="Leave out events the articles mention from the past."),
         click.option("--hide-unverified", is_flag=True, help="Leave out unverified (rumoured) events."),
+        click.option("--stored-since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+                     help="Only events stored or updated since this time (UTC)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -218,6 +220,7 @@ def _event_filter(**kwargs: Any) -> Any:
         certainty=tuple(kwargs.get("certainty") or ()),
         hide_historical=bool(kwargs.get("hide_historical")),
         hide_unverified=bool(kwargs.get("hide_unverified")),
+        stored_since=kwargs.get("stored_since"),
     )
 
 
@@ -401,7 +404,8 @@ def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[in
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their stage (evaluate, serve, gazetteer)."""
+    """Commands that live beside their stage (evaluate, serve, gazetteer, alerts)."""
+    from conflictlog.alerts.command import alerts
     from conflictlog.evaluate.command import evaluate
     from conflictlog.resolve.command import gazetteer
     from conflictlog.serve.command import serve
@@ -409,6 +413,7 @@ def _register_optional_commands() -> None:
     cli.add_command(evaluate)
     cli.add_command(serve)
     cli.add_command(gazetteer)
+    cli.add_command(alerts)
 
 
 _register_optional_commands()

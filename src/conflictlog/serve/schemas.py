@@ -6,6 +6,8 @@ validation. A test holds the models and the rows to the same field names.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -125,3 +127,35 @@ class EventAnswer(BaseModel):
 
     ok: bool = True
     event: EventDetail
+
+
+class Subscription(BaseModel):
+    """An alert subscription as the API shows it (never its secret)."""
+
+    subscription_id: str
+    name: str
+    bbox: list[float] | None = Field(description="minlon, minlat, maxlon, maxlat.")
+    polygon: dict[str, Any] | None = Field(description="A GeoJSON Polygon or MultiPolygon.")
+    countries: list[str]
+    actors: list[str]
+    event_types: list[str]
+    min_fatalities: int | None
+    certainty: list[str]
+    webhook_url: str | None
+    has_secret: bool
+    created_at: str
+
+
+class SubscriptionAnswer(BaseModel):
+    """The answer of POST and GET /subscriptions/{id}."""
+
+    ok: bool = True
+    subscription: Subscription
+    feed: str = Field(description="Path of the subscription's Atom feed.")
+
+
+class SubscriptionList(BaseModel):
+    """The answer of GET /subscriptions."""
+
+    ok: bool = True
+    subscriptions: list[Subscription]

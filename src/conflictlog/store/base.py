@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from conflictlog.records import Article, Event, ResolvedEvent, RunReport
@@ -26,6 +26,7 @@ class EventFilter:
     hide_historical: bool = False
     hide_unverified: bool = False
     bbox: tuple[float, float, float, float] | None = None  # (min_lon, min_lat, max_lon, max_lat)
+    stored_since: datetime | None = None  # stored or last updated at or after this time (naive = UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,19 @@ def row_json(event: Event) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return utc_text(datetime.now(timezone.utc))
+
+
+def utc_text(moment: datetime) -> str:
+    """A time as the store writes it (UTC, ISO 8601 to the second), so stored times compare as text; a naive
+    time is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # within a day of year 1 or 9999: before or after every stored time
+        moment = (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _actors_folded(event: Event) -> str:
@@ -170,6 +182,9 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
         clauses.append("e.historical = 0")
     if flt.hide_unverified:
         clauses.append("e.certainty != 'unverified'")
+    if flt.stored_since is not None:
+        clauses.append("e.updated_at >= ?")
+        params.append(utc_text(flt.stored_since))
     if flt.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
         spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
@@ -241,6 +256,27 @@ class SQLiteStore:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for other parts of conflictlog that keep tables here (alerts): committed when the
+        block ends, rolled back on any exception, errors coded E601."""
+        with self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for one read (errors coded E601)."""
+        with self._lock, self._db_errors():
+            yield self._conn
+
+    def _after_commit(self, event_ids: Sequence[str]) -> None:
+        """Queue alerts for events an article's committed transaction wrote (never inside it: a failure to
+        queue leaves what was stored as it is)."""
+        if event_ids:
+            from conflictlog.alerts.outbox import enqueue_after_commit
+
+            enqueue_after_commit(self, event_ids)
 
     def close(self) -> None:
         """Close the connection (first refreshing planner statistics where SQLite thinks they are stale)."""
@@ -360,6 +396,7 @@ class SQLiteStore:
             raise
         logger.info("%s: stored article %s as a copy of %s: %d events updated",
                     self.path, article.article_id, root, len(updated))
+        self._after_commit(updated)
         return AddResult(article.article_id, True, 0, (), tuple(updated))
 
     def _copies_for(self, conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[SourceRef]]:
@@ -428,6 +465,7 @@ class SQLiteStore:
             "%s: stored article %s: %d mentions, %d events created, %d updated",
             self.path, article.article_id, len(new), len(created), len(updated),
         )
+        self._after_commit([*created, *updated])
         return AddResult(article.article_id, True, len(new), tuple(created), tuple(updated))
 
     def _insert_article(self, conn: sqlite3.Connection, article: Article, copy_of: str | None = None) -> None:
