@@ -285,11 +285,14 @@ def one_item_feed(site: Site, name: str, title: str, page: bytes) -> str:
 @pytest.mark.slow
 def test_watch_seed_article_names_original_outlet_and_source_scale(site: Site, tmp_path: Path,
                                                                   examples_dir: Path) -> None:
+    from conflictlog.alerts.outbox import add_subscription, queued_alerts
+    from conflictlog.alerts.subscriptions import subscription_from
     from conflictlog.store.base import EventFilter
 
     republished = one_item_feed(site, "gr", "Global Research", seed_page(examples_dir))
     copied = one_item_feed(site, "post", "Sample Post", seed_page(examples_dir, "From our partners in Syria."))
     with open_store(tmp_path / "db.sqlite") as store:
+        sub = add_subscription(store, subscription_from({"name": "syria", "countries": ["Syria"]}))
         watch_once([republished], store, settings=FAST)
         (row,) = store._conn.execute("SELECT outlet, original_outlet FROM articles").fetchall()
         assert row == ("Global Research", "South Front")
@@ -300,6 +303,9 @@ def test_watch_seed_article_names_original_outlet_and_source_scale(site: Site, t
         assert report.counts["articles.copies"] == 1
         after = {e.event_id: e for e in store.query_events(EventFilter())}
         rows = [json.loads(r) for r in store.query_event_json(EventFilter())]
+        # what watch stores is alerted on like any ingest: once per event; a new source alone is no new alert
+        alerted = [a["event_id"] for a in queued_alerts(store, sub.subscription_id)]
+        assert sorted(alerted) == sorted(e.event_id for e in after.values() if e.country == "Syria")
     assert after.keys() == before.keys()
     for event_id, event in after.items():
         assert len(event.sources) == len(before[event_id].sources) + 1

@@ -403,7 +403,7 @@ def watch_once(sources: Sequence[str], store: Any, *, settings: WatchSettings | 
 
     try:
         pending: dict[Future[SourcePass], str] = {}
-        for source in dict.fromkeys(sources):
+        for source in dict.fromkeys(s if is_remote(s) else str(Path(s).resolve()) for s in sources):
             state, seen = store.watch_state(source)
             pending[pool.submit(timed, source, state, seen)] = source
         while pending:
