@@ -54,7 +54,7 @@ class Item:
     url: str | None
     record: dict[str, Any] | None = None  # a feed-style record (url, title, published, outlet, html|text)
     path: str | None = None  # a file of a watched folder
-    outcome: str = "new"  # "new", or why it is seen without being ingested ("robots", "gone")
+    outcome: str = "new"  # "new", or why it is seen without being ingested: robots, gone, empty, outside, too-large
 
 
 @dataclass
