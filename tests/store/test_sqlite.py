@@ -497,11 +497,19 @@ def test_sqlite_row_format_follows_the_acled_tables_the_rows_read(
     from conflictlog.export import acled
 
     before = sqlite_module._row_format()
-    assert before == sqlite_module.ROW_FORMAT
+    assert before == sqlite_module._ROW_FORMAT
     changed = tmp_path / "regions.csv"
     changed.write_bytes(acled.REGIONS_CSV.read_bytes() + b"\n")
     monkeypatch.setattr(acled, "REGIONS_CSV", changed)
     assert sqlite_module._row_format() != before
+
+
+def test_sqlite_row_format_follows_the_outlet_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sqlite_module.row_format()
+    user = tmp_path / "outlets.toml"
+    user.write_text('[[outlet]]\nname = "Borno Daily"\nkind = "local"\n', encoding="utf-8")
+    monkeypatch.setenv("CONFLICTLOG_OUTLETS", str(user))
+    assert sqlite_module.row_format() != before
 
 
 def test_sqlite_stored_since_selects_events_written_after_a_time(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -567,8 +567,12 @@ def _source_for(resolved: ResolvedEvent, sources: Mapping[str, SourceRef]) -> So
 
 def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef],
                    copies: Sequence[SourceRef] = ()) -> dict[str, int]:
-    """Article id -> independent-outlet group: same outlet, one republishing the other (original_outlet), or an
-    identical evidence sentence make one group; a recognised copy (``copies``) groups by its outlet alone."""
+    """Article id -> independent-outlet group: same outlet, one republishing the other (original_outlet, or the
+    outlet registry's republishing relations), or an identical evidence sentence make one group; a recognised copy
+    (``copies``) groups by its outlet alone."""
+    from conflictlog.outlets import registry
+
+    outlets = registry()
     articles = sorted({m.mention.article_id for m in members} | {c.article_id for c in copies})
     index = {a: i for i, a in enumerate(articles)}
     uf = _UnionFind(len(articles))
@@ -576,7 +580,8 @@ def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRe
     by_evidence: dict[str, int] = {}
 
     def join_outlets(i: int, ref: SourceRef) -> None:
-        for name in (place_key(ref.outlet), place_key(ref.original_outlet)):
+        for outlet in (ref.outlet, ref.original_outlet, *outlets.voice(ref.outlet)):
+            name = place_key(outlets.canonical(outlet)) if outlet else None
             if name:
                 uf.union(i, by_name.setdefault(name, i))
 
@@ -645,8 +650,9 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
       when none); fatalities_best: the figure stated by the most independent outlets (ties: lower median);
     - sources: one per article of the reports, then the recognised near-copies of those articles (``copies``:
       article id -> the copies' SourceRefs), which add a source and nothing else;
-    - corroboration: independent outlets among the sources (a republished copy counts with its original; a
-      recognised copy counts by its outlet, so copies from one outlet count once).
+    - corroboration: independent outlets among the sources (a republished copy counts with its original, an
+      outlet with the outlets the registry says it republishes; a recognised copy counts by its outlet, so
+      copies from one outlet count once).
     """
     ordered = sorted(members, key=lambda m: m.mention.mention_id)
     refs = {m.mention.mention_id: _source_for(m, sources) for m in ordered}

@@ -686,6 +686,18 @@ def create_app(
                 raise ApiError(404, E808.format(article_id=article_id)) from err
         return {"ok": True, "article": article_to_dict(article)}
 
+    @app.get("/outlets", tags=["outlets"], response_model=schemas.OutletList,
+             summary="The outlet registry in force: kinds, scales, domains, republishing relations")
+    def list_outlets() -> dict[str, Any]:
+        """`{"ok": true, "outlets": [...]}`, by name (data/outlets.toml and the user's registry files)."""
+        from conflictlog.outlets import registry
+
+        outlets = sorted(registry().outlets.values(), key=lambda o: o.name.casefold())
+        return {"ok": True, "outlets": [
+            {"name": o.name, "kind": o.kind, "scale": o.scale, "country": o.country, "language": o.language,
+             "domains": list(o.domains), "aliases": list(o.aliases), "republishes": list(o.republishes)}
+            for o in outlets]}
+
     def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
         # A dependency, so the token is checked before the body is read and validated.
         _check_token(ingest_token, authorization)

@@ -159,3 +159,23 @@ class SubscriptionList(BaseModel):
 
     ok: bool = True
     subscriptions: list[Subscription]
+
+
+class Outlet(BaseModel):
+    """One outlet of the registry in force (conflictlog.outlets)."""
+
+    name: str
+    kind: str = Field(description="wire, national, local, state-affiliated, partisan or aggregator.")
+    scale: str = Field(description="ACLED source_scale of the outlet.")
+    country: str | None = None
+    language: str | None = None
+    domains: list[str]
+    aliases: list[str]
+    republishes: list[str] = Field(description="Outlets whose articles it runs as its own pages.")
+
+
+class OutletList(BaseModel):
+    """The answer of GET /outlets."""
+
+    ok: bool = True
+    outlets: list[Outlet]

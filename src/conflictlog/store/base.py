@@ -79,5 +79,15 @@ class Store(Protocol):
     def record_run(self, report: RunReport) -> None:
         """Keep what one ingest run did (counts, failures) in the runs table."""
 
+    def watch_state(self, source: str) -> tuple[dict[str, Any], set[str]]:
+        """A watched feed's stored state (etag, last_modified, counts) and the keys of the items it has seen."""
+
+    def record_watch(self, source: str, *, status: str, etag: str | None, last_modified: str | None,
+                     items: Sequence[tuple[str, str | None, str]], error: str | None) -> None:
+        """Record one pass over a watched feed and the items it saw, in one transaction."""
+
+    def watch_status(self) -> list[dict[str, Any]]:
+        """Every watched feed with its last fetch, status, item and error counts and last error."""
+
     def close(self) -> None:
         """Close the connection."""

@@ -292,6 +292,29 @@ CREATE TABLE article_signatures (
 ) WITHOUT ROWID;
 """
 
+# Feeds that `conflictlog watch` follows: each feed's conditional-GET state and counts, and the items already
+# seen, so a restart neither fetches nor ingests them again (conflictlog.ingest.watch).
+_WATCH_FEEDS = """
+CREATE TABLE watch_feeds (
+    source        TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    last_fetch    TEXT,
+    last_status   TEXT,
+    items         INTEGER NOT NULL DEFAULT 0,
+    errors        INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+) WITHOUT ROWID;
+CREATE TABLE watch_items (
+    source   TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    url      TEXT,
+    outcome  TEXT NOT NULL,
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item_key)
+) WITHOUT ROWID;
+"""
+
 # Alert subscriptions (conflictlog.alerts) and their outbox, and events by when they were written: one row per subscription, event and version of what
 # the event says, so a version is announced once; the row keeps the payload sent and whether delivery worked.
 _ALERTS = """
@@ -332,6 +355,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "change_counter", _CHANGE_COUNTER),
     Migration(6, "merge_link_components", _LINK_COMPONENTS),
     Migration(7, "article_copies", _ARTICLE_COPIES),
+    Migration(8, "watch_feeds", _WATCH_FEEDS),
     Migration(9, "alert_subscriptions", _ALERTS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version

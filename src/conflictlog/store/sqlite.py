@@ -91,7 +91,14 @@ def _row_format() -> str:
     return __version__ + ":" + digest.hexdigest()[:16]
 
 
-ROW_FORMAT = _row_format()
+_ROW_FORMAT = _row_format()
+
+
+def row_format() -> str:
+    """The row format in force: the mapping's digest and the outlet registry's (source_scale reads it)."""
+    from conflictlog.outlets import registry
+
+    return f"{_ROW_FORMAT}:{registry().digest}"
 
 
 def row_json(event: Event) -> str:
@@ -284,6 +291,44 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- watched feeds --------------------------------------------------------------------------------------
+
+    def watch_state(self, source: str) -> tuple[dict[str, Any], set[str]]:
+        """A watched feed's stored state (etag, last_modified, counts; empty when new) and its seen item keys."""
+        with self._lock, self._db_errors():
+            cur = self._conn.execute("SELECT * FROM watch_feeds WHERE source = ?", (source,))
+            row = cur.fetchone()
+            state = dict(zip([c[0] for c in cur.description], row)) if row else {}
+            seen = {r[0] for r in self._conn.execute("SELECT item_key FROM watch_items WHERE source = ?", (source,))}
+        return state, seen
+
+    def record_watch(self, source: str, *, status: str, etag: str | None, last_modified: str | None,
+                     items: Sequence[tuple[str, str | None, str]], error: str | None) -> None:
+        """Record one pass over a feed in one transaction: its new conditional-GET state, the items seen now
+        (key, url, outcome) and, when it failed, the error."""
+        now = _now()
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO watch_feeds(source, etag, last_modified, last_fetch, last_status, items, errors, last_error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "etag = COALESCE(excluded.etag, etag), last_modified = COALESCE(excluded.last_modified, last_modified), "
+                "last_fetch = excluded.last_fetch, last_status = excluded.last_status, items = items + excluded.items, "
+                "errors = errors + excluded.errors, last_error = COALESCE(excluded.last_error, last_error)",
+                (source, etag, last_modified, now, status, len(items), int(error is not None), error),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO watch_items(source, item_key, url, outcome, seen_at) VALUES (?, ?, ?, ?, ?)",
+                [(source, key, url, outcome, now) for key, url, outcome in items],
+            )
+
+    def watch_status(self) -> list[dict[str, Any]]:
+        """Every watched feed with its last fetch, status, item and error counts and last error, by source."""
+        with self._lock, self._db_errors():
+            cur = self._conn.execute(
+                "SELECT source, last_fetch, last_status, items, errors, last_error FROM watch_feeds ORDER BY source")
+            names = [c[0] for c in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
 
     # -- articles -------------------------------------------------------------------------------------------
 
@@ -637,7 +682,7 @@ class SQLiteStore:
         conn.executemany(
             "UPDATE events SET row_json = ?, row_format = ? WHERE event_id = ?",
             [(row_json(replace(e, acled_id=given[e.event_id][0], timestamp=codec.unix_seconds(given[e.event_id][1]))),
-              ROW_FORMAT, e.event_id)
+              row_format(), e.event_id)
              for e in events if e.event_id in given and e.acled_id != given[e.event_id][0]],
         )
 
@@ -782,7 +827,7 @@ class SQLiteStore:
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
             event.fatalities_high, event.corroboration, now, _actors_folded(event),
-            row_json(replace(event, timestamp=codec.unix_seconds(now))), ROW_FORMAT,
+            row_json(replace(event, timestamp=codec.unix_seconds(now))), row_format(),
         )
 
     @staticmethod
@@ -925,7 +970,8 @@ class SQLiteStore:
         """The events query_events gives, each as its JSON row (``row_json``): as stored when this version of the
         mapping wrote it, else built from the decoded event."""
         rows = self._page("SELECT e.event_id, e.row_json, e.row_format FROM events e", flt, limit, offset)
-        stale = [r[0] for r in rows if r[1] is None or r[2] != ROW_FORMAT]
+        current = row_format()
+        stale = [r[0] for r in rows if r[1] is None or r[2] != current]
         rebuilt: dict[str, str] = {}
         with self._lock, self._db_errors():
             for start in range(0, len(stale), _BATCH):
