@@ -51,3 +51,20 @@ def test_cli_bad_db_path_gives_coded_message_not_traceback(tmp_path: Path, make_
     assert "[E601]" in result.stderr and db in result.stderr
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, (OSError, AttributeError))
+
+
+def test_cli_events_stored_since(tmp_path: Path) -> None:
+    from datetime import date
+
+    from conflictlog.bench_merge import make_report
+    from conflictlog.records import Article
+    from conflictlog.store import open_store
+
+    db = tmp_path / "since.sqlite"
+    with open_store(db) as store:
+        store.add_article(Article("a1", "a1.md", "Text."), [make_report("m1", "a1", day=date(2024, 3, 1))])
+    runner = CliRunner()
+    recent = runner.invoke(cli, ["--db", str(db), "events", "--format", "jsonl", "--stored-since", "2000-01-01"])
+    later = runner.invoke(cli, ["--db", str(db), "events", "--format", "jsonl", "--stored-since", "2999-01-01T00:00:00"])
+    assert recent.exit_code == 0 and len(recent.stdout.splitlines()) == 1
+    assert later.exit_code == 0 and later.stdout == ""

@@ -74,14 +74,25 @@ def _open_store(ctx: click.Context, read_only: bool = False) -> Iterator[Any]:
     show_default=True,
     help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
 )
+@click.option("--outlets", "outlets", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Outlet registry file (TOML, like data/outlets.toml) that adds to or overrides the starter one; "
+                   "repeatable. Also set by CONFLICTLOG_OUTLETS.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
 @click.version_option(__version__, prog_name="conflictlog")
 @click.pass_context
-def cli(ctx: click.Context, db: str, verbose: int) -> None:
+def cli(ctx: click.Context, db: str, outlets: tuple[str, ...], verbose: int) -> None:
     """conflictlog: news articles in, geocoded and source-attributed conflict events out."""
     _setup_logging(verbose)
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    if outlets:  # the environment carries the registry to ingest workers and the server as well
+        import os
+
+        from conflictlog.outlets import ENV_VAR, registry
+
+        os.environ[ENV_VAR] = os.pathsep.join(outlets)
+        with _errors_as_messages():
+            registry()
 
 
 @cli.command()
@@ -118,6 +129,57 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: b
         ctx.exit(1)
 
 
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--once", is_flag=True, help="One pass over the sources, then exit.")
+@click.option("--interval", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Seconds between passes.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=15.0, show_default=True,
+              help="Seconds one HTTP request may take.")
+@click.option("--host-interval", type=click.FloatRange(0), default=1.0, show_default=True,
+              help="Least seconds between two requests to one host.")
+@click.option("--status", is_flag=True, help="Print each watched source's last fetch, items and errors, and exit.")
+@click.pass_context
+def watch(ctx: click.Context, sources: tuple[str, ...], once: bool, interval: float, timeout: float,
+          host_interval: float, status: bool) -> None:
+    """Follow RSS/Atom feeds, sitemaps (URLs or files) and folders, ingesting what is new in them.
+
+    What was seen is kept in the database, so a restart ingests nothing twice. Logs go to stderr (-v for one
+    line per source and pass)."""
+    from conflictlog.ingest.watch import WatchSettings, watch_once
+    from conflictlog.ingest.watch import watch as watch_loop
+
+    if status:
+        with _open_store(ctx, read_only=True) as store, _errors_as_messages():
+            rows = store.watch_status()
+        click.echo("source\tlast_fetch\tstatus\titems\terrors\tlast_error")
+        for row in rows:
+            click.echo("\t".join("" if row[name] is None else str(row[name]) for name in
+                                 ("source", "last_fetch", "last_status", "items", "errors", "last_error")))
+        return
+    if not sources:
+        raise click.UsageError("give at least one feed, sitemap or folder to watch (or --status)")
+    settings = WatchSettings(timeout_s=timeout, host_interval_s=host_interval)
+    with _open_store(ctx) as store, _errors_as_messages():
+        if once:
+            report = watch_once(list(sources), store, settings=settings)
+            counts = report.counts
+            errors = [p for p in report.passes if p.error]
+            click.echo(f"watch: {len(report.passes)} sources, {len(errors)} failed; "
+                       f"{counts.get('articles.stored', 0)} articles stored, "
+                       f"{counts.get('events.created', 0)} events created, {counts.get('events.updated', 0)} updated",
+                       err=True)
+            for failed in errors:
+                click.echo(f"  failed {failed.error}", err=True)
+            if errors:
+                ctx.exit(1)
+        else:
+            try:
+                watch_loop(list(sources), store, interval_s=interval, settings=settings)
+            except KeyboardInterrupt:
+                logger.info("watch stopped")
+
+
 def _filter_options(func: Any) -> Any:
     """The event filters shared by `events` and `export`."""
     options = [
@@ -132,6 +194,8 @@ def _filter_options(func: Any) -> Any:
         click.option("--certainty", multiple=True, type=click.Choice(["reported", "claimed", "unverified"])),
         click.option("--hide-historical", is_flag=True, help="Leave out events the articles mention from the past."),
         click.option("--hide-unverified", is_flag=True, help="Leave out unverified (rumoured) events."),
+        click.option("--stored-since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+                     help="Only events stored or updated since this time (UTC)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -156,6 +220,7 @@ def _event_filter(**kwargs: Any) -> Any:
         certainty=tuple(kwargs.get("certainty") or ()),
         hide_historical=bool(kwargs.get("hide_historical")),
         hide_unverified=bool(kwargs.get("hide_unverified")),
+        stored_since=kwargs.get("stored_since"),
     )
 
 
@@ -339,7 +404,8 @@ def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[in
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their stage (evaluate, serve, gazetteer)."""
+    """Commands that live beside their stage (evaluate, serve, gazetteer, alerts)."""
+    from conflictlog.alerts.command import alerts
     from conflictlog.evaluate.command import evaluate
     from conflictlog.resolve.command import gazetteer
     from conflictlog.serve.command import serve
@@ -347,6 +413,7 @@ def _register_optional_commands() -> None:
     cli.add_command(evaluate)
     cli.add_command(serve)
     cli.add_command(gazetteer)
+    cli.add_command(alerts)
 
 
 _register_optional_commands()

@@ -131,6 +131,9 @@ def _clean_stream(
     """Clean each raw document; bad ones become Failures, articles already stored are skipped."""
     from conflictlog.clean import clean_document
     from conflictlog.nlp.parse import parsed_extent
+    from conflictlog.outlets import registry
+
+    outlets = registry()
 
     for raw in raws:
         if isinstance(raw, Failure):
@@ -140,7 +143,7 @@ def _clean_stream(
             continue
         counts.counter["docs.read"] += 1
         try:
-            article = clean_document(raw)
+            article = outlets.name_outlets(clean_document(raw))
         except ConflictlogError as err:
             if strict:
                 raise
@@ -231,8 +234,12 @@ def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, stric
 
 
 def _store_copy(store: Any, article: Article, original: str, counts: _Counts, strict: bool) -> bool:
-    """Store a near-copy of ``original``; False when the original is not stored (yet)."""
+    """Store a near-copy of ``original``, naming its original outlet; False when the original is not stored (yet)."""
+    from conflictlog.outlets import registry
+
     try:
+        if store.has_article(original):
+            article = registry().name_original(article, store.get_article(original))
         result = store.add_copy(article, original)
     except ConflictlogError as err:
         if strict:

@@ -160,3 +160,18 @@ def test_map_makes_no_request_outside_localhost(watched_page: Any, server: str) 
     assert any("/static/basemap/countries.geojson" in url for url in watch.requests)
     assert any("/static/vendor/leaflet/leaflet.js" in url for url in watch.requests)
     assert_clean(watch)
+
+
+def test_map_new_since_asks_for_events_stored_since_then(watched_page: Any, server: str) -> None:
+    page, watch = watched_page
+    open_map(page, server, "?new=24h")
+    expected = api_total(server)  # the fixture database was written just now: every event is new
+    assert page.input_value("#f-new") == "24h"
+    assert wait_for_markers(page, expected) == expected
+    asked = [urllib.parse.parse_qs(urllib.parse.urlsplit(url).query) for url in watch.requests
+             if "/events.geojson" in url]
+    assert asked and all("new" not in query for query in asked)
+    assert any(query.get("stored_since", [""])[0].endswith("Z") for query in asked)
+    page.select_option("#f-new", "")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('new')")
+    assert_clean(watch)

@@ -84,6 +84,17 @@ def test_exporters_row_uses_acled_names_first_then_extras() -> None:
     assert row["corroboration"] == 2
 
 
+def test_exporters_source_scale_from_outlet_registry() -> None:
+    assert event_to_row(make_event())["source_scale"] is None  # no source's outlet is registered
+    wire_and_paper = (SourceRef("a", "m", "https://www.reuters.com/world/x", None, "Reuters Staff", None),
+                      SourceRef("b", "n", None, None, "Sample Post", None))
+    assert event_to_row(make_event(sources=wire_and_paper))["source_scale"] == "National-International"
+    out = io.StringIO()
+    export_events([make_event(sources=wire_and_paper[1:])], "acled-csv", out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["source_scale"] == "National"
+
+
 def test_exporters_jsonl_one_event_per_line_with_sources_and_evidence() -> None:
     out = io.StringIO()
     n = export_events([make_event("A"), make_event("B", actor2=None)], "jsonl", out)

@@ -196,3 +196,21 @@ def test_dates_dateline_date_is_the_report_not_the_event():
 def test_dates_dateline_pattern(text: str, dateline: str | None) -> None:
     found = DATELINE.match(text)
     assert (found.group(0) if found else None) == dateline
+
+
+@pytest.mark.parametrize("follow, start", [
+    ("A day earlier, a roadside bomb exploded near a market in al-Mayadin.", date(2019, 2, 8)),
+    ("The following day, militants attacked a checkpoint near Hajin.", date(2019, 2, 10)),
+    ("Two days later, protesters gathered in Raqqa.", date(2019, 2, 11)),
+    ("The day before, an airstrike hit Baghouz.", date(2019, 2, 8)),
+])
+def test_dates_counted_from_the_story_date(follow: str, start: date) -> None:
+    doc = _doc("On February 9, gunmen attacked an SDF checkpoint in Raqqa. " + follow)
+    dates = sentence_dates(doc)
+    assert dates[1] is not None and dates[1].start == dates[1].end == start
+    assert dates[1].precision == D and dates[1].span is not None
+
+
+def test_dates_a_day_before_the_vote_is_not_counted_from_the_story() -> None:
+    doc = _doc("On February 9, gunmen attacked an SDF checkpoint in Raqqa. A day before the vote, nothing happened.")
+    assert sentence_dates(doc)[1].start == date(2019, 2, 9)

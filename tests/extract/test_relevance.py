@@ -41,6 +41,12 @@ TWINS = [
      "On 13 May 2022, hundreds of students demonstrated outside parliament in Dhaka."),
     ("Flash floods and landslides killed at least 77 people in the province, the disaster agency said.",
      "On 14 May 2022, an air strike killed 7 people in the province of Marib."),
+    ("Shares in the retailer rallied after its market debut, traders said.",
+     "On 15 May 2022, gunmen attacked a market in Maiduguri, killing five traders."),
+    ("The band released a series of singles on its website last week.",
+     "On 16 May 2022, rebels carried out a series attacks against army positions near Beni."),
+    ("The chart battle between the two singers ended with a tie this week.",
+     "On 17 May 2022, the air force began a bombing campaign against rebel positions in Kidal."),
 ]
 
 
@@ -138,7 +144,7 @@ SENSES = [
     ("Did militants attack the base in Kunduz on Monday?", "question"),
     ("The rapper, who was convicted of killing a man in a nightclub, toured the country.", "court"),
     ("Protests against the summit are expected to be muted this year, organisers said.", "not (yet) happened"),
-    ("The company cut its profit targets for the year after weak sales.", "business word"),
+    ("The company cut its profit targets for the year after weak sales.", "another sense"),
     ("The group said it would not attack the convoy near Gao.", "hypothetical"),
     ("He suffered a heart attack at his home in Leeds on Monday.", "idiom"),
 ]

@@ -376,3 +376,18 @@ def test_dedupe_report_links_of_many_reports_of_one_shape_are_those_of_each_pair
     copies = {m for m, (_, reason) in links.items() if reason.startswith("same evidence sentence")}
     assert copies == {"m011", "m091"} and "m013" in links and "m003" in links
     assert "m020" not in links
+
+
+def test_dedupe_outlet_and_its_registered_republisher_are_one_voice() -> None:
+    # Global Research republishes South Front (data/outlets.toml): its page counts with South Front's even when
+    # the page does not name South Front and the sentences differ
+    a = make_report("m1", "a1", place=ALEPPO, evidence="Clashes in Aleppo left three dead.")
+    b = make_report("m2", "a2", place=ALEPPO, evidence="Three people died in fighting in Aleppo.")
+    c = make_report("m3", "a3", place=ALEPPO, evidence="Fighting in Aleppo killed three, officials said.")
+    sources = {"m1": src("m1", "a1", "South Front"), "m2": src("m2", "a2", "GlobalResearch.ca"),
+               "m3": src("m3", "a3", "Reuters")}
+    (event,) = cluster_mentions([a, b, c], sources)
+    assert len(event.sources) == 3
+    assert event.corroboration == 2
+    (apart,) = cluster_mentions([a, b], {**sources, "m2": src("m2", "a2", "Sample Post")})
+    assert apart.corroboration == 2

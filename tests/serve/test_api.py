@@ -397,8 +397,18 @@ def test_api_openapi_lists_every_route(client: TestClient) -> None:
     assert paths["/events"]["get"]["responses"]["422"]["content"]["application/json"]["schema"] == error_ref
     assert set(schema["components"]["schemas"]["ErrorBody"]["properties"]) == {"ok", "error", "errors", "status"}
     for path in ("/events", "/events/{event_id}", "/events.geojson", "/events.csv", "/articles/{article_id}",
-                 "/articles"):
+                 "/articles", "/outlets"):
         assert path in paths
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+
+
+def test_api_outlets_lists_the_registry_with_republishing(client: TestClient) -> None:
+    response = client.get("/outlets")
+    assert response.status_code == 200
+    outlets = {o["name"]: o for o in response.json()["outlets"]}
+    assert outlets["Global Research"]["republishes"] == ["South Front"]
+    assert outlets["Reuters"]["kind"] == "wire" and outlets["Reuters"]["scale"] == "International"
+    assert "southfront.org" in outlets["South Front"]["domains"]
+

@@ -23,7 +23,7 @@ def test_migrations_are_recorded_in_order(tmp_path: Path) -> None:
     store.close()
     conn = sqlite3.connect(path)
     rows = conn.execute("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").fetchall()
-    assert [r[0] for r in rows] == list(range(1, LATEST_VERSION + 1))
+    assert [r[0] for r in rows] == [m.version for m in MIGRATIONS]
     assert all(r[2] for r in rows)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert {"articles", "mentions", "events", "event_mentions", "claims", "merge_decisions", "runs", "events_rtree"} <= tables
@@ -35,7 +35,7 @@ def test_migrations_reopen_applies_nothing_twice(tmp_path: Path) -> None:
     open_store(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
     assert migrate(conn, str(path)) == []
-    assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == LATEST_VERSION
+    assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
     conn.close()
 
 
@@ -119,7 +119,7 @@ def test_migrations_new_database_opened_by_many_processes_at_once(tmp_path: Path
             outcomes = pool.starmap(_open_when_released, [(path, barrier)] * 6)
         assert outcomes == ["ok"] * 6
         conn = sqlite3.connect(path)
-        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == LATEST_VERSION
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
         conn.close()
 
 

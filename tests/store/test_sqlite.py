@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -549,8 +549,36 @@ def test_sqlite_row_format_follows_the_acled_tables_the_rows_read(
     from conflictlog.export import acled
 
     before = sqlite_module._row_format()
-    assert before == sqlite_module.ROW_FORMAT
+    assert before == sqlite_module._ROW_FORMAT
     changed = tmp_path / "regions.csv"
     changed.write_bytes(acled.REGIONS_CSV.read_bytes() + b"\n")
     monkeypatch.setattr(acled, "REGIONS_CSV", changed)
     assert sqlite_module._row_format() != before
+
+
+def test_sqlite_row_format_follows_the_outlet_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sqlite_module.row_format()
+    user = tmp_path / "outlets.toml"
+    user.write_text('[[outlet]]\nname = "Borno Daily"\nkind = "local"\n', encoding="utf-8")
+    monkeypatch.setenv("CONFLICTLOG_OUTLETS", str(user))
+    assert sqlite_module.row_format() != before
+
+
+def test_sqlite_stored_since_selects_events_written_after_a_time(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_module, "_now", lambda: "2024-05-01T10:00:00+00:00")
+    store.add_article(article("a1"), [make_report("m1", "a1", place=ALEPPO)])
+    monkeypatch.setattr(sqlite_module, "_now", lambda: "2024-05-02T10:00:00+00:00")
+    store.add_article(article("a2"), [make_report("m2", "a2", place=MOSUL)])
+
+    def locations(since: datetime) -> list[str | None]:
+        return [e.location for e in store.query_events(EventFilter(stored_since=since))]
+
+    assert locations(datetime(2024, 5, 1, 12)) == ["Mosul"]  # naive: UTC
+    assert sorted(locations(datetime(2024, 5, 1, 10))) == ["Aleppo", "Mosul"]
+    assert locations(datetime(2024, 5, 2, 12, tzinfo=timezone(timedelta(hours=5)))) == ["Mosul"]  # 07:00 UTC
+    assert locations(datetime(2024, 5, 2, 10, 0, 1)) == []
+    assert store.count_events(EventFilter(stored_since=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))))) == 2
+    # an update of an older event makes it new again
+    monkeypatch.setattr(sqlite_module, "_now", lambda: "2024-05-03T10:00:00+00:00")
+    store.add_article(article("a3"), [make_report("m3", "a3", place=ALEPPO, fatalities=4, evidence="x")])
+    assert locations(datetime(2024, 5, 3)) == ["Aleppo"]

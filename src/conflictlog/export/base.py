@@ -22,12 +22,13 @@ from conflictlog.export.acled import (
     load_acled_tables,
     tags,
 )
+from conflictlog.outlets import registry
 from conflictlog.records import Event
 
 logger = logging.getLogger(__name__)
 
-# ACLED's columns, in the order of ACLED's own CSV exports (the 31 of its codebook since 2023). admin3 and
-# source_scale stay empty: conflictlog's gazetteer stops at admin2 and it knows no outlet's reach.
+# ACLED's columns, in the order of ACLED's own CSV exports (the 31 of its codebook since 2023). admin3 stays
+# empty: conflictlog's gazetteer stops at admin2; source_scale comes from the outlet registry (conflictlog.outlets).
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
     "event_date",
@@ -134,7 +135,7 @@ def event_to_row(event: Event) -> dict[str, Any]:
         "longitude": event.longitude,
         "geo_precision": int(event.geo_precision) if event.geo_precision is not None else None,
         "source": LIST_SEPARATOR.join(_unique([ref.outlet for ref in event.sources])),
-        "source_scale": None,
+        "source_scale": registry().source_scale(event.sources),
         "notes": event.notes,
         "fatalities": event.fatalities,
         "tags": tags(event),

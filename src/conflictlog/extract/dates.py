@@ -107,6 +107,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"year|decade)s?\s+ago\b"),
     )
 )
+# "A day earlier", "the following day", "two days later": a date counted from the story's date so far
+_STORY_RELATIVE_RE = re.compile(
+    r"\b(?:(?P<n>a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?P<dir>earlier|later|before|after)\b(?!\s+(?:the|a|an|his|her|its|their)\b)"
+    r"|the\s+(?P<phrase>day\s+before|previous\s+day|day\s+after|next\s+day|following\s+day)\b(?!\s+yesterday))",
+    re.IGNORECASE,
+)
 _REPORTED_ON_RE = re.compile(r"\b(?:as\s+)?reported\s+(?:on\s+)?$|\baround\s+$|\bby\s+$", re.IGNORECASE)
 _AFTER_QUALIFIER_RE = re.compile(r"^\s*\((?P<q>month of|as reported|week of|between[^)]*|approximately|approx\.?)\)",
                                  re.IGNORECASE)
@@ -443,6 +449,12 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
             # "AFGOOYE, Somalia, March 6, 2024 — ... on Tuesday": the dateline dates the report, not the event
             found = [f for f in found if f.start >= dateline.end()]
         chosen = _choose(sentence.text, found, published)
+        if chosen is None and carried is not None:
+            shifted = _story_relative(sentence, carried)
+            if shifted is not None:
+                results.append(shifted)
+                carried = shifted
+                continue
         if chosen is not None:
             offset = sentence.start
             mention = DateMention(
@@ -460,6 +472,23 @@ def sentence_dates(doc: ParsedArticle) -> tuple[DateMention | None, ...]:
         carried = None
         results.append(today if _reports_today(sentence) else default)
     return tuple(results)
+
+
+def _story_relative(sentence: Sentence, story: DateMention) -> DateMention | None:
+    """A date counted from the story's date so far ("A day earlier, ..."), at the story date's precision."""
+    m = _STORY_RELATIVE_RE.search(sentence.text)
+    if m is None:
+        return None
+    if m.group("phrase"):
+        days = -1 if m.group("phrase").lower().replace(" ", "") in ("daybefore", "previousday") else 1
+    else:
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                                            "seven": 7}[n]
+        days = -count if m.group("dir").lower() in ("earlier", "before") else count
+    shift = timedelta(days=days)
+    span = Span(sentence.start + m.start(), sentence.start + m.end(), m.group(0))
+    return DateMention(story.start + shift, story.end + shift, story.precision, m.group(0), span)
 
 
 def _reports_today(sentence: Sentence) -> bool:

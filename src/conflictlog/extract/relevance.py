@@ -56,6 +56,7 @@ class Lexicons:
     political_motive: tuple[str, ...]
     idioms: tuple[str, ...]
     abstractions: frozenset[str]
+    figurative_modifiers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +81,7 @@ def load_lexicons() -> Lexicons:
             political_motive=words("context", "political_motive"),
             idioms=words("context", "idioms"),
             abstractions=frozenset(words("context", "abstractions")),
+            figurative_modifiers=frozenset(words("context", "figurative_modifiers")),
         )
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as err:
         raise ExtractionError(f"{DATA_FILE.name}: cannot read data file: {err}", code="E401") from err
@@ -152,29 +154,23 @@ def _ancestors(token: Any, hops: int = 4) -> list[Any]:
     return out
 
 
-def _domain_of(word: str) -> str | None:
-    lex = load_lexicons()
-    return next((name for name in OFF_TOPIC_DOMAINS if name != "politics" and word in lex.domains.get(name, ())),
-                None)
-
-
 # trigger words whose noun is another thing than the act: "a low shot", "growth targets"
 _NOUN_SENSES = {"shot": "names a kick, a throw or a camera take", "target": "names an aim"}
 
 
 def _abstract(token: Any) -> str | None:
-    """The domain of a noun that names an idea, a policy, a price or a game rather than people, a place or a
-    thing one can strike ("plans", "the dollar", "the ball"), or None."""
+    """"abstraction" when a noun names an idea, a policy, a price or a statement rather than people, a place or
+    a thing one can strike ("plans", "the dollar", "critics"), else None."""
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_:
         return None
     lex = load_lexicons()
-    for word in (token.lower_, token.lemma_.lower()):
-        if word in lex.abstractions:
-            return "abstraction"
-        domain = _domain_of(word)
-        if domain is not None:
-            return domain
-    return None
+    return "abstraction" if token.lower_ in lex.abstractions or token.lemma_.lower() in lex.abstractions else None
+
+
+def _figurative_modifier(token: Any) -> bool:
+    """Whether a noun beside a trigger gives it a sense outside conflict ("heart attack", "profit targets")."""
+    lex = load_lexicons()
+    return token.lower_ in lex.figurative_modifiers or token.lemma_.lower() in lex.figurative_modifiers
 
 
 def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon: bool = False,
@@ -219,9 +215,8 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         beside = [token.head] if token.dep_ in ("compound", "appos") else []
         beside += [c for c in token.children if c.dep_ in ("compound", "appos")]
         for noun in beside:
-            domain = _abstract(noun)
-            if domain is not None:
-                return f"'{token.text}' beside a {domain} word ('{noun.text}')"
+            if _figurative_modifier(noun) or _abstract(noun) is not None:
+                return f"'{token.text}' beside '{noun.text}', a word of another sense"
         if token.lemma_.lower() in _NOUN_SENSES:
             return f"'{token.text}' as a noun {_NOUN_SENSES[token.lemma_.lower()]}"
         if violent:

@@ -622,7 +622,10 @@ class EventParts:
     report of a new article, then calling ``event()``, gives the event build_event makes of all of them."""
 
     def __init__(self, key: str) -> None:
+        from conflictlog.outlets import registry
+
         self.key = key
+        self.outlets = registry()
         self.mention_ids: list[str] = []  # sorted; one claim each, in ``claims``
         self.claims: list[Claim] = []
         self.articles: dict[str, int] = {}  # of the reports and of the recognised copies, in ``groups``
@@ -745,11 +748,13 @@ class EventParts:
             self.n_groups -= 1
 
     def _join_outlets(self, article_id: str, ref: SourceRef) -> None:
-        """Put an article in the outlet groups: same outlet, or one republishing the other (original_outlet)."""
+        """Put an article in the outlet groups: same outlet, or one republishing the other (original_outlet, or
+        the outlet registry's republishing relations)."""
         if article_id not in self.articles:
             self.articles[article_id] = self.groups.add()
             self.n_groups += 1
-        for name in (place_key(ref.outlet), place_key(ref.original_outlet)):
+        for outlet in (ref.outlet, ref.original_outlet, *self.outlets.voice(ref.outlet)):
+            name = place_key(self.outlets.canonical(outlet)) if outlet else None
             if name:
                 self._union(article_id, self.by_name.setdefault(name, article_id))
 
@@ -840,8 +845,9 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
       when none); fatalities_best: the figure stated by the most independent outlets (ties: lower median);
     - sources: one per article of the reports, then the recognised near-copies of those articles (``copies``:
       article id -> the copies' SourceRefs), which add a source and nothing else;
-    - corroboration: independent outlets among the sources (a republished copy counts with its original; a
-      recognised copy counts by its outlet, so copies from one outlet count once).
+    - corroboration: independent outlets among the sources (a republished copy counts with its original, an
+      outlet with the outlets the registry says it republishes; a recognised copy counts by its outlet, so
+      copies from one outlet count once).
     Ties in the representative order never occur (mention ids differ); the rules live in ``EventParts``.
     """
     return EventParts.build(key, members, sources, copies).event()

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,7 +29,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conflictlog import __version__
-from conflictlog.errors import ConflictlogError, NotFound, StoreError
+from conflictlog.errors import E621, ConflictlogError, NotFound, StoreError
 from conflictlog.export import EXPORTERS, event_to_row
 from conflictlog.records import Article, Event, RunReport
 from conflictlog.serve import schemas
@@ -208,6 +208,28 @@ class ArticleIn(BaseModel):
         return self
 
 
+class SubscriptionIn(BaseModel):
+    """A new alert subscription: the rules an event must meet (each optional) and where to send it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    bbox: list[float] | None = Field(default=None, min_length=4, max_length=4,
+                                     description="minlon, minlat, maxlon, maxlat (minlon > maxlon crosses 180°).")
+    polygon: dict[str, Any] | None = Field(default=None, description="A GeoJSON Polygon or MultiPolygon geometry.")
+    countries: list[str] = Field(default_factory=list, max_length=300)
+    actors: list[str] = Field(default_factory=list, max_length=100,
+                              description="Case-insensitive parts of actor names; any may match.")
+    event_types: list[str] = Field(default_factory=list, max_length=100,
+                                   description="ACLED event or sub-event types; any may match.")
+    min_fatalities: int | None = Field(default=None, ge=0, le=MAX_INT)
+    certainty: list[str] = Field(default_factory=list, description="Any of reported, claimed, unverified.")
+    webhook_url: str | None = Field(default=None, max_length=4096,
+                                    description="http(s) URL each alert is POSTed to; without one, a feed only.")
+    secret: str | None = Field(default=None, min_length=1, max_length=500,
+                               description="Key of the X-Conflictlog-Signature header (sha256=HMAC of the body).")
+
+
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     """Parse `minlon,minlat,maxlon,maxlat`; minlon > maxlon is a box across the antimeridian. Raises ApiError
     (422) when it is not four numbers in range with minlat <= maxlat."""
@@ -259,6 +281,8 @@ def _event_filter(
     event_date: Annotated[str | None, Query(description="ACLED's day filter: YYYY-MM-DD, or FIRST|LAST for a range.")] = None,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events of this year.")] = None,
     iso: Annotated[int | None, Query(ge=0, le=999, description="Country by ISO 3166-1 numeric code (ACLED's `iso`).")] = None,
+    stored_since: Annotated[datetime | None, Query(
+        description="Only events stored or updated at or after this time (ISO 8601; UTC when no zone is given).")] = None,
 ) -> EventFilter:
     since, until = acled_dates(since, until, event_date, year)
     return EventFilter(
@@ -274,6 +298,7 @@ def _event_filter(
         hide_historical=hide_historical,
         hide_unverified=hide_unverified,
         bbox=parse_bbox(bbox),
+        stored_since=stored_since,
     )
 
 
@@ -380,6 +405,12 @@ class CsvResponse(StreamingResponse):
     media_type = "text/csv"
 
 
+class AtomResponse(Response):
+    """An Atom feed (its media type documents the route in OpenAPI)."""
+
+    media_type = "application/atom+xml"
+
+
 class GeoJsonResponse(StreamingResponse):
     """A streamed GeoJSON download (its media type documents the route in OpenAPI)."""
 
@@ -411,12 +442,14 @@ def create_app(
     *,
     store_factory: Callable[[], Store] | None = None,
     allowed_hosts: Sequence[str] | None = None,
+    deliver_alerts: bool = False,
 ) -> FastAPI:
     """The conflictlog web application: REST API, OpenAPI docs at /docs, and the web map at /.
 
     `token` (else the CONFLICTLOG_TOKEN environment variable) guards POST /articles; without one, ingest is
     refused. `store_factory` opens a store per request (default: `open_store(db_path)`). `allowed_hosts`, when
-    given, are the only Host headers answered (see HostAllowList).
+    given, are the only Host headers answered (see HostAllowList). `deliver_alerts` sends queued alerts from a
+    background thread while the app runs (`conflictlog serve` does).
     """
     db_path = Path(db_path)
     ingest_token = token if token is not None else os.environ.get(TOKEN_ENV) or None
@@ -457,7 +490,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = None
+        if deliver_alerts:
+            from conflictlog.alerts import Dispatcher
+
+            dispatcher = Dispatcher(factory)
+            dispatcher.start()
         yield
+        if dispatcher is not None:
+            dispatcher.stop()
         with idle_lock:
             while idle:
                 idle.pop().close()
@@ -486,7 +527,7 @@ def create_app(
 
     async def token_first(request: Request) -> JSONResponse | None:
         # A body that is not even JSON fails before any dependency runs: the token is still checked first.
-        if request.method == "POST" and request.url.path == "/articles":
+        if guarded(request.method, request.url.path):
             try:
                 _check_token(ingest_token, request.headers.get("authorization"))
             except ApiError as err:
@@ -645,6 +686,18 @@ def create_app(
                 raise ApiError(404, E808.format(article_id=article_id)) from err
         return {"ok": True, "article": article_to_dict(article)}
 
+    @app.get("/outlets", tags=["outlets"], response_model=schemas.OutletList,
+             summary="The outlet registry in force: kinds, scales, domains, republishing relations")
+    def list_outlets() -> dict[str, Any]:
+        """`{"ok": true, "outlets": [...]}`, by name (data/outlets.toml and the user's registry files)."""
+        from conflictlog.outlets import registry
+
+        outlets = sorted(registry().outlets.values(), key=lambda o: o.name.casefold())
+        return {"ok": True, "outlets": [
+            {"name": o.name, "kind": o.kind, "scale": o.scale, "country": o.country, "language": o.language,
+             "domains": list(o.domains), "aliases": list(o.aliases), "republishes": list(o.republishes)}
+            for o in outlets]}
+
     def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
         # A dependency, so the token is checked before the body is read and validated.
         _check_token(ingest_token, authorization)
@@ -674,6 +727,75 @@ def create_app(
             raise ApiError(503, messages[0], messages, headers={"Retry-After": RETRY_AFTER_S})
         return {"ok": True, **body}
 
+    def subscription_answer(sub: Any) -> dict[str, Any]:
+        return {"ok": True, "subscription": sub.public(), "feed": f"/subscriptions/{sub.subscription_id}/feed.atom"}
+
+    @app.post("/subscriptions", tags=["alerts"], status_code=201, response_model=schemas.SubscriptionAnswer,
+              summary="Subscribe to alerts (needs the bearer token)", dependencies=[Depends(authorised)])
+    def post_subscription(body: Annotated[SubscriptionIn, Body()]) -> dict[str, Any]:
+        """Store a subscription; events stored from now on that meet its rules are sent to its webhook."""
+        from conflictlog.alerts import add_subscription, subscription_from
+
+        try:
+            sub = subscription_from(body.model_dump())
+        except StoreError as err:
+            raise ApiError(422, str(err)) from err
+        with write_queue, opened(write=True) as store:
+            try:
+                sub = add_subscription(store, sub)
+            except StoreError as err:
+                if err.code != "E623":
+                    raise
+                raise ApiError(409, str(err)) from err
+        return subscription_answer(sub)
+
+    @app.get("/subscriptions", tags=["alerts"], response_model=schemas.SubscriptionList,
+             summary="Every subscription (needs the bearer token)", dependencies=[Depends(authorised)])
+    def list_subscriptions() -> dict[str, Any]:
+        """`{"ok": true, "subscriptions": [...]}`, by name; secrets are never shown."""
+        from conflictlog.alerts import list_subscriptions
+
+        with opened() as store:
+            return {"ok": True, "subscriptions": [sub.public() for sub in list_subscriptions(store)]}
+
+    @app.get("/subscriptions/{subscription_id}", tags=["alerts"], response_model=schemas.SubscriptionAnswer,
+             summary="One subscription (needs the bearer token)", dependencies=[Depends(authorised)])
+    def get_subscription(subscription_id: str) -> dict[str, Any]:
+        """The subscription; 404 when unknown."""
+        from conflictlog.alerts import get_subscription
+
+        with opened() as store:
+            return subscription_answer(get_subscription(store, subscription_id))
+
+    @app.delete("/subscriptions/{subscription_id}", tags=["alerts"], summary="Remove a subscription and its alerts "
+                "(needs the bearer token)", dependencies=[Depends(authorised)])
+    def delete_subscription(subscription_id: str) -> dict[str, Any]:
+        """`{"ok": true, "removed": id}`; 404 when unknown."""
+        from conflictlog.alerts import remove_subscription
+
+        with write_queue, opened(write=True) as store:
+            sub = remove_subscription(store, subscription_id)
+        return {"ok": True, "removed": sub.subscription_id}
+
+    @app.get("/subscriptions/{subscription_id}/feed.atom", tags=["alerts"], response_class=AtomResponse,
+             summary="The subscription's matching events as an Atom 1.0 feed (the id is the key: no token)",
+             responses={200: {"description": "Atom 1.0 (RFC 4287)", "content": {
+                 AtomResponse.media_type: {"schema": {"type": "string"}}}}})
+    def subscription_feed(subscription_id: str, request: Request,
+                          limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT) -> Response:
+        """One entry per matching event stored since the subscription began, at its latest version, newest first."""
+        from conflictlog.alerts import atom_feed, get_subscription, queued_alerts
+
+        with opened() as store:
+            try:
+                sub = get_subscription(store, subscription_id)
+            except NotFound as err:
+                raise ApiError(404, str(err)) from err
+            if sub.subscription_id != subscription_id:  # a name is not the key to a feed
+                raise ApiError(404, f"[E621] {E621.format(name=subscription_id)}")
+            alerts = queued_alerts(store, sub.subscription_id, limit=limit)
+        return Response(atom_feed(sub, alerts, str(request.base_url)), media_type=AtomResponse.media_type)
+
     from conflictlog.serve.web import add_web_routes
 
     add_web_routes(app)
@@ -683,6 +805,13 @@ def create_app(
         app.add_middleware(HostAllowList, hosts=allowed_hosts)
     app.add_middleware(ConditionalGet, version=database_version(db_path))
     return app
+
+
+def guarded(method: str, path: str) -> bool:
+    """True for the routes that need the bearer token: POST /articles and /subscriptions but their feeds."""
+    if method == "POST" and path == "/articles":
+        return True
+    return (path == "/subscriptions" or path.startswith("/subscriptions/")) and not path.endswith("/feed.atom")
 
 
 def _check_token(expected: str | None, authorization: str | None) -> None:

@@ -22,7 +22,7 @@ def app_from_env() -> Any:
     from conflictlog.serve.api import create_app
 
     hosts = os.environ.get(_ENV_HOSTS)
-    return create_app(os.environ[_ENV_DB], allowed_hosts=hosts.split(",") if hosts else None)
+    return create_app(os.environ[_ENV_DB], allowed_hosts=hosts.split(",") if hosts else None, deliver_alerts=True)
 
 
 @click.command()
@@ -57,8 +57,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, workers: 
         logger.warning("serving on every address without --allowed-host: any Host header is answered")
     click.echo(f"conflictlog: serving {db} at http://{host}:{port}/ (API docs at /docs)", err=True)
     if workers == 1:
-        uvicorn.run(create_app(db, token=token, allowed_hosts=hosts), host=host, port=port, log_level="warning",
-                    access_log=False)
+        app = create_app(db, token=token, allowed_hosts=hosts, deliver_alerts=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     os.environ[_ENV_DB] = str(db)
     if hosts is not None:

@@ -6,6 +6,8 @@ validation. A test holds the models and the rows to the same field names.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -125,3 +127,55 @@ class EventAnswer(BaseModel):
 
     ok: bool = True
     event: EventDetail
+
+
+class Subscription(BaseModel):
+    """An alert subscription as the API shows it (never its secret)."""
+
+    subscription_id: str
+    name: str
+    bbox: list[float] | None = Field(description="minlon, minlat, maxlon, maxlat.")
+    polygon: dict[str, Any] | None = Field(description="A GeoJSON Polygon or MultiPolygon.")
+    countries: list[str]
+    actors: list[str]
+    event_types: list[str]
+    min_fatalities: int | None
+    certainty: list[str]
+    webhook_url: str | None
+    has_secret: bool
+    created_at: str
+
+
+class SubscriptionAnswer(BaseModel):
+    """The answer of POST and GET /subscriptions/{id}."""
+
+    ok: bool = True
+    subscription: Subscription
+    feed: str = Field(description="Path of the subscription's Atom feed.")
+
+
+class SubscriptionList(BaseModel):
+    """The answer of GET /subscriptions."""
+
+    ok: bool = True
+    subscriptions: list[Subscription]
+
+
+class Outlet(BaseModel):
+    """One outlet of the registry in force (conflictlog.outlets)."""
+
+    name: str
+    kind: str = Field(description="wire, national, local, state-affiliated, partisan or aggregator.")
+    scale: str = Field(description="ACLED source_scale of the outlet.")
+    country: str | None = None
+    language: str | None = None
+    domains: list[str]
+    aliases: list[str]
+    republishes: list[str] = Field(description="Outlets whose articles it runs as its own pages.")
+
+
+class OutletList(BaseModel):
+    """The answer of GET /outlets."""
+
+    ok: bool = True
+    outlets: list[Outlet]

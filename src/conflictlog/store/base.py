@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from conflictlog.records import Article, Event, ResolvedEvent, RunReport
@@ -26,6 +26,7 @@ class EventFilter:
     hide_historical: bool = False
     hide_unverified: bool = False
     bbox: tuple[float, float, float, float] | None = None  # (min_lon, min_lat, max_lon, max_lat)
+    stored_since: datetime | None = None  # stored or last updated at or after this time (naive = UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,16 @@ class Store(Protocol):
 
     def record_run(self, report: RunReport) -> None:
         """Keep what one ingest run did (counts, failures) in the runs table."""
+
+    def watch_state(self, source: str) -> tuple[dict[str, Any], set[str]]:
+        """A watched feed's stored state (etag, last_modified, counts) and the keys of the items it has seen."""
+
+    def record_watch(self, source: str, *, status: str, etag: str | None, last_modified: str | None,
+                     items: Sequence[tuple[str, str | None, str]], error: str | None) -> None:
+        """Record one pass over a watched feed and the items it saw, in one transaction."""
+
+    def watch_status(self) -> list[dict[str, Any]]:
+        """Every watched feed with its last fetch, status, item and error counts and last error."""
 
     def close(self) -> None:
         """Close the connection."""

@@ -292,6 +292,61 @@ CREATE TABLE article_signatures (
 ) WITHOUT ROWID;
 """
 
+# Feeds that `conflictlog watch` follows: each feed's conditional-GET state and counts, and the items already
+# seen, so a restart neither fetches nor ingests them again (conflictlog.ingest.watch).
+_WATCH_FEEDS = """
+CREATE TABLE watch_feeds (
+    source        TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    last_fetch    TEXT,
+    last_status   TEXT,
+    items         INTEGER NOT NULL DEFAULT 0,
+    errors        INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+) WITHOUT ROWID;
+CREATE TABLE watch_items (
+    source   TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    url      TEXT,
+    outcome  TEXT NOT NULL,
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item_key)
+) WITHOUT ROWID;
+"""
+
+# Alert subscriptions (conflictlog.alerts) and their outbox, and events by when they were written: one row per subscription, event and version of what
+# the event says, so a version is announced once; the row keeps the payload sent and whether delivery worked.
+_ALERTS = """
+CREATE TABLE subscriptions (
+    subscription_id TEXT PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    spec            TEXT NOT NULL,  -- the match rules as JSON (conflictlog.alerts.subscriptions.Subscription)
+    webhook_url     TEXT,
+    secret          TEXT,
+    created_at      TEXT NOT NULL
+);
+CREATE TABLE alert_outbox (
+    outbox_id       INTEGER PRIMARY KEY,
+    subscription_id TEXT NOT NULL REFERENCES subscriptions(subscription_id) ON DELETE CASCADE,
+    event_key       TEXT NOT NULL,  -- the event's ACLED-style id (kept across merges), else its event id
+    version         TEXT NOT NULL,  -- digest of the event's material values
+    event_id        TEXT NOT NULL,
+    change          TEXT NOT NULL,  -- new | update
+    payload         TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    status          TEXT NOT NULL,  -- pending | delivered | failed | feed (no webhook)
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    delivered_at    TEXT,
+    UNIQUE (subscription_id, event_key, version)
+);
+CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
+-- "new since": events stored or updated after a time (EventFilter.stored_since)
+CREATE INDEX events_updated_at ON events(updated_at);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
@@ -300,6 +355,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "change_counter", _CHANGE_COUNTER),
     Migration(6, "merge_link_components", _LINK_COMPONENTS),
     Migration(7, "article_copies", _ARTICLE_COPIES),
+    Migration(8, "watch_feeds", _WATCH_FEEDS),
+    Migration(9, "alert_subscriptions", _ALERTS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -111,7 +111,14 @@ def _row_format() -> str:
     return __version__ + ":" + digest.hexdigest()[:16]
 
 
-ROW_FORMAT = _row_format()
+_ROW_FORMAT = _row_format()
+
+
+def row_format() -> str:
+    """The row format in force: the mapping's digest and the outlet registry's (source_scale reads it)."""
+    from conflictlog.outlets import registry
+
+    return f"{_ROW_FORMAT}:{registry().digest}"
 
 
 def row_json(event: Event) -> str:
@@ -120,7 +127,19 @@ def row_json(event: Event) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return utc_text(datetime.now(timezone.utc))
+
+
+def utc_text(moment: datetime) -> str:
+    """A time as the store writes it (UTC, ISO 8601 to the second), so stored times compare as text; a naive
+    time is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # within a day of year 1 or 9999: before or after every stored time
+        moment = (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _actors_folded(event: Event) -> str:
@@ -183,6 +202,9 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
         clauses.append("e.historical = 0")
     if flt.hide_unverified:
         clauses.append("e.certainty != 'unverified'")
+    if flt.stored_since is not None:
+        clauses.append("e.updated_at >= ?")
+        params.append(utc_text(flt.stored_since))
     if flt.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
         spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
@@ -256,6 +278,27 @@ class SQLiteStore:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for other parts of conflictlog that keep tables here (alerts): committed when the
+        block ends, rolled back on any exception, errors coded E601."""
+        with self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for one read (errors coded E601)."""
+        with self._lock, self._db_errors():
+            yield self._conn
+
+    def _after_commit(self, event_ids: Sequence[str]) -> None:
+        """Queue alerts for events an article's committed transaction wrote (never inside it: a failure to
+        queue leaves what was stored as it is)."""
+        if event_ids:
+            from conflictlog.alerts.outbox import enqueue_after_commit
+
+            enqueue_after_commit(self, event_ids)
+
     def close(self) -> None:
         """Close the connection (first refreshing planner statistics where SQLite thinks they are stale)."""
         with self._lock:
@@ -269,6 +312,44 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- watched feeds --------------------------------------------------------------------------------------
+
+    def watch_state(self, source: str) -> tuple[dict[str, Any], set[str]]:
+        """A watched feed's stored state (etag, last_modified, counts; empty when new) and its seen item keys."""
+        with self._lock, self._db_errors():
+            cur = self._conn.execute("SELECT * FROM watch_feeds WHERE source = ?", (source,))
+            row = cur.fetchone()
+            state = dict(zip([c[0] for c in cur.description], row)) if row else {}
+            seen = {r[0] for r in self._conn.execute("SELECT item_key FROM watch_items WHERE source = ?", (source,))}
+        return state, seen
+
+    def record_watch(self, source: str, *, status: str, etag: str | None, last_modified: str | None,
+                     items: Sequence[tuple[str, str | None, str]], error: str | None) -> None:
+        """Record one pass over a feed in one transaction: its new conditional-GET state, the items seen now
+        (key, url, outcome) and, when it failed, the error."""
+        now = _now()
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO watch_feeds(source, etag, last_modified, last_fetch, last_status, items, errors, last_error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "etag = COALESCE(excluded.etag, etag), last_modified = COALESCE(excluded.last_modified, last_modified), "
+                "last_fetch = excluded.last_fetch, last_status = excluded.last_status, items = items + excluded.items, "
+                "errors = errors + excluded.errors, last_error = COALESCE(excluded.last_error, last_error)",
+                (source, etag, last_modified, now, status, len(items), int(error is not None), error),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO watch_items(source, item_key, url, outcome, seen_at) VALUES (?, ?, ?, ?, ?)",
+                [(source, key, url, outcome, now) for key, url, outcome in items],
+            )
+
+    def watch_status(self) -> list[dict[str, Any]]:
+        """Every watched feed with its last fetch, status, item and error counts and last error, by source."""
+        with self._lock, self._db_errors():
+            cur = self._conn.execute(
+                "SELECT source, last_fetch, last_status, items, errors, last_error FROM watch_feeds ORDER BY source")
+            names = [c[0] for c in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
 
     # -- articles -------------------------------------------------------------------------------------------
 
@@ -336,6 +417,7 @@ class SQLiteStore:
             raise
         logger.info("%s: stored article %s as a copy of %s: %d events updated",
                     self.path, article.article_id, root, len(updated))
+        self._after_commit(updated)
         return AddResult(article.article_id, True, 0, (), tuple(updated))
 
     def _copies_for(self, conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[SourceRef]]:
@@ -404,6 +486,7 @@ class SQLiteStore:
             "%s: stored article %s: %d mentions, %d events created, %d updated",
             self.path, article.article_id, len(new), len(created), len(updated),
         )
+        self._after_commit([*created, *updated])
         return AddResult(article.article_id, True, len(new), tuple(created), tuple(updated))
 
     def _insert_article(self, conn: sqlite3.Connection, article: Article, copy_of: str | None = None) -> None:
@@ -620,7 +703,7 @@ class SQLiteStore:
         conn.executemany(
             "UPDATE events SET row_json = ?, row_format = ? WHERE event_id = ?",
             [(row_json(replace(e, acled_id=given[e.event_id][0], timestamp=codec.unix_seconds(given[e.event_id][1]))),
-              ROW_FORMAT, e.event_id)
+              row_format(), e.event_id)
              for e in events if e.event_id in given and e.acled_id != given[e.event_id][0]],
         )
 
@@ -723,11 +806,13 @@ class SQLiteStore:
 
     def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> EventParts | None:
         """The parts of a stored event kept from the write that stored it, taken out of the cache; None unless
-        the event's stored row is still the one written then (no other write since, or it was rolled back)."""
+        the event's stored row is still the one written then (no other write since, or it was rolled back), in
+        the row format in force (which names the outlet registry the parts grouped outlets by)."""
         kept = self._parts.pop(event_id, None)
         if kept is None or kept[0].key != key:
             return None
-        row = conn.execute("SELECT row_json = ? FROM events WHERE event_id = ?", (kept[1], event_id)).fetchone()
+        row = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
+                           (kept[1], row_format(), event_id)).fetchone()
         return kept[0] if row is not None and row[0] == 1 else None
 
     def _keep_parts(self, conn: sqlite3.Connection, event_id: str, parts: EventParts) -> None:
@@ -833,7 +918,7 @@ class SQLiteStore:
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
             codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
             event.fatalities_high, event.corroboration, now, _actors_folded(event),
-            row_json(replace(event, timestamp=codec.unix_seconds(now))), ROW_FORMAT,
+            row_json(replace(event, timestamp=codec.unix_seconds(now))), row_format(),
         )
 
     @staticmethod
@@ -977,7 +1062,8 @@ class SQLiteStore:
         """The events query_events gives, each as its JSON row (``row_json``): as stored when this version of the
         mapping wrote it, else built from the decoded event."""
         rows = self._page("SELECT e.event_id, e.row_json, e.row_format FROM events e", flt, limit, offset)
-        stale = [r[0] for r in rows if r[1] is None or r[2] != ROW_FORMAT]
+        current = row_format()
+        stale = [r[0] for r in rows if r[1] is None or r[2] != current]
         rebuilt: dict[str, str] = {}
         with self._lock, self._db_errors():
             for start in range(0, len(stale), _BATCH):

@@ -92,7 +92,10 @@
     ["actor", "f-actor"],
     ["country", "f-country"],
     ["certainty", "f-certainty"],
+    ["new", "f-new"],
   ];
+  // "new" in the map's URL is a span back from now; the API is asked for events stored since that time.
+  const NEW_HOURS = { "1h": 1, "24h": 24, "7d": 168 };
   const FLAGS = [
     ["hide_historical", "f-hide-historical"],
     ["hide_unverified", "f-hide-unverified"],
@@ -205,6 +208,12 @@
     const seq = ++loadSeq;
     setStatus("loading…");
     const params = filterParams();
+    const fresh = params.get("new");
+    params.delete("new");
+    if (NEW_HOURS[fresh]) {
+      const since = new Date(Date.now() - NEW_HOURS[fresh] * 3600 * 1000);
+      params.set("stored_since", since.toISOString().slice(0, 19) + "Z");
+    }
     params.set("limit", String(MAP_LIMIT));
     let data;
     try {
