@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from conflictlog.bench_merge import make_place, make_report
-from conflictlog.merge.dedupe import build_events, cluster_mentions, haversine_km, plan_clusters
+from conflictlog.merge.dedupe import (
+    build_events,
+    cluster_mentions,
+    haversine_km,
+    link_between,
+    plan_clusters,
+    report_links,
+)
 from conflictlog.records import Article, Certainty, GeoPrecision, SourceRef, TimePrecision
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
@@ -350,6 +357,25 @@ def test_dedupe_protests_in_two_places_with_only_generic_actors_stay_apart() -> 
                              evidence="Protest in town.")
     assert len(plan_clusters([here, there])) == 2
     assert len(plan_clusters([here, same_place])) == 1
+
+
+def test_dedupe_report_links_of_many_reports_of_one_shape_are_those_of_each_pair() -> None:
+    # stored reports alike but for their article and evidence sentence are scored once per shape and answer
+    sentence = "Gunmen attacked the army checkpoint on the main road north of the town at dawn."
+    new = make_report("m050", "a-new", evidence=sentence)
+    old = [make_report(f"m{i:03d}", f"a{i:03d}") for i in range(0, 100, 3)]
+    old += [
+        make_report("m011", "a011", evidence=sentence),  # a republished copy
+        make_report("m013", "a-new", evidence=sentence),  # the same article: no copy
+        make_report("m091", "a091", evidence=sentence),
+        make_report("m020", "a020", day=date(2024, 3, 4)),  # days apart: no link
+    ]
+    links = report_links([new], old)["m050"]
+    expected = {o.mention.mention_id: link_between(new, o) for o in old}
+    assert links == {m: link for m, link in expected.items() if link is not None}
+    copies = {m for m, (_, reason) in links.items() if reason.startswith("same evidence sentence")}
+    assert copies == {"m011", "m091"} and "m013" in links and "m003" in links
+    assert "m020" not in links
 
 
 def test_dedupe_outlet_and_its_registered_republisher_are_one_voice() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.merge.dedupe import _Features as Features
-from conflictlog.merge.dedupe import cluster_mentions, event_id_for, plan_clusters, score_pair
+from conflictlog.merge.dedupe import EventParts, build_event, cluster_mentions, event_id_for, plan_clusters, score_pair
 from conflictlog.merge.keys import load_rules
 from conflictlog.records import Certainty, GeoPrecision, ResolvedEvent, SourceRef, TimePrecision
 
@@ -166,3 +166,30 @@ def test_merge_props_event_values_come_from_its_reports(world: World) -> None:
         places = [r.place for r in reports if r.place is not None]
         assert (event.latitude, event.longitude) in {(p.latitude, p.longitude) for p in places} | (
             set() if places else {(None, None)})
+
+
+@given(worlds(), st.randoms(use_true_random=False), st.lists(st.none() | st.integers(0, 3), min_size=15, max_size=15))
+def test_merge_props_event_parts_add_reports_of_new_articles_as_build_event_takes_them(
+    world: World, rnd: object, days: list[int | None]
+) -> None:
+    # the store adds each report of a new article to the kept parts of its event: any order, same event
+    sources = {m: replace(ref, published=None if days[int(ref.article_id[1:])] is None
+                          else date(2024, 3, 2) + timedelta(days=days[int(ref.article_id[1:])]))
+               for m, ref in world.sources.items()}
+    by_article: dict[str, list[ResolvedEvent]] = {}
+    for report in world.reports:
+        by_article.setdefault(report.mention.article_id, []).append(report)
+    articles = sorted(by_article)
+    rnd.shuffle(articles)  # type: ignore[attr-defined]
+    cut = rnd.randint(1, len(articles))  # type: ignore[attr-defined]
+    first = [r for a in articles[:cut] for r in by_article[a]]
+    later = [by_article[a][-1] for a in articles[cut:]]
+    copies = {a: [SourceRef(f"copy-of-{a}", "", None, None, OUTLETS[i % len(OUTLETS)], date(2024, 3, 4))]
+              for i, a in enumerate(articles[:cut]) if i % 2 == 0}
+    key = min(r.mention.mention_id for r in first + later)
+    parts = EventParts.build(key, first, sources, copies)
+    for report in later:
+        assert parts.can_add(report)
+        parts.add(report, sources[report.mention.mention_id])
+        assert not parts.can_add(report)
+    assert parts.event() == build_event(key, first + later, sources, copies)

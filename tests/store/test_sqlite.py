@@ -12,7 +12,7 @@ import pytest
 
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.errors import NotFound, StoreError
-from conflictlog.merge.dedupe import build_events
+from conflictlog.merge.dedupe import build_events, plan_clusters
 from conflictlog.records import (
     Article,
     Certainty,
@@ -94,6 +94,7 @@ def test_sqlite_failure_mid_add_rolls_back_everything(store: SQLiteStore, monkey
 
     # Fails after the article and its mentions are inserted, while merging into events.
     monkeypatch.setattr(SQLiteStore, "_write_event", boom)
+    monkeypatch.setattr(SQLiteStore, "_write_join", boom)
     with pytest.raises(RuntimeError):
         store.add_article(article("a2"), [make_report("m2", "a2", fatalities=9, evidence="x")])
     monkeypatch.undo()
@@ -266,6 +267,32 @@ def test_sqlite_new_report_joins_stored_event_and_old_id_still_resolves(store: S
     assert store.count_events(EventFilter()) == 1
     assert store.get_event(old_id).event_id == new_id
     assert [d["mention_id"] for d in store.merge_decisions(old_id)] == ["m1", "m2"]
+
+
+def test_sqlite_report_joining_in_place_keeps_order_json_row_and_indexes(store: SQLiteStore) -> None:
+    # m1 stays the first report, so the event keeps its id and is written in place; m3 sorts between the others
+    # by mention id and by publication date, gives the finer place and, with the highest confidence, actor2.
+    province = make_place("Aleppo", latitude=36.0, longitude=37.0, geo_precision=GeoPrecision.REGION,
+                          gazetteer_id="geonames:170062")
+    articles = [article("a1", published=date(2024, 3, 2)), article("a4", published=date(2024, 3, 5)),
+                article("a3", published=date(2024, 3, 3))]
+    reports = [make_report("m1", "a1", place=province, fatalities=3),
+               make_report("m4", "a4", place=province, evidence="y"),
+               make_report("m3", "a3", place=ALEPPO, evidence="x", confidence=0.9, fatalities=2,
+                           actors=("Military Forces of Syria (2000-)", "Hayat Tahrir al-Sham"))]
+    for a, r in zip(articles, reports):
+        store.add_article(a, [r])
+    (event,) = store.query_events(EventFilter())
+    assert [event] == build_events(reports, articles)
+    assert [s.article_id for s in event.sources] == ["a1", "a3", "a4"]
+    assert [c.mention_id for c in event.claims] == ["m1", "m3", "m4"]
+    assert (event.latitude, event.actor2, event.fatalities) == (36.2, "Hayat Tahrir al-Sham", 2)
+    assert store.query_event_json(EventFilter()) == [sqlite_module.row_json(store.get_event(event.event_id))]
+    assert store.count_events(EventFilter(bbox=(37.15, 36.19, 37.17, 36.21))) == 1
+    assert store.count_events(EventFilter(bbox=(36.99, 35.99, 37.01, 36.01))) == 0
+    assert store.count_events(EventFilter(actor="hayat tahrir")) == 1
+    batch = {d.mention_id: (d.joined_to, d.reason) for c in plan_clusters(reports) for d in c.decisions}
+    assert {d["mention_id"]: (d["joined_to"], d["reason"]) for d in store.merge_decisions(event.event_id)} == batch
 
 
 def test_sqlite_adding_an_article_touches_only_events_it_joins(store: SQLiteStore) -> None:
@@ -468,6 +495,31 @@ def test_sqlite_copy_sources_survive_a_later_merge_and_remerge(store: SQLiteStor
     store.remerge()
     (event,) = store.iter_events()
     assert {s.article_id for s in event.sources} == {"a1", "a2", "c1"}
+
+
+def test_sqlite_kept_parts_of_an_event_rewritten_since_are_not_used(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # m2 joins in place and its event's parts are kept; a copy of a1 then rewrites the event, and a join that
+    # fails rolls back after its parts were kept: each later join still gives the event of all its reports
+    store.add_article(replace(article("a1"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
+    store.add_article(article("a2", outlet="Other"), [make_report("m2", "a2", place=ALEPPO, evidence="x")])
+    store.add_copy(replace(article("c1", outlet="Daily"), text="New lead.\n" + COPY_BODY), "a1")
+    store.add_article(article("a3", outlet="Third"), [make_report("m3", "a3", place=ALEPPO, evidence="y")])
+    (event,) = store.iter_events()
+    assert [s.article_id for s in event.sources] == ["a1", "a2", "a3", "c1"] and event.corroboration == 4
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(SQLiteStore, "_assign_acled_ids", boom)  # after the event is written and its parts kept
+    with pytest.raises(RuntimeError):
+        store.add_article(article("a4"), [make_report("m4", "a4", place=ALEPPO, evidence="z", fatalities=5)])
+    monkeypatch.undo()
+    reports = [make_report("m5", "a5", place=ALEPPO, evidence="w", fatalities=7)]
+    store.add_article(article("a5", outlet="Fifth"), reports)
+    (event,) = store.iter_events()
+    assert [s.article_id for s in event.sources] == ["a1", "a2", "a3", "a5", "c1"]
+    assert [c.mention_id for c in event.claims] == ["m1", "m2", "m3", "m5"] and event.fatalities == 7
+    assert event.corroboration == 5
 
 
 def test_sqlite_copy_of_an_article_not_stored_is_refused(store: SQLiteStore) -> None:

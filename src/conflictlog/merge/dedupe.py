@@ -25,11 +25,12 @@ Representative fields and casualty figures are chosen by fixed rules documented 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import math
 import statistics
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,6 +53,7 @@ from conflictlog.records import (
     Certainty,
     Claim,
     Event,
+    Evidence,
     GeoPrecision,
     ResolvedEvent,
     SourceRef,
@@ -109,7 +111,7 @@ class _Features:
     __slots__ = (
         "mention_id", "article_id", "family", "country", "event_type", "sub_event_type",
         "has_date", "lo", "hi", "start", "end", "single_day", "day", "has_place", "lat", "lon", "geo_precision",
-        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys",
+        "gazetteer_id", "location", "admin1", "actors", "evidence", "date_keys", "evidence_keys", "shape",
     )
 
     def __init__(self, resolved: ResolvedEvent) -> None:
@@ -145,6 +147,12 @@ class _Features:
         self.evidence = copy_evidence_keys(resolved)
         self.date_keys = date_block_keys(resolved)
         self.evidence_keys = evidence_block_keys(resolved)
+        # every value score_pair reads but the article id and evidence, which it only compares for equality
+        self.shape = (
+            self.family, self.country, self.event_type, self.sub_event_type, self.has_date, self.lo, self.hi,
+            self.start, self.end, self.single_day, self.day, self.has_place, self.lat, self.lon, self.geo_precision,
+            self.gazetteer_id, self.location, self.admin1, self.actors,
+        )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -250,6 +258,11 @@ class _UnionFind:
 
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
+
+    def add(self) -> int:
+        """A new set of one element, which is returned."""
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -497,10 +510,15 @@ def report_links(new: Sequence[ResolvedEvent], old: Sequence[ResolvedEvent]) -> 
         same_text = {i for key in f.evidence_keys for i in blocks.get(key, ())}
         dated = {i for key in f.date_keys for i in blocks.get(key, ())}
         links = out.setdefault(f.mention_id, {})
+        # The reports of a large incident mostly differ only in what score_pair compares for equality (article,
+        # evidence sentence): one score serves every report of the same shape and the same answers.
+        scored: dict[tuple[object, ...], tuple[float, str] | None] = {}
         for i in _candidates(f, dated, same_text, old_feats, rules):
-            result = _link(old_feats[i], f, rules)
+            g = old_feats[i]
+            key = (g.shape, g.mention_id < f.mention_id, g.article_id == f.article_id, g.evidence.isdisjoint(f.evidence))
+            result = scored[key] if key in scored else scored.setdefault(key, _link(g, f, rules))
             if result is not None:
-                links[old_feats[i].mention_id] = result
+                links[g.mention_id] = result
     return out
 
 
@@ -565,70 +583,247 @@ def _source_for(resolved: ResolvedEvent, sources: Mapping[str, SourceRef]) -> So
     return ref
 
 
-def _outlet_groups(members: Sequence[ResolvedEvent], refs: Mapping[str, SourceRef],
-                   copies: Sequence[SourceRef] = ()) -> dict[str, int]:
-    """Article id -> independent-outlet group: same outlet, one republishing the other (original_outlet, or the
-    outlet registry's republishing relations), or an identical evidence sentence make one group; a recognised copy
-    (``copies``) groups by its outlet alone."""
-    from conflictlog.outlets import registry
-
-    outlets = registry()
-    articles = sorted({m.mention.article_id for m in members} | {c.article_id for c in copies})
-    index = {a: i for i, a in enumerate(articles)}
-    uf = _UnionFind(len(articles))
-    by_name: dict[str, int] = {}
-    by_evidence: dict[str, int] = {}
-
-    def join_outlets(i: int, ref: SourceRef) -> None:
-        for outlet in (ref.outlet, ref.original_outlet, *outlets.voice(ref.outlet)):
-            name = place_key(outlets.canonical(outlet)) if outlet else None
-            if name:
-                uf.union(i, by_name.setdefault(name, i))
-
-    for member in members:
-        i = index[member.mention.article_id]
-        join_outlets(i, refs[member.mention.mention_id])
-        for ev in member.mention.evidence:
-            if ev.text.strip():
-                uf.union(i, by_evidence.setdefault(evidence_text_key(ev.text), i))
-    for copy in copies:
-        join_outlets(index[copy.article_id], copy)
-    return {a: uf.find(index[a]) for a in articles}
+_CERTAINTY_ORDER = (Certainty.REPORTED, Certainty.CLAIMED, Certainty.UNVERIFIED)
 
 
-def _casualty_figures(
-    members: Sequence[ResolvedEvent], groups: Mapping[str, int]
-) -> tuple[int, int | None, int, int, int]:
-    """(fatalities, injured, fatalities_low, fatalities_best, fatalities_high) under the rules of build_event."""
+def _rep_key(m: ResolvedEvent) -> tuple[float, int, int, str]:
+    """Representative order: highest confidence, then finest time precision, finest geo precision, mention_id."""
+    tp = int(m.mention.date.precision) if m.mention.date else 9
+    gp = int(m.place.geo_precision) if m.place else 9
+    return (-m.mention.confidence, tp, gp, m.mention.mention_id)
 
-    def conservative(values: list[tuple[ResolvedEvent, int]]) -> int | None:
-        current = [(m, v) for m, v in values if not m.mention.historical] or values
-        for certainty in (Certainty.REPORTED, Certainty.CLAIMED, Certainty.UNVERIFIED):
-            figures = [v for m, v in current if m.mention.certainty == certainty]
-            if figures:
-                return min(figures)
+
+class _Lowest:
+    """The lowest positive figure of each (historical, certainty), for the conservative rule of build_event."""
+
+    __slots__ = ("figures",)
+
+    def __init__(self) -> None:
+        self.figures: dict[tuple[bool, Certainty], int] = {}
+
+    def add(self, historical: bool, certainty: Certainty, value: int) -> None:
+        key = (historical, certainty)
+        if key not in self.figures or value < self.figures[key]:
+            self.figures[key] = value
+
+    def conservative(self) -> int | None:
+        """The lowest figure of the surest certainty, among current reports if any gives one."""
+        current = any(not historical for historical, _ in self.figures)
+        for certainty in _CERTAINTY_ORDER:
+            found = [v for (historical, c), v in self.figures.items() if c == certainty and not (current and historical)]
+            if found:
+                return min(found)
         return None
 
-    positive = [(m, m.mention.fatalities) for m in members if m.mention.fatalities > 0]
-    if not positive:
-        fatalities, low, best, high = 0, 0, 0, 0
-    else:
-        fatalities = conservative(positive) or 0
-        figures = [v for _, v in positive]
-        low, high = min(figures), max(figures)
-        support: dict[int, set[int]] = {}
-        for m, v in positive:
-            support.setdefault(v, set()).add(groups[m.mention.article_id])
-        most = max(len(g) for g in support.values())
-        best = int(statistics.median_low(sorted(v for v, g in support.items() if len(g) == most)))
-    injured_known = [(m, m.mention.injured) for m in members if m.mention.injured is not None]
-    injured: int | None
-    if not injured_known:
-        injured = None
-    else:
-        injured_positive = [(m, v) for m, v in injured_known if v and v > 0]
-        injured = (conservative(injured_positive) or 0) if injured_positive else 0
-    return fatalities, injured, low, best, high
+
+class EventParts:
+    """What build_event takes from the reports of one event, kept so that one more report is added without
+    going over the others again: ``EventParts.build(...).event()`` is ``build_event(...)``, and adding a
+    report of a new article, then calling ``event()``, gives the event build_event makes of all of them."""
+
+    def __init__(self, key: str) -> None:
+        from conflictlog.outlets import registry
+
+        self.key = key
+        self.outlets = registry()
+        self.mention_ids: list[str] = []  # sorted; one claim each, in ``claims``
+        self.claims: list[Claim] = []
+        self.articles: dict[str, int] = {}  # of the reports and of the recognised copies, in ``groups``
+        self.rep: tuple[tuple[float, int, int, str], ResolvedEvent] | None = None
+        self.date_src: tuple[tuple[object, ...], ResolvedEvent] | None = None
+        self.place_src: tuple[tuple[object, ...], ResolvedEvent] | None = None
+        self.firsts: dict[str, tuple[tuple[float, int, int, str], str]] = {}
+        self.first_published: date | None = None
+        self.source_of: dict[str, tuple[str, SourceRef]] = {}  # article -> (its smallest mention_id, its ref)
+        self.source_keys: list[tuple[date, str]] = []  # sorted, with ``sources`` beside it
+        self.sources: list[SourceRef] = []
+        self.evidence_at: dict[Evidence, tuple[str, int]] = {}  # first (mention_id, index) of each sentence
+        self.evidence_keys: list[tuple[str, int]] = []  # sorted, with ``evidence`` beside it
+        self.evidence: list[Evidence] = []
+        self.groups = _UnionFind(0)  # independent outlets
+        self.n_groups = 0
+        self.by_name: dict[str, str] = {}
+        self.by_evidence: dict[str, str] = {}
+        self.fatalities = _Lowest()
+        self.injured = _Lowest()
+        self.injured_known = 0
+        self.support: dict[int, set[str]] = {}  # fatality figure -> the articles giving it
+        self.certainties: set[Certainty] = set()
+        self.n_current = 0  # reports not historical
+
+    @classmethod
+    def build(cls, key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
+              copies: Mapping[str, Sequence[SourceRef]] | None = None) -> EventParts:
+        """The parts of the event of these reports (unique mention ids) and the near-copies of their articles."""
+        parts = cls(key)
+        for m in sorted(members, key=lambda m: m.mention.mention_id):
+            parts.add(m, _source_for(m, sources))
+        if copies:
+            parts.add_copies(copies)
+        return parts
+
+    def can_add(self, report: ResolvedEvent) -> bool:
+        """Whether ``add`` takes this report: one of an article the event has no report or copy of yet."""
+        return report.mention.article_id not in self.articles and report.mention.mention_id not in self.mention_ids
+
+    def add(self, m: ResolvedEvent, ref: SourceRef) -> None:
+        """Add one report with the SourceRef of its article; once copies are added, only one ``can_add`` takes
+        (another report of a known article could change the report its copies stand under)."""
+        mention = m.mention
+        mention_id, article_id = mention.mention_id, mention.article_id
+        at = bisect.bisect_left(self.mention_ids, mention_id)
+        self.mention_ids.insert(at, mention_id)
+        self.claims.insert(at, Claim(mention_id, mention.claimed_by, ref.outlet, mention.fatalities, mention.injured))
+        rep_key = _rep_key(m)
+        if self.rep is None or rep_key < self.rep[0]:
+            self.rep = (rep_key, m)
+        if mention.date is not None:
+            date_key = (int(mention.date.precision), rep_key)
+            if self.date_src is None or date_key < self.date_src[0]:
+                self.date_src = (date_key, m)
+        if m.place is not None:
+            place_key_ = (int(m.place.geo_precision), -m.place.score, rep_key)
+            if self.place_src is None or place_key_ < self.place_src[0]:
+                self.place_src = (place_key_, m)
+        for name, value in (("actor1", m.actor1), ("actor2", m.actor2), ("claimed_by", mention.claimed_by),
+                            ("notes", mention.notes)):
+            if value and (name not in self.firsts or rep_key < self.firsts[name][0]):
+                self.firsts[name] = (rep_key, value)
+        if ref.published is not None and (self.first_published is None or ref.published < self.first_published):
+            self.first_published = ref.published
+        known = self.source_of.get(article_id)
+        if known is None or mention_id < known[0]:
+            if known is not None:
+                self._drop_source(known[1])
+            self.source_of[article_id] = (mention_id, ref)
+            self._put_source(ref)
+        for index, ev in enumerate(mention.evidence):
+            at_key = (mention_id, index)
+            first = self.evidence_at.get(ev)
+            if first is None or at_key < first:
+                if first is not None:
+                    gone = bisect.bisect_left(self.evidence_keys, first)
+                    del self.evidence_keys[gone], self.evidence[gone]
+                self.evidence_at[ev] = at_key
+                place = bisect.bisect_left(self.evidence_keys, at_key)
+                self.evidence_keys.insert(place, at_key)
+                self.evidence.insert(place, ev)
+        self._join_outlets(article_id, ref)
+        for ev in mention.evidence:
+            if ev.text.strip():
+                self._union(article_id, self.by_evidence.setdefault(evidence_text_key(ev.text), article_id))
+        if mention.fatalities > 0:
+            self.fatalities.add(mention.historical, mention.certainty, mention.fatalities)
+            self.support.setdefault(mention.fatalities, set()).add(article_id)
+        if mention.injured is not None:
+            self.injured_known += 1
+            if mention.injured > 0:
+                self.injured.add(mention.historical, mention.certainty, mention.injured)
+        self.certainties.add(mention.certainty)
+        self.n_current += not mention.historical
+
+    def add_copies(self, copies: Mapping[str, Sequence[SourceRef]]) -> None:
+        """Add the recognised near-copies of the reports' articles (article id -> the copies' SourceRefs): each
+        a source, under the mention_id of the first report of its original, and nothing else."""
+        stand_in = {article_id: mention_id for article_id, (mention_id, _) in self.source_of.items()}
+        for article_id, mention_id in sorted(stand_in.items()):
+            for copy in copies.get(article_id, ()):
+                if copy.article_id not in self.articles:
+                    ref = dataclasses.replace(copy, mention_id=mention_id)
+                    self._put_source(ref)
+                    self._join_outlets(copy.article_id, ref)
+
+    def _put_source(self, ref: SourceRef) -> None:
+        key = (ref.published or date.max, ref.article_id)
+        at = bisect.bisect_left(self.source_keys, key)
+        self.source_keys.insert(at, key)
+        self.sources.insert(at, ref)
+
+    def _drop_source(self, ref: SourceRef) -> None:
+        at = bisect.bisect_left(self.source_keys, (ref.published or date.max, ref.article_id))
+        del self.source_keys[at], self.sources[at]
+
+    def _union(self, a: str, b: str) -> None:
+        if self.groups.union(self.articles[a], self.articles[b]):
+            self.n_groups -= 1
+
+    def _join_outlets(self, article_id: str, ref: SourceRef) -> None:
+        """Put an article in the outlet groups: same outlet, or one republishing the other (original_outlet, or
+        the outlet registry's republishing relations)."""
+        if article_id not in self.articles:
+            self.articles[article_id] = self.groups.add()
+            self.n_groups += 1
+        for outlet in (ref.outlet, ref.original_outlet, *self.outlets.voice(ref.outlet)):
+            name = place_key(self.outlets.canonical(outlet)) if outlet else None
+            if name:
+                self._union(article_id, self.by_name.setdefault(name, article_id))
+
+    def event(self) -> Event:
+        """The event of the reports added so far, by the rules of build_event."""
+        assert self.rep is not None, "an event needs a report"
+        rep = self.rep[1]
+        date_src = self.date_src[1] if self.date_src is not None else None
+        if date_src is not None and date_src.mention.date is not None:
+            dm = date_src.mention.date
+            event_date, time_precision = dm.start, dm.precision
+            event_date_end = dm.end if dm.end != dm.start else None
+        else:
+            event_date = self.first_published or date(1970, 1, 1)
+            time_precision, event_date_end = TimePrecision.MONTH, None
+            logger.debug("merge: event %s has no dated report; using publication date %s", self.key, event_date)
+        place = self.place_src[1].place if self.place_src is not None else None
+        if not self.support:
+            fatalities, low, best, high = 0, 0, 0, 0
+        else:
+            fatalities = self.fatalities.conservative() or 0
+            low, high = min(self.support), max(self.support)
+            groups = {v: {self.groups.find(self.articles[a]) for a in articles} for v, articles in self.support.items()}
+            most = max(len(g) for g in groups.values())
+            best = int(statistics.median_low(sorted(v for v, g in groups.items() if len(g) == most)))
+        injured = None if not self.injured_known else (self.injured.conservative() or 0)
+        if Certainty.REPORTED in self.certainties:
+            certainty = Certainty.REPORTED
+        elif Certainty.CLAIMED in self.certainties:
+            certainty = Certainty.CLAIMED
+        else:
+            certainty = Certainty.UNVERIFIED
+
+        def first(name: str) -> str | None:
+            found = self.firsts.get(name)
+            return found[1] if found else None
+
+        return Event(
+            event_id=event_id_for(self.key, place.country_iso3 if place else None),
+            event_date=event_date,
+            time_precision=time_precision,
+            event_type=rep.mention.event_type,
+            sub_event_type=rep.mention.sub_event_type,
+            actor1=first("actor1"),
+            actor2=first("actor2"),
+            assoc_actor_1=tuple(rep.assoc_actor_1),
+            assoc_actor_2=tuple(rep.assoc_actor_2),
+            country=place.country if place else None,
+            admin1=place.admin1 if place else None,
+            admin2=place.admin2 if place else None,
+            location=place.location if place else None,
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+            geo_precision=place.geo_precision if place else None,
+            fatalities=fatalities,
+            injured=injured,
+            claimed_by=first("claimed_by"),
+            certainty=certainty,
+            historical=self.n_current == 0,
+            notes=first("notes") or "",
+            sources=tuple(self.sources),
+            evidence=tuple(self.evidence),
+            claims=tuple(self.claims),
+            fatalities_low=low,
+            fatalities_best=best,
+            fatalities_high=high,
+            corroboration=self.n_groups,
+            event_date_end=event_date_end,
+        )
 
 
 def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
@@ -653,106 +848,9 @@ def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str
     - corroboration: independent outlets among the sources (a republished copy counts with its original, an
       outlet with the outlets the registry says it republishes; a recognised copy counts by its outlet, so
       copies from one outlet count once).
+    Ties in the representative order never occur (mention ids differ); the rules live in ``EventParts``.
     """
-    ordered = sorted(members, key=lambda m: m.mention.mention_id)
-    refs = {m.mention.mention_id: _source_for(m, sources) for m in ordered}
-
-    def rep_key(m: ResolvedEvent) -> tuple[float, int, int, str]:
-        tp = int(m.mention.date.precision) if m.mention.date else 9
-        gp = int(m.place.geo_precision) if m.place else 9
-        return (-m.mention.confidence, tp, gp, m.mention.mention_id)
-
-    by_rep = sorted(ordered, key=rep_key)
-    rep = by_rep[0]
-    dated = [m for m in by_rep if m.mention.date is not None]
-    date_src = min(dated, key=lambda m: int(m.mention.date.precision)) if dated else None  # type: ignore[union-attr]
-    placed = [m for m in by_rep if m.place is not None]
-    place_src = (
-        min(placed, key=lambda m: (int(m.place.geo_precision), -m.place.score)) if placed else None  # type: ignore[union-attr]
-    )
-
-    def first(getter: Callable[[ResolvedEvent], str | None]) -> str | None:
-        for m in by_rep:
-            value = getter(m)
-            if value:
-                return value
-        return None
-
-    if date_src is not None and date_src.mention.date is not None:
-        dm = date_src.mention.date
-        event_date, time_precision = dm.start, dm.precision
-        event_date_end = dm.end if dm.end != dm.start else None
-    else:
-        published = [r.published for r in refs.values() if r.published is not None]
-        event_date = min(published) if published else date(1970, 1, 1)
-        time_precision, event_date_end = TimePrecision.MONTH, None
-        logger.debug("merge: event %s has no dated report; using publication date %s", key, event_date)
-
-    place = place_src.place if place_src is not None else None
-    copy_refs: list[SourceRef] = []
-    if copies:
-        stand_in = {}  # the first report of each article stands for the article's copies
-        for m in ordered:
-            stand_in.setdefault(m.mention.article_id, m.mention.mention_id)
-        seen = set(stand_in)
-        for article_id, mention_id in sorted(stand_in.items()):
-            for copy in copies.get(article_id, ()):
-                if copy.article_id not in seen:
-                    seen.add(copy.article_id)
-                    copy_refs.append(dataclasses.replace(copy, mention_id=mention_id))
-    groups = _outlet_groups(ordered, refs, copy_refs)
-    fatalities, injured, low, best, high = _casualty_figures(ordered, groups)
-    certainties = {m.mention.certainty for m in ordered}
-    if Certainty.REPORTED in certainties:
-        certainty = Certainty.REPORTED
-    elif Certainty.CLAIMED in certainties:
-        certainty = Certainty.CLAIMED
-    else:
-        certainty = Certainty.UNVERIFIED
-
-    source_refs: dict[str, SourceRef] = {}
-    for m in ordered:  # smallest mention_id of each article stands for the article
-        source_refs.setdefault(m.mention.article_id, refs[m.mention.mention_id])
-    for copy in copy_refs:
-        source_refs[copy.article_id] = copy
-    sources_out = tuple(sorted(source_refs.values(), key=lambda r: (r.published or date.max, r.article_id)))
-    evidence = list(dict.fromkeys(ev for m in ordered for ev in m.mention.evidence))
-    claims = tuple(
-        Claim(m.mention.mention_id, m.mention.claimed_by, refs[m.mention.mention_id].outlet, m.mention.fatalities, m.mention.injured)
-        for m in ordered
-    )
-    return Event(
-        event_id=event_id_for(key, place.country_iso3 if place else None),
-        event_date=event_date,
-        time_precision=time_precision,
-        event_type=rep.mention.event_type,
-        sub_event_type=rep.mention.sub_event_type,
-        actor1=first(lambda m: m.actor1),
-        actor2=first(lambda m: m.actor2),
-        assoc_actor_1=tuple(rep.assoc_actor_1),
-        assoc_actor_2=tuple(rep.assoc_actor_2),
-        country=place.country if place else None,
-        admin1=place.admin1 if place else None,
-        admin2=place.admin2 if place else None,
-        location=place.location if place else None,
-        latitude=place.latitude if place else None,
-        longitude=place.longitude if place else None,
-        geo_precision=place.geo_precision if place else None,
-        fatalities=fatalities,
-        injured=injured,
-        claimed_by=first(lambda m: m.mention.claimed_by),
-        certainty=certainty,
-        historical=all(m.mention.historical for m in ordered),
-        notes=first(lambda m: m.mention.notes) or "",
-        sources=sources_out,
-        evidence=tuple(evidence),
-        claims=claims,
-        fatalities_low=low,
-        fatalities_best=best,
-        fatalities_high=high,
-        corroboration=len(set(groups.values())),
-        event_date_end=event_date_end,
-    )
+    return EventParts.build(key, members, sources, copies).event()
 
 
 def cluster_events(

@@ -27,6 +27,7 @@ from conflictlog.merge.dedupe import (
     FIRST_REPORT,
     SPLIT_PREFIX,
     Cluster,
+    EventParts,
     MergeDecision,
     PairMemory,
     best_link,
@@ -60,6 +61,7 @@ MEMORY = ":memory:"
 _BATCH = 500
 BUSY_TIMEOUT_MS = 5000  # SQLite waits this long on a lock before store.locking retries with backoff
 _DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
+_PARTS_CACHE = 128  # events whose parts are kept, so a report joining one adds to them (merge.dedupe.EventParts)
 _EVENT_COLUMNS = (
     "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "assoc_actor_1", "assoc_actor_2", "country", "country_iso3", "admin1", "admin2", "location",
@@ -70,6 +72,24 @@ _EVENT_COLUMNS = (
 _EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM events e"
 _WRITTEN_COLUMNS = (*_EVENT_COLUMNS, "row_json", "row_format")
 _EVENT_INSERT = f"INSERT INTO events ({', '.join(_WRITTEN_COLUMNS)}) VALUES ({', '.join('?' * len(_WRITTEN_COLUMNS))})"
+_EVENT_UPDATE = f"UPDATE events SET {', '.join(c + ' = ?' for c in _WRITTEN_COLUMNS[1:])} WHERE event_id = ?"
+# What the insert trigger (events_ai) puts in the bounding-box and actor indexes, for an event updated in place.
+_EVENT_INDEXES = (
+    "DELETE FROM events_rtree WHERE id = (SELECT id FROM events WHERE event_id = ?)",
+    "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat) SELECT id, longitude, longitude, latitude, "
+    "latitude FROM events WHERE event_id = ? AND latitude IS NOT NULL AND longitude IS NOT NULL",
+    "DELETE FROM events_actors WHERE rowid = (SELECT id FROM events WHERE event_id = ?)",
+    "INSERT INTO events_actors(rowid, actors) SELECT id, coalesce(actor1, '') || char(10) || coalesce(actor2, '') "
+    "|| char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(assoc_actor_1)), '') || char(10) "
+    "|| coalesce((SELECT group_concat(value, char(10)) FROM json_each(assoc_actor_2)), '') FROM events "
+    "WHERE event_id = ?",
+)
+_SOURCE_INSERT = ("INSERT INTO event_sources(event_id, position, article_id, mention_id, url, title, outlet, published, "
+                  "original_outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_CLAIM_INSERT = ("INSERT INTO claims(event_id, position, mention_id, claimant, outlet, fatalities, injured) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_DECISION_INSERT = ("INSERT INTO merge_decisions(event_id, mention_id, joined_to, score, reason, decided_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)")
 _ORDER = " ORDER BY e.event_date DESC, e.event_id"
 # R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
 _BBOX_SLACK = 1e-4
@@ -207,6 +227,7 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
+        self._parts: dict[str, tuple[EventParts, str]] = {}  # event id -> its parts and the JSON row written
         self._copies: CopyIndex | None = None  # loaded on first use
         self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
@@ -761,18 +782,88 @@ class SQLiteStore:
             other_id, (score, reason) = min(link.items(), key=lambda item: (-item[1][0], item[0]))
             decisions.append(MergeDecision(n, other_id, score, reason))
         decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
-        group = [*stored, report]
-        copies = self._copies_for(conn, {r.mention.article_id for r in group})
-        event = build_event(key, group, sources, copies)
+        parts = self._stored_parts(conn, event_id, key)
+        if parts is not None and parts.can_add(report):
+            parts.add(report, sources[n])
+        else:
+            group = [*stored, report]
+            parts = EventParts.build(key, group, sources, self._copies_for(conn, {r.mention.article_id for r in group}))
+        event = parts.event()
         if event.event_id != event_id:
             self._delete_event(conn, event_id)
             self._carry_acled_id(conn, event_id, event.event_id)
             conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (event.event_id, event_id))
             conn.execute("INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
                          (event_id, event.event_id, _now()))
-        self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
+        in_place = None if event.event_id != event_id else self._write_join(conn, event, report, decisions, earlier)
+        if in_place is None:
+            self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
+        else:
+            self._keep_parts(conn, event_id, parts)
         conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
                      "WHERE mention_id = ?", (members[0], n))
+        return in_place or event
+
+    def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> EventParts | None:
+        """The parts of a stored event kept from the write that stored it, taken out of the cache; None unless
+        the event's stored row is still the one written then (no other write since, or it was rolled back), in
+        the row format in force (which names the outlet registry the parts grouped outlets by)."""
+        kept = self._parts.pop(event_id, None)
+        if kept is None or kept[0].key != key:
+            return None
+        row = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
+                           (kept[1], row_format(), event_id)).fetchone()
+        return kept[0] if row is not None and row[0] == 1 else None
+
+    def _keep_parts(self, conn: sqlite3.Connection, event_id: str, parts: EventParts) -> None:
+        """Keep the parts of an event just written in place, with the row that says they are current."""
+        (row,) = conn.execute("SELECT row_json FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        if len(self._parts) >= _PARTS_CACHE:
+            self._parts.pop(next(iter(self._parts)))
+        self._parts[event_id] = (parts, row)
+
+    def _write_join(self, conn: sqlite3.Connection, event: Event, report: ResolvedEvent,
+                    decisions: Sequence[MergeDecision], earlier: dict[str, tuple[str | None, float | None, str]],
+                    ) -> Event | None:
+        """Write an event that kept its id and gained one report in place: its row, the report's source, claim and
+        decision, and the decisions that changed; the other rows stay. Returns the event as written (with its
+        ACLED-style id); None, writing nothing, when the stored rows are not the event without that report."""
+        event_id, n, article_id = event.event_id, report.mention.mention_id, report.mention.article_id
+        at_source = [i for i, s in enumerate(event.sources) if s.article_id == article_id]
+        at_claim = [i for i, c in enumerate(event.claims) if c.mention_id == n]
+        if len(at_source) != 1 or len(at_claim) != 1:
+            return None
+        stored_sources = [r[0] for r in conn.execute(
+            "SELECT article_id FROM event_sources WHERE event_id = ? ORDER BY position", (event_id,))]
+        stored_claims = [r[0] for r in conn.execute(
+            "SELECT mention_id FROM claims WHERE event_id = ? ORDER BY position", (event_id,))]
+        if (stored_sources != [s.article_id for i, s in enumerate(event.sources) if i != at_source[0]]
+                or stored_claims != [c.mention_id for i, c in enumerate(event.claims) if i != at_claim[0]]):
+            return None
+        row = conn.execute("SELECT acled_id FROM acled_ids WHERE event_id = ?", (event_id,)).fetchone()
+        if row is not None:  # named in the row now, so _assign_acled_ids has nothing to rewrite
+            event = replace(event, acled_id=row[0])
+        now = _now()
+        conn.execute(_EVENT_UPDATE, (*self._event_row(event, now)[1:], event_id))
+        for sql in _EVENT_INDEXES:
+            conn.execute(sql, (event_id,))
+        for table, position, insert, values in (
+            ("event_sources", at_source[0], _SOURCE_INSERT, self._source_row(event.sources[at_source[0]])),
+            ("claims", at_claim[0], _CLAIM_INSERT, self._claim_row(event.claims[at_claim[0]])),
+        ):
+            # make room at the new row's position (in two steps, as (event_id, position) is unique throughout)
+            conn.execute(f"UPDATE {table} SET position = -position - 1 WHERE event_id = ? AND position >= ?",
+                         (event_id, position))
+            conn.execute(f"UPDATE {table} SET position = -position WHERE event_id = ? AND position < 0", (event_id,))
+            conn.execute(insert, (event_id, position, *values))
+        conn.execute("INSERT INTO event_mentions(event_id, mention_id) VALUES (?, ?)", (event_id, n))
+        for d in decisions:
+            if d.mention_id == n:
+                conn.execute(_DECISION_INSERT, (event_id, n, d.joined_to, d.score, d.reason, now))
+            elif earlier[d.mention_id] != (d.joined_to, d.score, d.reason):
+                conn.execute("UPDATE merge_decisions SET joined_to = ?, score = ?, reason = ?, decided_at = ? "
+                             "WHERE event_id = ? AND mention_id = ?",
+                             (d.joined_to, d.score, d.reason, now, event_id, d.mention_id))
         return event
 
     def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
@@ -809,7 +900,7 @@ class SQLiteStore:
                 [(event.event_id, m) for m in cluster.mention_ids],
             )
             conn.executemany(
-                "INSERT INTO merge_decisions(event_id, mention_id, joined_to, score, reason, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                _DECISION_INSERT,
                 [
                     (event.event_id, d.mention_id, d.joined_to, d.score, (reasons or {}).get(d.mention_id, d.reason), now)
                     for d in cluster.decisions
@@ -831,23 +922,24 @@ class SQLiteStore:
         )
 
     @staticmethod
-    def _write_children(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+    def _source_row(s: SourceRef) -> tuple[Any, ...]:
+        """An event_sources row after (event_id, position)."""
+        return (s.article_id, s.mention_id, s.url, s.title, s.outlet, codec.iso(s.published), s.original_outlet)
+
+    @staticmethod
+    def _claim_row(c: Claim) -> tuple[Any, ...]:
+        """A claims row after (event_id, position)."""
+        return (c.mention_id, c.claimant, c.outlet, c.fatalities, c.injured)
+
+    @classmethod
+    def _write_children(cls, conn: sqlite3.Connection, events: Sequence[Event]) -> None:
         conn.executemany(
-            "INSERT INTO event_sources(event_id, position, article_id, mention_id, url, title, outlet, published, "
-            "original_outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (e.event_id, i, s.article_id, s.mention_id, s.url, s.title, s.outlet, codec.iso(s.published), s.original_outlet)
-                for e in events
-                for i, s in enumerate(e.sources)
-            ],
+            _SOURCE_INSERT,
+            [(e.event_id, i, *cls._source_row(s)) for e in events for i, s in enumerate(e.sources)],
         )
         conn.executemany(
-            "INSERT INTO claims(event_id, position, mention_id, claimant, outlet, fatalities, injured) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (e.event_id, i, c.mention_id, c.claimant, c.outlet, c.fatalities, c.injured)
-                for e in events
-                for i, c in enumerate(e.claims)
-            ],
+            _CLAIM_INSERT,
+            [(e.event_id, i, *cls._claim_row(c)) for e in events for i, c in enumerate(e.claims)],
         )
 
     # -- events ---------------------------------------------------------------------------------------------
