@@ -54,6 +54,7 @@ class Lexicons:
     crime: tuple[str, ...]
     perpetrators: tuple[str, ...]
     political_motive: tuple[str, ...]
+    diplomatic_replies: tuple[str, ...]
     idioms: tuple[str, ...]
     abstractions: frozenset[str]
     figurative_modifiers: frozenset[str]
@@ -79,6 +80,7 @@ def load_lexicons() -> Lexicons:
             crime=words("context", "crime"),
             perpetrators=words("context", "perpetrators"),
             political_motive=words("context", "political_motive"),
+            diplomatic_replies=words("context", "diplomatic_replies"),
             idioms=words("context", "idioms"),
             abstractions=frozenset(words("context", "abstractions")),
             figurative_modifiers=frozenset(words("context", "figurative_modifiers")),
@@ -300,8 +302,9 @@ def sentence_relevance(text: str, trigger_span: tuple[int, int], family: str, to
             return Relevance(True, "anchor: " + ("armed actor" if armed_actor else "state actor" if state_actor
                                                  else f"conflict word '{force}'"))
         return Relevance(False, "no armed or state actor does it")
-    if "sanction" in text.lower() and family != "Protests":
-        return Relevance(False, "a reference in a diplomatic reply ('sanctions')")
+    reply = first_term(text, lex.diplomatic_replies)
+    if reply and family != "Protests":
+        return Relevance(False, f"a reference in a diplomatic reply ('{reply}')")
     if fatalities and violent and not topic.off_topic:
         strong.append(f"{fatalities} killed")
     weak: list[str] = []
