@@ -70,11 +70,12 @@ class Pipeline:
 
         return cls(Parser.load(), Resolver.load())
 
-    def process_parsed(self, doc: ParsedArticle) -> list[ResolvedEvent]:
-        """Extract and resolve the events of one parsed article."""
+    def process_parsed(self, doc: ParsedArticle, trace: list[Any] | None = None) -> list[ResolvedEvent]:
+        """Extract and resolve the events of one parsed article; ``trace`` receives why each candidate sentence
+        yielded an event or not (``extract.relevance.Decision``)."""
         from conflictlog.extract import extract_events
 
-        mentions = extract_events(doc)
+        mentions = extract_events(doc, trace)
         if not mentions:
             return []
         return [self.resolver.resolve(mention, doc.article) for mention in mentions]
@@ -484,12 +485,8 @@ def explain_article(article: Article, pipeline: Pipeline | None = None, trace: l
                     ) -> list[ResolvedEvent]:
     """Extract and resolve one article without storing it (for `conflictlog explain`); ``trace`` receives why
     each candidate sentence yielded an event or not (``extract.relevance.Decision``)."""
-    from conflictlog.extract import extract_events
-
     pipeline = pipeline or default_pipeline()
-    doc = pipeline.parser.parse(article)
-    mentions = extract_events(doc, trace)
-    return [pipeline.resolver.resolve(mention, doc.article) for mention in mentions]
+    return pipeline.process_parsed(pipeline.parser.parse(article), trace)
 
 
 def with_published(article: Article, published: date | None) -> Article:
