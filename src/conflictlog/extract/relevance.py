@@ -160,13 +160,13 @@ def _ancestors(token: Any, hops: int = 4) -> list[Any]:
 _NOUN_SENSES = {"shot": "names a kick, a throw or a camera take", "target": "names an aim"}
 
 
-def _abstract(token: Any) -> str | None:
-    """"abstraction" when a noun names an idea, a policy, a price or a statement rather than people, a place or
-    a thing one can strike ("plans", "the dollar", "critics"), else None."""
+def _is_abstraction(token: Any) -> bool:
+    """Whether a noun names an idea, a policy, a price or a statement rather than people, a place or a thing one
+    can strike ("plans", "the dollar", "critics")."""
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_:
-        return None
+        return False
     lex = load_lexicons()
-    return "abstraction" if token.lower_ in lex.abstractions or token.lemma_.lower() in lex.abstractions else None
+    return token.lower_ in lex.abstractions or token.lemma_.lower() in lex.abstractions
 
 
 def _figurative_modifier(token: Any) -> bool:
@@ -178,8 +178,8 @@ def _figurative_modifier(token: Any) -> bool:
 def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon: bool = False,
                   protest: bool = False, violent: bool = False) -> str | None:
     """Why the trigger at ``text[start:end]`` does not report an act here, or None when it may.
-    ``weapon``: the trigger names a weapon; ``protest``: it names a demonstration; ``violent``: an act of
-    violence, which needs someone or something concrete as its object."""
+    ``weapon``: the trigger names a weapon; ``protest``: it names a demonstration; ``violent``: a generic act
+    of violence, whose object must not be an idea, a policy or a price."""
     lex = load_lexicons()
     padded = _padded(text)
     for idiom in lex.idioms:
@@ -217,7 +217,7 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         beside = [token.head] if token.dep_ in ("compound", "appos") else []
         beside += [c for c in token.children if c.dep_ in ("compound", "appos")]
         for noun in beside:
-            if _figurative_modifier(noun) or _abstract(noun) is not None:
+            if _figurative_modifier(noun) or _is_abstraction(noun):
                 return f"'{token.text}' beside '{noun.text}', a word of another sense"
         if token.lemma_.lower() in _NOUN_SENSES:
             return f"'{token.text}' as a noun {_NOUN_SENSES[token.lemma_.lower()]}"
@@ -225,8 +225,8 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
             # "a battle for hearts and minds", "an attack on software patents"
             for prep in (c for c in token.children if c.dep_ == "prep"):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if obj is not None and _abstract(obj) is not None:
-                    return f"'{token.text} {prep.text}' an {_abstract(obj)} word ('{obj.text}')"
+                if obj is not None and _is_abstraction(obj):
+                    return f"'{token.text} {prep.text}' an abstraction ('{obj.text}')"
     for anc in ancestors[:2]:
         if anc.lemma_.lower() in lex.unrealised and token.dep_ in ("dobj", "nsubj", "nsubjpass", "xcomp", "acl",
                                                                    "pobj", "compound", "conj", "advcl", "oprd",
@@ -234,25 +234,23 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
             return f"not (yet) happened ('{anc.text}')"
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in lex.unrealised:
         return f"not (yet) happened ('{token.head.text}')"
-    if token.pos_ == "VERB":
-        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-        if violent and obj is not None and _abstract(obj) is not None:
-            return f"'{token.text}' an {_abstract(obj)} word ('{obj.text}')"
-        agent = next((g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
-        if violent and agent is not None and _abstract(agent) is not None:
-            return f"'{token.text}' by an {_abstract(agent)} word ('{agent.text}')"
-        subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if protest and subj is not None and _abstract(subj) is not None:
-            return f"'{token.text}' with a {_abstract(subj)} word as subject ('{subj.text}')"
-    if weapon and token.pos_ == "VERB":
-        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-        if obj is not None and obj.ent_type_ in ("PERSON", "ORG"):
-            return f"'{token.text}' a person or organisation ('{obj.text}'): criticises"
-    if protest and token.pos_ == "VERB" and token.lemma_.lower() == "demonstrate":
+    if token.pos_ != "VERB":
+        return None
+    obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+    agent = next((g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+    subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if violent and obj is not None and _is_abstraction(obj):
+        return f"'{token.text}' an abstraction ('{obj.text}')"
+    if violent and agent is not None and _is_abstraction(agent):
+        return f"'{token.text}' by an abstraction ('{agent.text}')"
+    if protest and subj is not None and _is_abstraction(subj):
+        return f"'{token.text}' with an abstraction as subject ('{subj.text}')"
+    if weapon and obj is not None and obj.ent_type_ in ("PERSON", "ORG"):
+        return f"'{token.text}' a person or organisation ('{obj.text}'): criticises"
+    if protest and token.lemma_.lower() == "demonstrate" and obj is not None \
+            and obj.lemma_.lower() not in lex.crowd and obj.ent_type_ not in ("NORP", "ORG"):
         # "demonstrated a device" shows; "protested the killing", "picketed the office" do protest
-        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-        if obj is not None and obj.lemma_.lower() not in lex.crowd and obj.ent_type_ not in ("NORP", "ORG"):
-            return f"'{token.text}' with an object ('{obj.text}'): shows or disputes, does not demonstrate"
+        return f"'{token.text}' with an object ('{obj.text}'): shows or disputes, does not demonstrate"
     return None
 
 
