@@ -36,7 +36,7 @@ def _rate(value: float | None) -> str:
 
 
 def _line(name: str, scores: PairScores) -> str:
-    return (f"{name:<24} precision {_rate(scores.precision)}  recall {_rate(scores.recall)}  "
+    return (f"{name:<28} precision {_rate(scores.precision)}  recall {_rate(scores.recall)}  "
             f"(merged and coreferent {scores.tp}, merged only {scores.fp}, coreferent only {scores.fn})")
 
 
@@ -59,14 +59,17 @@ def main() -> int:
         return 2
     print(f"documents {report.documents} (topics: {args.topics}; {report.undated_documents} without a dateline, "
           f"ingested undated)")
-    print(f"stored reports {report.reports} in {report.events} events; reports matching a gold event mention "
-          f"{report.reports_matched}")
-    print(f"gold event mentions matched by a report {report.gold_mentions_covered}/{report.gold_mentions}; "
-          f"cross-document gold chains with a matched mention {report.cross_doc_chains_covered}/"
+    print(f"stored reports {report.reports} in {report.events} events; reports in a sentence with gold event "
+          f"mentions {report.reports_matched} (of them {report.reports_matched_by_cue} whose cue word is a mention's)")
+    print(f"gold event mentions (distinct) {report.gold_mentions}: a report's cue word is the mention's "
+          f"{report.gold_mentions_covered}, in a report's evidence sentence "
+          f"{report.gold_mentions_in_report_sentences}; "
+          f"cross-document gold chains with a cue-matched mention {report.cross_doc_chains_covered}/"
           f"{report.cross_doc_chains}")
     print("pairwise, over pairs of matched reports from different documents:")
     print(_line("conflictlog merge", report.product))
     print(_line("  dated reports only", report.product_dated))
+    print(_line("  cue-matched reports only", report.product_by_cue))
     for name, scores in report.baselines.items():
         print(_line(name, scores))
     print("false merges by category:", report.false_merges)
@@ -74,7 +77,8 @@ def main() -> int:
     if args.json:
         figures = {name: value for name, value in asdict(report).items() if name not in ("run", "baselines")}
         figures["run"] = {str(k): v for k, v in report.run.items()}
-        scores = {"product": report.product, "product_dated": report.product_dated, **report.baselines}
+        scores = {"product": report.product, "product_dated": report.product_dated,
+                  "product_by_cue": report.product_by_cue, **report.baselines}
         figures["scores"] = {name: {**asdict(s), "precision": s.precision, "recall": s.recall}
                              for name, s in scores.items()}
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -192,10 +192,11 @@ def test_measure_scores_the_stored_merge_against_gold_chains(tmp_path: Path) -> 
     _write_corpus(tmp_path)
     report = measure(read_ecbplus(tmp_path), pipeline=StandInPipeline())
     assert (report.documents, report.undated_documents) == (2, 1)
-    assert (report.reports, report.reports_matched, report.events) == (3, 3, 2)
-    assert (report.gold_mentions, report.gold_mentions_covered) == (4, 3)
+    assert (report.reports, report.reports_matched, report.reports_matched_by_cue, report.events) == (3, 3, 3, 2)
+    # the second document's "hit" shares the attack report's sentence but is not its cue word
+    assert (report.gold_mentions, report.gold_mentions_covered, report.gold_mentions_in_report_sentences) == (4, 3, 4)
     assert (report.cross_doc_chains, report.cross_doc_chains_covered) == (1, 1)
     # the two attack reports merge and corefer; the arrest stays apart and corefers with neither
-    assert report.product == PairScores(tp=1, fp=0, fn=0)
+    assert report.product == report.product_by_cue == PairScores(tp=1, fp=0, fn=0)
     assert report.baselines["one event per topic"] == PairScores(tp=1, fp=1, fn=0)
     assert not report.false_merges and not report.missed_merges

@@ -9,7 +9,7 @@ import json
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -70,16 +70,20 @@ class PairScores:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
+def _cross_document_pairs(reports: Sequence[ScoredReport]) -> Iterator[tuple[ScoredReport, ScoredReport, bool, bool]]:
+    """Each pair of reports from different documents that both match a gold mention, with whether they are in
+    one cluster (merged) and share a gold chain (coreferent)."""
+    matched = [r for r in reports if r.chains]
+    for a, b in combinations(matched, 2):
+        if a.document != b.document:
+            yield a, b, a.cluster == b.cluster, not a.chains.isdisjoint(b.chains)
+
+
 def pairwise_scores(reports: Sequence[ScoredReport]) -> PairScores:
     """Score every pair of reports from different documents that both match a gold mention: a pair is merged
     when both are in one cluster, coreferent when they share a gold chain."""
-    matched = [r for r in reports if r.chains]
     tp = fp = fn = 0
-    for a, b in combinations(matched, 2):
-        if a.document == b.document:
-            continue
-        merged = a.cluster == b.cluster
-        coreferent = not a.chains.isdisjoint(b.chains)
+    for _, _, merged, coreferent in _cross_document_pairs(reports):
         tp += merged and coreferent
         fp += merged and not coreferent
         fn += coreferent and not merged
@@ -91,12 +95,7 @@ def pair_categories(reports: Sequence[ScoredReport], category: Callable[[ScoredR
     """False merges and missed merges among cross-document pairs, counted by ``category(a, b)``."""
     false_merges: Counter[str] = Counter()
     missed: Counter[str] = Counter()
-    matched = [r for r in reports if r.chains]
-    for a, b in combinations(matched, 2):
-        if a.document == b.document:
-            continue
-        merged = a.cluster == b.cluster
-        coreferent = not a.chains.isdisjoint(b.chains)
+    for a, b, merged, coreferent in _cross_document_pairs(reports):
         if merged and not coreferent:
             false_merges[category(a, b)] += 1
         elif coreferent and not merged:
@@ -232,13 +231,18 @@ def document_article(doc: CorpusDocument) -> DocumentArticle:
     return DocumentArticle(article_from_text(text, published, source=doc.doc_id), spans)
 
 
+def cue_words(evidence: Iterable[tuple[int, int, Sequence[str]]]) -> set[str]:
+    """The words of a report's cues (trigger, casualty phrase, attribution), lowercased."""
+    return {w.lower() for _, _, cues in evidence for cue in cues for w in cue.split()}
+
+
 def matched_mentions(doc: CorpusDocument, spans: Mapping[int, tuple[int, int]],
                      evidence: Iterable[tuple[int, int, Sequence[str]]]) -> tuple[GoldMention, ...]:
     """Gold mentions a report matches: those in the sentences its evidence spans overlap, narrowed to those
     sharing a word with its cue words when any do."""
     evidence = list(evidence)
     sentences = {i for start, end, _ in evidence for i, (s, e) in spans.items() if start < e and s < end}
-    cues = {w.lower() for _, _, words in evidence for cue in words for w in cue.split()}
+    cues = cue_words(evidence)
     candidates = [m for m in doc.mentions if m.sentence in sentences]
     cued = [m for m in candidates if cues.intersection(m.words)]
     return tuple(cued or candidates)
@@ -248,20 +252,24 @@ def matched_mentions(doc: CorpusDocument, spans: Mapping[int, tuple[int, int]],
 
 @dataclass
 class CoreferenceReport:
-    """Figures of one run: corpus size, reports and their matching, product pair scores (all matched reports,
-    and dated ones only, as undated reports merge only when they share an evidence sentence) and baselines."""
+    """Figures of one run: corpus size, reports and their matching, product pair scores (all matched reports;
+    dated ones only, as undated reports merge only when they share an evidence sentence; those whose cue word
+    is a gold mention's word) and baselines."""
 
     documents: int = 0
     gold_mentions: int = 0
     gold_mentions_covered: int = 0
+    gold_mentions_in_report_sentences: int = 0
     cross_doc_chains: int = 0
     cross_doc_chains_covered: int = 0
     reports: int = 0
     reports_matched: int = 0
+    reports_matched_by_cue: int = 0
     events: int = 0
     undated_documents: int = 0
     product: PairScores = field(default_factory=lambda: PairScores(0, 0, 0))
     product_dated: PairScores = field(default_factory=lambda: PairScores(0, 0, 0))
+    product_by_cue: PairScores = field(default_factory=lambda: PairScores(0, 0, 0))
     baselines: dict[str, PairScores] = field(default_factory=dict)
     false_merges: dict[str, int] = field(default_factory=dict)
     missed_merges: dict[str, int] = field(default_factory=dict)
@@ -321,22 +329,31 @@ def measure(documents: Sequence[CorpusDocument], pipeline: Any = None, workers: 
             store.close()
     report.run = dict(run.counts)
     scored: list[ScoredReport] = []
+    by_cue: set[str] = set()
     values: dict[str, dict[str, Any]] = {}
     covered: set[tuple[str, GoldMention]] = set()
+    in_sentences: set[tuple[str, GoldMention]] = set()
     for row in rows:
         doc, converted_doc = by_article[row["article_id"]]
         evidence = [(e.start, e.end, e.cues) for e in evidence_from_list(json.loads(row["evidence"]))]
         found = matched_mentions(doc, converted_doc.spans, evidence)
+        by_word = [m for m in found if cue_words(evidence).intersection(m.words)]
+        if by_word:
+            by_cue.add(row["mention_id"])
+        covered.update((doc.doc_id, m) for m in by_word)
+        in_sentences.update((doc.doc_id, m) for m in matched_mentions(
+            doc, converted_doc.spans, [(start, end, ()) for start, end, _ in evidence]))
         chains = frozenset(m.chain for m in found)
-        covered.update((doc.doc_id, m) for m in found)
         scored.append(ScoredReport(row["mention_id"], doc.doc_id, row["event_id"], chains))
         values[row["mention_id"]] = {**row, "topic": doc.topic, "subtopic": doc.subtopic}
     report.reports = len(scored)
     report.reports_matched = sum(bool(r.chains) for r in scored)
+    report.reports_matched_by_cue = len(by_cue)
     report.events = len({r.cluster for r in scored})
     mentions = {(d.doc_id, m) for d in documents for m in d.mentions}
     report.gold_mentions = len(mentions)
     report.gold_mentions_covered = len(mentions & covered)
+    report.gold_mentions_in_report_sentences = len(mentions & in_sentences)
     chain_docs: dict[str, set[str]] = defaultdict(set)
     for doc_id, mention in mentions:
         chain_docs[mention.chain].add(doc_id)
@@ -345,6 +362,7 @@ def measure(documents: Sequence[CorpusDocument], pipeline: Any = None, workers: 
     report.cross_doc_chains_covered = len(cross & {m.chain for _, m in covered})
     report.product = pairwise_scores(scored)
     report.product_dated = pairwise_scores([r for r in scored if values[r.report_id]["date_start"] is not None])
+    report.product_by_cue = pairwise_scores([r for r in scored if r.report_id in by_cue])
     for name in ("topic", "subtopic"):
         report.baselines[f"one event per {name}"] = pairwise_scores(
             [ScoredReport(r.report_id, r.document, values[r.report_id][name], r.chains) for r in scored])
