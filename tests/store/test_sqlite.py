@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.errors import NotFound, StoreError
@@ -26,7 +28,7 @@ from conflictlog.records import (
     SourceRef,
     TimePrecision,
 )
-from conflictlog.store import EventFilter, SQLiteStore, open_store
+from conflictlog.store import EventFilter, SQLiteStore, codec, open_store
 from conflictlog.store import sqlite as sqlite_module
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
@@ -304,6 +306,34 @@ def test_sqlite_adding_an_article_touches_only_events_it_joins(store: SQLiteStor
     assert len(result.events_updated) == 1 and not result.events_created
     untouched = [i for i in before if i not in result.events_updated]
     assert untouched and all(after[i] == before[i] for i in untouched)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(("Reuters", "Associated Press", "Daily", None)),
+                          st.sampled_from(("x", "y", "Clashes broke out at dawn."))), min_size=1, max_size=10),
+       st.randoms(use_true_random=False))
+def test_sqlite_event_rows_written_in_pieces_are_the_rows_of_the_whole_event(
+    specs: list[tuple[int, str | None, str]], rnd: object
+) -> None:
+    # reports of one incident from articles of other days and outlets (registered ones give a source_scale) and
+    # shared sentences, added in any order: each join writes the JSON row and evidence of the whole event
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=ALEPPO, evidence=text, fatalities=i % 3)
+               for i, (_, _, text) in enumerate(specs)]
+    articles = [article(f"a{i:02d}", outlet=outlet, published=date(2024, 3, 2) + timedelta(days=day))  # type: ignore[arg-type]
+                for i, (day, outlet, _) in enumerate(specs)]
+    order = list(range(len(specs)))
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    with open_store(":memory:") as store:
+        for count, i in enumerate(order, 1):
+            store.add_article(articles[i], [reports[i]])
+            (event,) = store.iter_events()
+            assert len(event.claims) == count
+            with store.reading() as conn:
+                row, evidence = conn.execute("SELECT row_json, evidence FROM events").fetchone()
+            assert row == sqlite_module.row_json(event)
+            assert evidence == codec.dumps(codec.evidence_to_list(event.evidence))
+        kept = [reports[i] for i in order]
+        assert replace(event, acled_id=None, timestamp=None) == build_events(kept, [articles[i] for i in order])[0]
 
 
 def test_sqlite_merge_decisions_record_score_and_reason(store: SQLiteStore) -> None:

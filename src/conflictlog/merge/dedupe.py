@@ -648,8 +648,12 @@ class EventParts:
         self.injured = _Lowest()
         self.injured_known = 0
         self.support: dict[int, set[str]] = {}  # fatality figure -> the articles giving it
+        self.support_groups: dict[int, dict[int, int]] = {}  # fatality figure -> outlet group -> its articles giving it
         self.certainties: set[Certainty] = set()
         self.n_current = 0  # reports not historical
+        # When a list, each change to ``claims``, ``sources`` and ``evidence`` is noted in it as (list name, index,
+        # item inserted there or None for one removed), so that a copy kept of those lists can follow them.
+        self.edits: list[tuple[str, int, object | None]] | None = None
 
     @classmethod
     def build(cls, key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
@@ -673,7 +677,9 @@ class EventParts:
         mention_id, article_id = mention.mention_id, mention.article_id
         at = bisect.bisect_left(self.mention_ids, mention_id)
         self.mention_ids.insert(at, mention_id)
-        self.claims.insert(at, Claim(mention_id, mention.claimed_by, ref.outlet, mention.fatalities, mention.injured))
+        claim = Claim(mention_id, mention.claimed_by, ref.outlet, mention.fatalities, mention.injured)
+        self.claims.insert(at, claim)
+        self._note("claims", at, claim)
         rep_key = _rep_key(m)
         if self.rep is None or rep_key < self.rep[0]:
             self.rep = (rep_key, m)
@@ -704,17 +710,24 @@ class EventParts:
                 if first is not None:
                     gone = bisect.bisect_left(self.evidence_keys, first)
                     del self.evidence_keys[gone], self.evidence[gone]
+                    self._note("evidence", gone, None)
                 self.evidence_at[ev] = at_key
                 place = bisect.bisect_left(self.evidence_keys, at_key)
                 self.evidence_keys.insert(place, at_key)
                 self.evidence.insert(place, ev)
+                self._note("evidence", place, ev)
         self._join_outlets(article_id, ref)
         for ev in mention.evidence:
             if ev.text.strip():
                 self._union(article_id, self.by_evidence.setdefault(evidence_text_key(ev.text), article_id))
         if mention.fatalities > 0:
             self.fatalities.add(mention.historical, mention.certainty, mention.fatalities)
-            self.support.setdefault(mention.fatalities, set()).add(article_id)
+            giving = self.support.setdefault(mention.fatalities, set())
+            if article_id not in giving:
+                giving.add(article_id)
+                groups = self.support_groups.setdefault(mention.fatalities, {})
+                group = self.groups.find(self.articles[article_id])
+                groups[group] = groups.get(group, 0) + 1
         if mention.injured is not None:
             self.injured_known += 1
             if mention.injured > 0:
@@ -733,19 +746,33 @@ class EventParts:
                     self._put_source(ref)
                     self._join_outlets(copy.article_id, ref)
 
+    def _note(self, name: str, index: int, item: object | None) -> None:
+        if self.edits is not None:
+            self.edits.append((name, index, item))
+
     def _put_source(self, ref: SourceRef) -> None:
         key = (ref.published or date.max, ref.article_id)
         at = bisect.bisect_left(self.source_keys, key)
         self.source_keys.insert(at, key)
         self.sources.insert(at, ref)
+        self._note("sources", at, ref)
 
     def _drop_source(self, ref: SourceRef) -> None:
         at = bisect.bisect_left(self.source_keys, (ref.published or date.max, ref.article_id))
         del self.source_keys[at], self.sources[at]
+        self._note("sources", at, None)
 
     def _union(self, a: str, b: str) -> None:
-        if self.groups.union(self.articles[a], self.articles[b]):
-            self.n_groups -= 1
+        first, second = self.groups.find(self.articles[a]), self.groups.find(self.articles[b])
+        if not self.groups.union(first, second):
+            return
+        self.n_groups -= 1
+        kept = self.groups.find(first)
+        gone = second if kept == first else first
+        for groups in self.support_groups.values():  # the figures' outlet groups follow (few figures per event)
+            count = groups.pop(gone, 0)
+            if count:
+                groups[kept] = groups.get(kept, 0) + count
 
     def _join_outlets(self, article_id: str, ref: SourceRef) -> None:
         """Put an article in the outlet groups: same outlet, or one republishing the other (original_outlet, or
@@ -777,9 +804,8 @@ class EventParts:
         else:
             fatalities = self.fatalities.conservative() or 0
             low, high = min(self.support), max(self.support)
-            groups = {v: {self.groups.find(self.articles[a]) for a in articles} for v, articles in self.support.items()}
-            most = max(len(g) for g in groups.values())
-            best = int(statistics.median_low(sorted(v for v, g in groups.items() if len(g) == most)))
+            most = max(len(g) for g in self.support_groups.values())
+            best = int(statistics.median_low(sorted(v for v, g in self.support_groups.items() if len(g) == most)))
         injured = None if not self.injured_known else (self.injured.conservative() or 0)
         if Certainty.REPORTED in self.certainties:
             certainty = Certainty.REPORTED
