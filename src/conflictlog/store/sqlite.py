@@ -27,7 +27,9 @@ from conflictlog.merge.dedupe import (
     FIRST_REPORT,
     SPLIT_PREFIX,
     Cluster,
+    EventEnvelope,
     EventParts,
+    JoinPlan,
     MergeDecision,
     PairMemory,
     best_link,
@@ -134,9 +136,10 @@ def _json(value: Any) -> str:
 class RowPieces:
     """The JSON texts of an event's sources, evidence sentences and claims, one per item, and its sources' scales:
     with them an event that gains a report gets its JSON row (``row_json``) and evidence column without
-    encoding every item again. ``follow`` applies the changes EventParts noted in its ``edits``."""
+    encoding every item again. ``follow`` applies the changes EventParts noted in its ``edits``. ``indexed`` is
+    what the bounding-box and actor indexes hold of the event as last written with them."""
 
-    __slots__ = ("sources", "evidence", "claims", "scales")
+    __slots__ = ("sources", "evidence", "claims", "scales", "indexed")
 
     def __init__(self, event: Event) -> None:
         outlets = registry()
@@ -144,6 +147,7 @@ class RowPieces:
         self.evidence = [_json(evidence_item(ev)) for ev in event.evidence]
         self.claims = [_json(claim_item(claim)) for claim in event.claims]
         self.scales = [outlets.scale_of(ref) for ref in event.sources]
+        self.indexed: tuple[object, ...] | None = None
 
     def follow(self, edits: Iterable[tuple[str, int, object | None]]) -> None:
         """Apply noted changes: (list name, index, item inserted there or None for one removed)."""
@@ -277,8 +281,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
-        # event id -> its parts, its row's pieces and the JSON row written with them
-        self._parts: dict[str, tuple[EventParts, RowPieces, str]] = {}
+        # event id -> its parts, its row's pieces, the JSON row written with them and its envelope
+        self._parts: dict[str, tuple[EventParts, RowPieces, str, EventEnvelope]] = {}
         self._copies: CopyIndex | None = None  # loaded on first use
         self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
@@ -637,6 +641,10 @@ class SQLiteStore:
         only events that lost or gained a report are rewritten."""
         if not new:
             return [], []
+        if len(new) == 1:
+            joined = self._join_kept(conn, new[0])
+            if joined is not None:
+                return joined
         new_ids = {r.mention.mention_id for r in new}
         keys = sorted({key for r in new for key in block_keys(r)})
         candidates: set[str] = set()
@@ -850,15 +858,70 @@ class SQLiteStore:
             conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (event.event_id, event_id))
             conn.execute("INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
                          (event_id, event.event_id, _now()))
+        changed = [d for d in decisions if d.mention_id == n or earlier[d.mention_id] != (d.joined_to, d.score, d.reason)]
         written = (None if event.event_id != event_id
-                   else self._write_join(conn, event, report, decisions, earlier, follow))
+                   else self._write_join(conn, event, report, changed, follow))
         if written is None:
             self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
         else:
-            self._keep_parts(event_id, parts, *written[1:])
+            self._keep_parts(event_id, parts, *written[1:], EventEnvelope.build(key, [*stored, report], decisions))
         conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
                      "WHERE mention_id = ?", (members[0], n))
         return written[0] if written is not None else event
+
+    def _join_kept(self, conn: sqlite3.Connection, report: ResolvedEvent) -> tuple[list[str], list[str]] | None:
+        """Merge one new report as _append_new would, through the envelopes of kept events, when those events hold
+        every stored report its blocking keys file (counted, not read): it joins the one event it is linked to
+        in every report of, or stands alone when linked to none. None, writing nothing, when that does not hold
+        or an envelope cannot say; the reports are then compared one by one."""
+        keys = block_keys(report)
+        near = {event_id: kept for event_id, kept in self._parts.items() if any(k in kept[3].block_counts for k in keys)}
+        if not near:
+            return None
+        filed = dict(conn.execute(
+            f"SELECT block_key, COUNT(*) FROM mention_blocks WHERE block_key IN ({', '.join('?' * len(keys))}) "
+            "GROUP BY block_key", keys).fetchall())
+        # each count includes the new report itself
+        if any(filed.get(k, 0) - 1 != sum(kept[3].block_counts.get(k, 0) for kept in near.values()) for k in keys):
+            return None
+        plans: dict[str, JoinPlan] = {}
+        for event_id, kept in near.items():
+            if not self._is_current(conn, event_id, kept[2]):
+                del self._parts[event_id]
+                return None
+            plan = kept[3].plan_join(report)
+            if plan is None:
+                return None
+            if plan is not False:
+                plans[event_id] = plan  # type: ignore[assignment]
+        if not plans:
+            return self._append_new(conn, [report], {})
+        if len(plans) > 1:
+            return None
+        ((event_id, plan),) = plans.items()
+        parts, pieces, _, envelope = self._parts.pop(event_id)
+        parts.edits = []
+        parts.add(report, self._source_of_new(conn, report))
+        edits, parts.edits = parts.edits, None
+        event = parts.event()
+        written = None if event.event_id != event_id else self._write_join(
+            conn, event, report, [plan.decision, *plan.changed], (pieces, edits))
+        if written is None:
+            return None
+        envelope.join(report, plan)
+        self._keep_parts(event_id, parts, *written[1:], envelope)
+        conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
+                     "WHERE mention_id = ?", (envelope.key, report.mention.mention_id))
+        conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        self._assign_acled_ids(conn, [written[0]])
+        return [], [event_id]
+
+    @staticmethod
+    def _is_current(conn: sqlite3.Connection, event_id: str, row: str) -> bool:
+        """Whether an event's stored JSON row is the one given, in the row format in force."""
+        found = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
+                             (row, row_format(), event_id)).fetchone()
+        return found is not None and found[0] == 1
 
     def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> tuple[EventParts, RowPieces] | None:
         """The parts and row pieces of a stored event kept from the write that stored it, taken out of the cache;
@@ -868,22 +931,22 @@ class SQLiteStore:
         kept = self._parts.pop(event_id, None)
         if kept is None or kept[0].key != key:
             return None
-        row = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
-                           (kept[2], row_format(), event_id)).fetchone()
-        return (kept[0], kept[1]) if row is not None and row[0] == 1 else None
+        return (kept[0], kept[1]) if self._is_current(conn, event_id, kept[2]) else None
 
-    def _keep_parts(self, event_id: str, parts: EventParts, pieces: RowPieces, row: str) -> None:
-        """Keep the parts and row pieces of an event just written in place, with the row that says they are current."""
+    def _keep_parts(self, event_id: str, parts: EventParts, pieces: RowPieces, row: str,
+                    envelope: EventEnvelope) -> None:
+        """Keep the parts, row pieces and envelope of an event just written in place, with the row that says they
+        are current."""
         if len(self._parts) >= _PARTS_CACHE:
             self._parts.pop(next(iter(self._parts)))
-        self._parts[event_id] = (parts, pieces, row)
+        self._parts[event_id] = (parts, pieces, row, envelope)
 
     def _write_join(self, conn: sqlite3.Connection, event: Event, report: ResolvedEvent,
-                    decisions: Sequence[MergeDecision], earlier: dict[str, tuple[str | None, float | None, str]],
+                    decisions: Sequence[MergeDecision],
                     follow: tuple[RowPieces, list[tuple[str, int, object | None]]] | None = None,
                     ) -> tuple[Event, RowPieces, str] | None:
         """Write an event that kept its id and gained one report in place: its row, the report's source, claim and
-        decision, and the decisions that changed; the other rows stay. ``follow`` gives the row pieces of the
+        decision, and ``decisions``, those of its other reports that changed; the other rows stay. ``follow`` gives the row pieces of the
         event as stored (kept parts, current) and the edits that report made to its lists. Returns the event as
         written (with its ACLED-style id), its row pieces and JSON row; None, writing nothing, when the stored
         rows are not the event without that report."""
@@ -914,8 +977,11 @@ class SQLiteStore:
         now = _now()
         written = self._event_row(event, now, pieces)
         conn.execute(_EVENT_UPDATE, (*written[1:], event_id))
-        for sql in _EVENT_INDEXES:
-            conn.execute(sql, (event_id,))
+        indexed = (event.latitude, event.longitude, event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2)
+        if pieces.indexed != indexed:
+            for sql in _EVENT_INDEXES:
+                conn.execute(sql, (event_id,))
+            pieces.indexed = indexed
         for table, position, insert, values in (
             ("event_sources", at_source[0], _SOURCE_INSERT, self._source_row(event.sources[at_source[0]])),
             ("claims", at_claim[0], _CLAIM_INSERT, self._claim_row(event.claims[at_claim[0]])),
@@ -929,7 +995,7 @@ class SQLiteStore:
         for d in decisions:
             if d.mention_id == n:
                 conn.execute(_DECISION_INSERT, (event_id, n, d.joined_to, d.score, d.reason, now))
-            elif earlier[d.mention_id] != (d.joined_to, d.score, d.reason):
+            else:
                 conn.execute("UPDATE merge_decisions SET joined_to = ?, score = ?, reason = ?, decided_at = ? "
                              "WHERE event_id = ? AND mention_id = ?",
                              (d.joined_to, d.score, d.reason, now, event_id, d.mention_id))
