@@ -1213,8 +1213,10 @@ class SQLiteStore:
     def refresh_stale_rows(self) -> int:
         """Write the JSON row and evidence of every event a join left stale (see STALE_AFTER), in one transaction;
         an ingest run ends with it. Returns how many events were written."""
-        if not self._stale:
-            return 0
+        with self._lock:
+            return self._refresh_stale_rows() if self._stale else 0
+
+    def _refresh_stale_rows(self) -> int:
         ids = sorted(self._stale)
         with self._transaction() as conn:
             found: list[tuple[str, str, str, str | None]] = []
