@@ -3,8 +3,9 @@
 ``data/gazetteer_places.tsv.gz`` (built by ``scripts/build_gazetteer.py pack``) holds about 900,000 localities,
 neighbourhoods and districts of the countries with the most conflict events. Loading them into Python would cost
 gigabytes, so the first use builds an SQLite index of their name keys in ``$CONFLICTLOG_CACHE`` and later
-lookups query it. Places a user imports (``conflictlog gazetteer import``) go into a second SQLite file there
-that every load reads too. Names match across transliterations (:func:`translit_key`) with a confidence.
+lookups query it. Places a user imports (``conflictlog gazetteer import``) belong to one database: they go into
+an SQLite file beside it (:func:`imported_path`), which the geocoder reads while ingesting into that database
+(:meth:`VillageIndex.use_imported`). Names match across transliterations (:func:`translit_key`) with a confidence.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ logger = logging.getLogger(__name__)
 
 PACK_PATH = DATA_DIR / "gazetteer_places.tsv.gz"
 INDEX_VERSION = "villages-v1"
-IMPORTED_NAME = "places-imported.sqlite"
+IMPORTED_SUFFIX = ".places.sqlite"
+#: The user-wide file earlier versions imported places into; no longer read (``gazetteer info`` names it).
+LEGACY_IMPORTED_NAME = "places-imported.sqlite"
 E505 = "{path}: cannot use the place index: {reason}"
 
 #: What each packed placetype is in the gazetteer's terms.
@@ -348,6 +351,17 @@ class VillageIndex:
         self._cache: dict[str, list[tuple]] = {}
         self._lock = threading.Lock()  # the API may resolve in several threads over one connection
 
+    def use_imported(self, imported: Path | None) -> None:
+        """Read the places imported for one database (its :func:`imported_path`) from now on, or none."""
+        with self._lock:
+            if imported == self.imported:
+                return
+            self.imported = imported
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+            self._cache.clear()
+
     def _db(self) -> sqlite3.Connection:
         # a connection must not cross a fork (ingest workers): each process opens its own
         if self._conn is None or self._pid != os.getpid():
@@ -437,20 +451,31 @@ class VillageIndex:
         return table
 
 
-def imported_path() -> Path:
-    """The SQLite file of user-imported places: ``$CONFLICTLOG_CACHE/places-imported.sqlite``."""
-    return cache_dir() / IMPORTED_NAME
+def imported_path(database: str | Path) -> Path | None:
+    """The SQLite file of the places imported for a database file: beside it, named ``<database>.places.sqlite``
+    (None for an in-memory or server database, which has no folder)."""
+    text = str(database)
+    if text == ":memory:" or "://" in text:
+        return None
+    path = Path(text)
+    return path.with_name(path.name + IMPORTED_SUFFIX)
 
 
-def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, gazetteer: Gazetteer | None = None) -> int:
+def legacy_imported_path() -> Path:
+    """The user-wide file of imported places of earlier versions: ``$CONFLICTLOG_CACHE/places-imported.sqlite``."""
+    return cache_dir() / LEGACY_IMPORTED_NAME
+
+
+def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, path: Path,
+                  gazetteer: Gazetteer | None = None) -> int:
     """Add the places ``read()`` yields (it is called twice: the first pass learns the source's admin names) to
-    the imported-places file, in one transaction; a place already imported (same source id) is kept as it was,
-    and so is a GeoNames town the towns index has. Returns how many were added."""
+    the imported-places file ``path`` (a database's :func:`imported_path`), in one transaction; a place already
+    imported (same source id) is kept as it was, and so is a GeoNames town the towns index has. Returns how many
+    were added."""
     gazetteer = gazetteer or load_gazetteer()
     mapper = _Admin1Mapper(gazetteer)
     for row in read():
         mapper.observe(row)
-    path = imported_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with sqlite3.connect(path) as conn:  # commits on success, rolls back on error
@@ -461,14 +486,14 @@ def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, gazetteer
         conn.close()
     except sqlite3.Error as err:
         raise ResolveError(E505.format(path=path, reason=err), code="E505") from err
-    load_villages.cache_clear()
     return added
 
 
 @functools.cache
 def load_villages(pack: Path = PACK_PATH) -> VillageIndex:
-    """The shared index of packed and imported places, built from the pack on first use."""
+    """The shared index of packed places, built from the pack on first use; no imported places until a
+    database's are named (:meth:`VillageIndex.use_imported`)."""
     path = cache_dir() / f"{INDEX_VERSION}-{_pack_fingerprint(pack)}.sqlite"
     if not path.exists():
         build_index(path, pack, load_gazetteer())
-    return VillageIndex(path, imported_path())
+    return VillageIndex(path)
