@@ -201,7 +201,7 @@ def _phrase_place(head: Any, prep: str | None) -> tuple[str, int, int, str | Non
         if q is not None and qualifier is None:
             qualifier = q
     elif lower in _NAME_PARTICLES and names and head.i + 1 < len(head.doc) and head.doc[head.i + 1].pos_ == "PROPN":
-        # "Shakhta imeni Izotova": the parser made a particle inside the name its head
+        # "Shakhta imeni Chkalova": the parser made a particle inside the name its head
         toks = names + [head]
         j = head.i + 1
         while j < len(head.doc) and head.doc[j].pos_ == "PROPN" and head.doc[j].ent_type_ != "NORP":

@@ -123,7 +123,7 @@ _NISBA = re.compile(r"(?<=[a-z])(?:" + "|".join(NISBA_ENDINGS) + r")$")
 def spelling_variants(name: str) -> tuple[str, ...]:
     """Other spellings of a name that its loose key cannot join: "Upper X" as "X Fawqani" or "X Ulya" (and
     "Lower"), and, for a name of fewer than ``MIN_LOOSE_KEY`` consonants (whose loose key is not searched), its
-    first vowel written another way ("Enab", "Anab", "Inab") and its -iyeh ending as -iyah, -ieh or -ie."""
+    first vowel written another way ("Ezaq", "Azaq", "Izaq") and its -iyeh ending as -iyah, -ieh or -ie."""
     variants: list[str] = []
     latin = " ".join(latinise(name).split())
     upper_lower = _UPPER_LOWER.match(latin)
