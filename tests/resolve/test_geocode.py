@@ -185,6 +185,17 @@ def test_geocode_capital_city_beats_same_named_hamlet_in_context(geocoder: Geoco
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("name", "country"), [("New York", "United States"), ("Philadelphia", "United States"),
+                                               ("London", "United Kingdom"), ("Paris", "France")])
+def test_geocode_own_name_beats_conflict_country_alternate_name(geocoder: Geocoder, name: str, country: str) -> None:
+    # with no country in the story, a place that bears the name itself beats a village in a conflict country
+    # that has it only as an alternate spelling (a Donbas village once called "New York", Philadelphia as the
+    # old name of a Turkish town)
+    place = geocoder.geocode(PlaceMention(name))
+    assert place is not None and place.country == country
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("town", "admin1"), [("Tabriz", "East Azerbaijan"), ("Mashhad", "Razavi Khorasan"),
                                               ("Sidon", "South"), ("Zakho", "Duhok"), ("Erbil", "Erbil")])
 def test_geocode_admin1_uses_acled_english_names(geocoder: Geocoder, town: str, admin1: str) -> None:

@@ -581,16 +581,19 @@ class Geocoder:
         keys = {normalize_name(name) for name in reading.names}
 
         def alternate(entry: GazetteerEntry) -> bool:
+            if entry.gazetteer_id.startswith("curated:"):
+                return False  # the curated list names each spelling it is meant to be found by
             return normalize_name(entry.name) not in keys and normalize_name(strip_admin_suffix(entry.name)) not in keys
 
         def importance(iso2: str) -> tuple:
-            if iso2 in context:
-                ctx = context.index(iso2)
-            else:
-                ctx = len(context) + (0 if iso2 in near else 1 if iso2 in CONFLICT_COUNTRIES else 2)
+            # outside the story's countries, a place that bears the name itself comes before the prior for
+            # neighbours and conflict countries: "Philadelphia" is the US city, not a town once called so
+            ctx = context.index(iso2) if iso2 in context else len(context)
+            prior = 0 if iso2 in context or iso2 in near else 1 if iso2 in CONFLICT_COUNTRIES else 2
             mine = [e for e in pool if e.country_iso2 == iso2]
             fit = min(wanted_all.get(e.feature, 9) for e in mine)
-            return (ctx, all(alternate(e) for e in mine), fit if not context else 0, -max(_weight(e) for e in mine))
+            return (ctx, all(alternate(e) for e in mine), prior, fit if not context else 0,
+                    -max(_weight(e) for e in mine))
 
         country = min({e.country_iso2 for e in pool}, key=importance)
         pool = [e for e in pool if e.country_iso2 == country]
