@@ -127,11 +127,11 @@ def _full_scan(plan: list[str]) -> bool:
 
 
 def test_sqlite_plan_few_matches_come_from_the_rtree_and_actor_index(large: SQLiteStore) -> None:
-    # event_actors is "a" in the plan; its primary key begins with the name.
-    for flt, index in ((EventFilter(bbox=(38.0, 34.0, 38.01, 34.03)), "SCAN events_rtree VIRTUAL TABLE"),
+    # events_rtree is "r" in the plan and event_actors "a", whose primary key begins with the name.
+    for flt, index in ((EventFilter(bbox=(38.0, 34.0, 38.01, 34.03)), "SCAN r VIRTUAL TABLE"),
                        (EventFilter(actor="rare brig"), "SEARCH a USING PRIMARY KEY (name_id=?)"),
                        (EventFilter(actor="brigade", bbox=(37.0, 33.0, 38.01, 34.03)), "SEARCH a USING PRIMARY KEY (name_id=?)"),
-                       (EventFilter(actor="a", bbox=(38.0, 34.0, 38.01, 34.03)), "SCAN events_rtree VIRTUAL TABLE")):
+                       (EventFilter(actor="a", bbox=(38.0, 34.0, 38.01, 34.03)), "SCAN r VIRTUAL TABLE")):
         plan = large.query_plan(flt)
         assert "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)" in plan, (flt, plan)
         assert any(index in step for step in plan), (flt, plan)
@@ -149,3 +149,19 @@ def test_sqlite_plan_many_matches_walk_the_date_index_and_stop(large: SQLiteStor
         assert not any("TEMP B-TREE" in step for step in plan), (flt, plan)
         if flt.actor:
             assert "SEARCH a USING COVERING INDEX event_actors_event (id=? AND name_id=?)" in plan, (flt, plan)
+
+
+def test_sqlite_actor_index_follows_an_event_updated_in_place() -> None:
+    store = open_store(":memory:")
+    (event,) = list(synthetic_events(1))
+    store.bulk_load_events([replace(event, actor1="Old Name", actor2=None, latitude=10.0, longitude=10.0)])
+    moved = EventFilter(actor="new name", bbox=(19.0, 19.0, 21.0, 21.0))
+    assert store.count_events(moved, limit=10) == 0
+    with store.write_transaction() as conn:  # as the store writes an event in place: the row, then its R*Tree box
+        conn.execute("UPDATE events SET actors_folded = ?, longitude = 20.0, latitude = 20.0",
+                     (sqlite_module._actors_folded(replace(event, actor1="NEW NAME", actor2=None)),))
+        for sql in sqlite_module._EVENT_INDEXES:
+            conn.execute(sql, (event.event_id,))
+    assert store.count_events(moved, limit=10) == store.count_events(moved) == 1
+    assert store.count_events(EventFilter(actor="old"), limit=10) == 0
+    store.close()

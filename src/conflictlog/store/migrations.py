@@ -351,9 +351,11 @@ CREATE INDEX events_updated_at ON events(updated_at);
 # not over events) and then their events through an index, instead of searching every event. actors_folded holds
 # each event's distinct case-folded actor names as a JSON array (SQLiteStore writes it; the one-per-line names of
 # stored rows are split here), and triggers keep the name tables in step with it. The scan index of folded names
-# goes.
+# goes. The date index holds the columns a bbox or fatalities filter tests, so a walk down it reads no event rows.
 _ACTOR_NAMES = """
 DROP INDEX events_actors_folded;
+DROP INDEX events_date;
+CREATE INDEX events_date ON events(event_date DESC, event_id, longitude, latitude, fatalities, certainty, historical);
 UPDATE events SET actors_folded = (
     WITH RECURSIVE split(rest, name) AS (
         SELECT events.actors_folded || char(10), NULL
@@ -370,31 +372,36 @@ CREATE VIRTUAL TABLE actor_names_trigram USING fts5(name, content = 'actor_names
 CREATE TRIGGER actor_names_ai AFTER INSERT ON actor_names BEGIN
     INSERT INTO actor_names_trigram(rowid, name) VALUES (new.id, new.name);
 END;
--- One row per event and actor name, keyed by events.id.
+-- One row per event and actor name, keyed by events.id, with the event's coordinates so that an actor and a bbox
+-- are counted from this table alone.
 CREATE TABLE event_actors (
-    name_id INTEGER NOT NULL,
-    id      INTEGER NOT NULL,
+    name_id   INTEGER NOT NULL,
+    id        INTEGER NOT NULL,
+    longitude REAL,
+    latitude  REAL,
     PRIMARY KEY (name_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX event_actors_event ON event_actors(id);
 INSERT OR IGNORE INTO actor_names(name) SELECT DISTINCT j.value FROM events, json_each(events.actors_folded) j;
-INSERT OR IGNORE INTO event_actors(name_id, id)
-    SELECT n.id, e.id FROM events e, json_each(e.actors_folded) j JOIN actor_names n ON n.name = j.value;
+INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
+    SELECT n.id, e.id, e.longitude, e.latitude
+    FROM events e, json_each(e.actors_folded) j JOIN actor_names n ON n.name = j.value;
 CREATE TRIGGER events_names_ai AFTER INSERT ON events BEGIN
     INSERT OR IGNORE INTO actor_names(name)
         SELECT value FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END);
-    INSERT OR IGNORE INTO event_actors(name_id, id)
-        SELECT n.id, new.id
+    INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
+        SELECT n.id, new.id, new.longitude, new.latitude
         FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END) j
         JOIN actor_names n ON n.name = j.value;
 END;
-CREATE TRIGGER events_names_au AFTER UPDATE OF actors_folded ON events
-WHEN old.actors_folded IS NOT new.actors_folded BEGIN
+CREATE TRIGGER events_names_au AFTER UPDATE OF actors_folded, longitude, latitude ON events
+WHEN old.actors_folded IS NOT new.actors_folded OR old.longitude IS NOT new.longitude
+     OR old.latitude IS NOT new.latitude BEGIN
     DELETE FROM event_actors WHERE id = old.id;
     INSERT OR IGNORE INTO actor_names(name)
         SELECT value FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END);
-    INSERT OR IGNORE INTO event_actors(name_id, id)
-        SELECT n.id, new.id
+    INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
+        SELECT n.id, new.id, new.longitude, new.latitude
         FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END) j
         JOIN actor_names n ON n.name = j.value;
 END;

@@ -92,12 +92,12 @@ _CLAIM_INSERT = ("INSERT INTO claims(event_id, position, mention_id, claimant, o
 _DECISION_INSERT = ("INSERT INTO merge_decisions(event_id, mention_id, joined_to, score, reason, decided_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)")
 _ORDER = " ORDER BY e.event_date DESC, e.event_id"
-# An actor or bbox filter that few events match drives a query (its index gives the events, which are then sorted);
-# one that many match is tested on each event a date-ordered index walk meets, which stops after a page. Matches are
-# counted up to _PROBE_CAP to tell, and a filter drives when its matches times the estimated fraction of events
-# matching the whole filter stay under _DRIVE_BELOW (about the events a walk would read for each one driven).
-_PROBE_CAP = 50_000
-_DRIVE_BELOW = 200
+# An actor or bbox filter that few events match drives a query (its index gives the events, each read to be
+# sorted); one that many match is tested on each event of a walk down the date index (which holds the columns the
+# tests read), which stops after a page. A filter drives when its matches times the estimated fraction of events
+# matching the whole filter stay under _DRIVE_BELOW (a driven event costs about as much as that many walked ones),
+# so matches are counted only up to sqrt(_DRIVE_BELOW * events) to tell.
+_DRIVE_BELOW = 10
 
 
 def _row_format() -> str:
@@ -175,21 +175,25 @@ def _bbox_spans(bbox: tuple[float, float, float, float]) -> tuple[list[tuple[flo
 
 
 def _bbox_ids(bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
-    """SQL selecting ids of events whose R*Tree box meets the bbox: every event inside it and perhaps a few just
-    outside (the R*Tree keeps 32-bit floats rounded outwards), so the exact columns are tested as well."""
+    """SQL selecting the ids of events inside the bbox from the R*Tree. It keeps 32-bit floats rounded outwards,
+    so only an event whose box meets an edge of the bbox has its exact coordinates read."""
     spans, min_lat, max_lat = _bbox_spans(bbox)
     parts, params = [], []
     for lo, hi in spans:
-        parts.append("SELECT id FROM events_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?")
-        params += [lo, hi, min_lat, max_lat]
+        parts.append(
+            "SELECT r.id FROM events_rtree r WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? "
+            "AND r.min_lat <= ? AND (r.min_lon >= ? AND r.max_lon <= ? AND r.min_lat >= ? AND r.max_lat <= ? OR "
+            "EXISTS (SELECT 1 FROM events x WHERE x.id = r.id AND x.longitude BETWEEN ? AND ? "
+            "AND x.latitude BETWEEN ? AND ?))")
+        params += [lo, hi, min_lat, max_lat] * 3
     return " UNION ALL ".join(parts), params
 
 
-def _bbox_test(bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
-    """SQL testing an event's exact coordinates against the bbox."""
+def _bbox_test(bbox: tuple[float, float, float, float], table: str = "e") -> tuple[str, list[Any]]:
+    """SQL testing the exact coordinates of ``table`` (events, or event_actors) against the bbox."""
     spans, min_lat, max_lat = _bbox_spans(bbox)
-    lon = " OR ".join("e.longitude BETWEEN ? AND ?" for _ in spans)
-    return f"({lon}) AND e.latitude BETWEEN ? AND ?", [v for span in spans for v in span] + [min_lat, max_lat]
+    lon = " OR ".join(f"{table}.longitude BETWEEN ? AND ?" for _ in spans)
+    return f"({lon}) AND {table}.latitude BETWEEN ? AND ?", [v for span in spans for v in span] + [min_lat, max_lat]
 
 
 def _country_code(event: Event) -> str:
@@ -1069,28 +1073,45 @@ class SQLiteStore:
 
     def _where(self, flt: EventFilter | None) -> tuple[str, list[Any]]:
         """WHERE clause for a filter, where an actor or bbox filter drives the query only when few events match it
-        (its matches counted up to _PROBE_CAP, see _DRIVE_BELOW)."""
+        (see _DRIVE_BELOW)."""
         if flt is None:
             return event_where(flt)
-        sizes: dict[str, int] = {}
         needle = _actor_needle(flt.actor)
-        if needle and "\x00" not in needle:
-            names, params = _actor_names(needle)
-            sizes["actor"] = self._matches(f"SELECT 1 FROM event_actors a WHERE a.name_id IN ({names})", params)
-        if flt.bbox is not None:
-            sizes["bbox"] = self._matches(*_bbox_ids(flt.bbox))
-        if not sizes:
+        if (not needle or "\x00" in needle) and flt.bbox is None:
             return event_where(flt)
         events = max(1, self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 1)
+        cap = math.isqrt(_DRIVE_BELOW * events) + 1
+        sizes: dict[str, int] = {}
+        if needle and "\x00" not in needle:
+            names, params = _actor_names(needle)
+            sizes["actor"] = self._matches(f"SELECT 1 FROM event_actors a WHERE a.name_id IN ({names})", params, cap)
+        if flt.bbox is not None:
+            sizes["bbox"] = self._matches(*_bbox_ids(flt.bbox), cap)
         fraction = math.prod(min(n, events) / events for n in sizes.values())
         smallest = min(sizes, key=lambda k: sizes[k])
-        drive = sizes[smallest] < _PROBE_CAP and sizes[smallest] * fraction < _DRIVE_BELOW
+        drive = sizes[smallest] < cap and sizes[smallest] * fraction < _DRIVE_BELOW
         return event_where(flt, actor_index=drive and smallest == "actor", bbox_index=drive and smallest == "bbox")
 
-    def _matches(self, select: str, params: list[Any]) -> int:
-        """Rows of ``select``, counted up to _PROBE_CAP."""
-        sql = f"SELECT count(*) FROM ({select} LIMIT ?)"
-        return int(self._conn.execute(sql, [*params, _PROBE_CAP]).fetchone()[0])
+    def _matches(self, select: str, params: list[Any], cap: int) -> int:
+        """Rows of ``select``, counted up to ``cap``."""
+        return int(self._conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", [*params, cap]).fetchone()[0])
+
+    def _count_in_indexes(self, flt: EventFilter, limit: int) -> int | None:
+        """Matches of a filter that is only an actor and/or a bbox, counted up to ``limit`` in event_actors or the
+        R*Tree alone (no event is read but on a bbox's edge); None for any other filter."""
+        needle = _actor_needle(flt.actor)
+        if replace(flt, actor=None, bbox=None) != EventFilter() or (not needle and flt.bbox is None):
+            return None
+        if "\x00" in needle:
+            return 0
+        names, names_params = _actor_names(needle) if needle else ("", [])
+        if not needle and flt.bbox is not None:
+            select, params = _bbox_ids(flt.bbox)
+        else:
+            test, params = _bbox_test(flt.bbox, "a") if flt.bbox is not None else ("1", [])
+            select = f"SELECT DISTINCT a.id FROM event_actors a WHERE a.name_id IN ({names}) AND {test}"
+            params = [*names_params, *params]
+        return self._matches(select, params, limit)
 
     def _page_sql(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> tuple[str, list[Any]]:
         """SQL and parameters of ``select`` (over events ``e``) for the events matching the filter, newest first."""
@@ -1138,6 +1159,9 @@ class SQLiteStore:
     def count_events(self, flt: EventFilter, limit: int | None = None) -> int:
         """How many events match the filter; with ``limit``, counting stops there (the answer is at most limit)."""
         with self._lock, self._db_errors():
+            counted = None if limit is None or flt is None else self._count_in_indexes(flt, int(limit))
+            if counted is not None:
+                return counted
             where, params = self._where(flt)
         sql = "SELECT count(*) FROM events e" + where
         if limit is not None:
