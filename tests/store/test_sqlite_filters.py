@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conflictlog.bench_api import synthetic_events
@@ -89,6 +89,9 @@ _bboxes = st.tuples(st.sampled_from(EDGES), st.sampled_from(EDGES[4:]), st.sampl
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(actor="STRASSE", bbox=None, min_fatalities=None, limit=None, offset=0)  # ß folds to ss
+@example(actor="οσ brig", bbox=None, min_fatalities=None, limit=7, offset=0)  # a final sigma folds to σ
+@example(actor="İdlib", bbox=(36.0, 35.9999999, 37.25, 36.0000001), min_fatalities=None, limit=None, offset=3)
 @given(actor=st.none() | _needles(), bbox=st.none() | _bboxes, min_fatalities=st.none() | st.integers(0, 5),
        limit=st.sampled_from((None, 1, 7)), offset=st.sampled_from((0, 3)))
 def test_sqlite_filters_match_a_plain_filter_either_way(
