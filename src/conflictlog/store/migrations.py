@@ -352,6 +352,15 @@ CREATE INDEX events_updated_at ON events(updated_at);
 # each event's distinct case-folded actor names as a JSON array (SQLiteStore writes it; the one-per-line names of
 # stored rows are split here), and triggers keep the name tables in step with it. The scan index of folded names
 # goes. The date index holds the columns a bbox or fatalities filter tests, so a walk down it reads no event rows.
+# What the insert and update triggers of events file for the event ``new``.
+_FILE_NAMES = """
+    INSERT OR IGNORE INTO actor_names(name)
+        SELECT value FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END);
+    INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
+        SELECT n.id, new.id, new.longitude, new.latitude
+        FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END) j
+        JOIN actor_names n ON n.name = j.value;
+"""
 _ACTOR_NAMES = """
 DROP INDEX events_actors_folded;
 DROP INDEX events_date;
@@ -387,28 +396,16 @@ INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
     SELECT n.id, e.id, e.longitude, e.latitude
     FROM events e, json_each(e.actors_folded) j JOIN actor_names n ON n.name = j.value;
 CREATE TRIGGER events_names_ai AFTER INSERT ON events BEGIN
-    INSERT OR IGNORE INTO actor_names(name)
-        SELECT value FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END);
-    INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
-        SELECT n.id, new.id, new.longitude, new.latitude
-        FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END) j
-        JOIN actor_names n ON n.name = j.value;
-END;
+{file_names}END;
 CREATE TRIGGER events_names_au AFTER UPDATE OF actors_folded, longitude, latitude ON events
 WHEN old.actors_folded IS NOT new.actors_folded OR old.longitude IS NOT new.longitude
      OR old.latitude IS NOT new.latitude BEGIN
     DELETE FROM event_actors WHERE id = old.id;
-    INSERT OR IGNORE INTO actor_names(name)
-        SELECT value FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END);
-    INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
-        SELECT n.id, new.id, new.longitude, new.latitude
-        FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END) j
-        JOIN actor_names n ON n.name = j.value;
-END;
+{file_names}END;
 CREATE TRIGGER events_names_ad AFTER DELETE ON events BEGIN
     DELETE FROM event_actors WHERE id = old.id;
 END;
-"""
+""".replace("{file_names}", _FILE_NAMES.strip("\n") + "\n")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
