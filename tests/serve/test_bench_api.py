@@ -25,6 +25,7 @@ def test_bench_api_reports_latency_percentiles() -> None:
     figures = bench_api(n_events=300, n_requests=14)
     assert figures["events"] == 300 and figures["requests"] == 14
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert 0 < figures["cpu_p50_ms"] <= figures["cpu_p95_ms"]
     assert not math.isnan(figures["p95_ms_bbox"])
     assert figures["load_seconds"] > 0
 
