@@ -221,7 +221,7 @@ def bench_copies(n_copies: int = 200, workers: int = 2, seed_article: Path = EXA
 
 
 def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
-                   workers: Sequence[int] = (1,), load_events: Sequence[int] = (), load_clients: int = 20,
+                   api_db: Path | None = None, api_requests: int = 200, workers: Sequence[int] = (1,), load_events: Sequence[int] = (), load_clients: int = 20,
                    load_seconds: float = 10.0, server_workers: Sequence[int] = (1,), copies: int = 0,
                    gazetteer_lookups: int = 2000) -> None:
     """Run the gazetteer, ingest (once per worker count), merge (a corpus and one large incident), copies, API
@@ -263,7 +263,7 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
     if api_events > 0:
         from conflictlog.bench_api import bench_api
 
-        figures = bench_api(api_events)
+        figures = bench_api(api_events, n_requests=api_requests, db_path=api_db)
         echo("api: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
     for n_events in load_events:
         from conflictlog.bench_load import bench_load

@@ -374,6 +374,11 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--articles", "n_articles", type=int, default=300, show_default=True, help="Articles in the ingest corpus.")
 @click.option("--merge-events", type=int, default=100_000, show_default=True, help="Synthetic events for the merge benchmark (0 skips).")
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
+@click.option("--api-db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database for the API latency benchmark: filled with --api-events synthetic events when empty, "
+                   "measured as it is when not (build a large one once and reuse it).")
+@click.option("--api-requests", type=click.IntRange(1), default=200, show_default=True,
+              help="GET /events requests timed in the API latency benchmark.")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Ingest worker processes to measure (repeatable).")
 @click.option("--load-events", type=click.IntRange(0), multiple=True, default=(5000,), show_default=True,
@@ -388,9 +393,9 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
               help="Near-copies of the seed article to ingest against a bare parse of them (0 skips).")
 @click.option("--gazetteer-lookups", type=int, default=2000, show_default=True,
               help="Village names to geocode for the gazetteer benchmark (0 skips).")
-def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], load_events: tuple[int, ...],
-          load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int,
-          gazetteer_lookups: int) -> None:
+def bench(n_articles: int, merge_events: int, api_events: int, api_db: Path | None, api_requests: int,
+          workers: tuple[int, ...], load_events: tuple[int, ...], load_clients: int, load_seconds: float,
+          server_workers: tuple[int, ...], copies: int, gazetteer_lookups: int) -> None:
     """Print throughput and memory figures: gazetteer load and lookups/s, ingest articles/s, merge time (a corpus; one incident of 1,000
     reports), near-copies against a bare parse, GET /events latency alone and under load (requests/s and
     p50/p95/p99 with concurrent clients while another process writes)."""
@@ -398,7 +403,7 @@ def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[in
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
+                       api_db=api_db, api_requests=api_requests, workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
                        load_seconds=load_seconds, server_workers=server_workers, copies=copies,
                        gazetteer_lookups=gazetteer_lookups)
 

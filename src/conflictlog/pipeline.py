@@ -207,6 +207,7 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
     the original's events); record the run."""
     started = time.time()
     pipeline = pipeline or default_pipeline()
+    use_store_places(pipeline, store)
     waiting: list[tuple[Article, str]] = []
     with worker_pool(pipeline, workers) as pool:
         originals = _skip_copies(articles, store, counts, strict, waiting)
@@ -222,6 +223,17 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
         refresh()
     store.record_run(report)
     return report
+
+
+def use_store_places(pipeline: Any, store: Any) -> None:
+    """Have the pipeline's geocoder read the places imported for the store's database (``gazetteer import``);
+    forked workers inherit it."""
+    villages = getattr(getattr(getattr(pipeline, "resolver", None), "geocoder", None), "villages", None)
+    path = getattr(store, "path", None)
+    if villages is not None and path is not None:
+        from conflictlog.resolve.villages import imported_path
+
+        villages.use_imported(imported_path(path))
 
 
 def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,

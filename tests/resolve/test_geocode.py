@@ -185,6 +185,17 @@ def test_geocode_capital_city_beats_same_named_hamlet_in_context(geocoder: Geoco
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("name", "country"), [("New York", "United States"), ("Philadelphia", "United States"),
+                                               ("London", "United Kingdom"), ("Paris", "France")])
+def test_geocode_own_name_beats_conflict_country_alternate_name(geocoder: Geocoder, name: str, country: str) -> None:
+    # with no country in the story, a place that bears the name itself beats a village in a conflict country
+    # that has it only as an alternate spelling (a Donbas village once called "New York", Philadelphia as the
+    # old name of a Turkish town)
+    place = geocoder.geocode(PlaceMention(name))
+    assert place is not None and place.country == country
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("town", "admin1"), [("Tabriz", "East Azerbaijan"), ("Mashhad", "Razavi Khorasan"),
                                               ("Sidon", "South"), ("Zakho", "Duhok"), ("Erbil", "Erbil")])
 def test_geocode_admin1_uses_acled_english_names(geocoder: Geocoder, town: str, admin1: str) -> None:
@@ -271,3 +282,15 @@ def test_geocode_containing_district_in_another_spelling(geocoder: Geocoder) -> 
     # a loosely similar name in a country nobody named is not taken ("Factory Road" is no "El Factor")
     place = geocoder.geocode(PlaceMention("Mogadishu, Factory Road"), ("Somalia",))
     assert place is not None and place.country == "Somalia"
+
+
+@pytest.mark.slow
+def test_geocode_named_province_outweighs_a_foreign_town_of_the_name(geocoder: Geocoder) -> None:
+    # Kuvshinovo is a Russian town and Donetsk a Russian town too, but "Donetsk" after a comma is the Ukrainian
+    # oblast: the place is coded to the oblast, not to the Russian town
+    place = geocoder.geocode(PlaceMention("Kuvshinovo, Donetsk"), ("Ukraine",))
+    assert place is not None and (place.country, place.admin1) == ("Ukraine", "Donetsk")
+    assert place.geo_precision is GeoPrecision.REGION
+    # a country named as the area still beats a foreign district of the same name ("Mali" in Guinea)
+    mali = geocoder.geocode(PlaceMention("Douentza, Mali"), ("Mali",))
+    assert mali is not None and mali.country == "Mali"

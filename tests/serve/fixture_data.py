@@ -280,8 +280,9 @@ class FakeStore:
 
         return [row_json(event) for event in self.query_events(flt, limit, offset)]
 
-    def count_events(self, flt) -> int:  # noqa: ANN001
-        return len(self._sorted(flt))
+    def count_events(self, flt, limit=None) -> int:  # noqa: ANN001
+        found = len(self._sorted(flt))
+        return found if limit is None else min(found, limit)
 
     def iter_events(self, flt=None):  # noqa: ANN001, ANN201
         return iter(self._sorted(flt))

@@ -148,7 +148,7 @@ def assert_error(response: Any, status: int) -> dict[str, Any]:
 def test_api_events_whole_body_for_a_type_filter(client: TestClient) -> None:
     response = client.get("/events", params={"type": "Protests"})
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "total": 1, "limit": 100, "offset": 0, "events": [PROTEST_ROW]}
+    assert response.json() == {"ok": True, "total": 1, "total_exact": True, "limit": 100, "offset": 0, "events": [PROTEST_ROW]}
 
 
 def test_api_event_detail_whole_body(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from conflictlog.bench_api import bench_api, request_mix, synthetic_events
 
@@ -16,13 +17,23 @@ def test_bench_api_synthetic_events_are_deterministic_and_valid() -> None:
 
 
 def test_bench_api_request_mix_covers_every_filter_kind() -> None:
-    kinds = {kind for kind, _ in request_mix(14)}
-    assert kinds == {"all", "country", "type_dates", "bbox", "actor", "fatalities_certainty", "page"}
+    kinds = {kind for kind, _ in request_mix(16)}
+    assert kinds == {"all", "country", "type_dates", "bbox", "actor", "fatalities_certainty", "page", "bbox_actor"}
 
 
 def test_bench_api_reports_latency_percentiles() -> None:
     figures = bench_api(n_events=300, n_requests=14)
     assert figures["events"] == 300 and figures["requests"] == 14
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert 0 < figures["cpu_p50_ms"] <= figures["cpu_p95_ms"]
     assert not math.isnan(figures["p95_ms_bbox"])
     assert figures["load_seconds"] > 0
+
+
+def test_bench_api_reuses_a_database_that_holds_events(tmp_path: Path) -> None:
+    db = tmp_path / "bench.sqlite"
+    first = bench_api(n_events=120, n_requests=8, db_path=db)
+    again = bench_api(n_events=500, n_requests=8, db_path=db)
+    assert first["events"] == again["events"] == 120
+    assert first["load_seconds"] > 0 and again["load_seconds"] == 0
+    assert not math.isnan(again["p50_ms_bbox_actor"])

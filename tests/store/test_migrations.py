@@ -74,7 +74,7 @@ def test_migrations_unreadable_file_gives_coded_error(tmp_path: Path) -> None:
     assert err.value.code == "E601" and str(path) in str(err.value)
 
 
-def test_migrations_upgrade_keeps_old_events_searchable(tmp_path: Path) -> None:
+def test_migrations_upgrade_keeps_old_events_searchable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "v1.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     migrate(conn, str(path), MIGRATIONS[:1])
@@ -89,13 +89,13 @@ def test_migrations_upgrade_keeps_old_events_searchable(tmp_path: Path) -> None:
     from conflictlog.store import EventFilter
     from conflictlog.store import sqlite as sqlite_module
 
-    assert store.count_events(EventFilter(actor="islamic")) == 1
-    original = sqlite_module._ACTOR_PROBE
-    sqlite_module._ACTOR_PROBE = 1  # force the scan of folded names filled in by the migration
-    try:
+    for drive_below in (0, 10**9):  # the names the migration filed, tested per event and driving the query
+        monkeypatch.setattr(sqlite_module, "_DRIVE_BELOW", drive_below)
+        assert store.count_events(EventFilter(actor="islamic")) == 1
         assert [e.event_id for e in store.query_events(EventFilter(actor="ISLAMIC"))] == ["SYR-1"]
-    finally:
-        sqlite_module._ACTOR_PROBE = original
+        assert [e.event_id for e in store.query_events(EventFilter(actor="state (syria)"))] == ["SYR-1"]
+    with store.reading() as conn:
+        assert conn.execute("SELECT actors_folded FROM events").fetchone()[0] == '["islamic state (syria)"]'
     store.close()
 
 

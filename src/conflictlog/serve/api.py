@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 2 * 1024 * 1024  # one article, with its HTML, fits well under 2 MB
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+COUNT_LIMIT = schemas.COUNT_LIMIT
 EXPORT_PAGE = 2000  # events read per store round trip when streaming GeoJSON/CSV
 IDLE_STORES = 8  # read connections kept open between requests
 MAX_INT = 2**63 - 1  # the largest integer the database holds: counts and offsets past it are refused (422)
@@ -597,14 +598,19 @@ def create_app(
         flt: Filter,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+        exact_total: Annotated[bool, Query(description=(
+            f"Count every matching event. By default counting stops at {COUNT_LIMIT:,}, which keeps a page of a "
+            "large database fast."))] = False,
     ) -> Response:
-        """`{"ok": true, "total", "limit", "offset", "events": [...]}` with ACLED-named event rows."""
+        """`{"ok": true, "total", "total_exact", "limit", "offset", "events": [...]}` with ACLED-named event rows."""
         with opened() as store:
-            total = store.count_events(flt)
+            total = store.count_events(flt, limit=None if exact_total else COUNT_LIMIT + 1)
             rows = store.query_event_json(flt, limit=limit, offset=offset)
+        total_exact = exact_total or total <= COUNT_LIMIT
         # Each event's JSON row is stored with the event: the page is those rows joined, not decoded events
         # encoded again (FastAPI's generic encoder alone took two thirds of the request's time).
-        head = json.dumps({"ok": True, "total": total, "limit": limit, "offset": offset}, separators=(",", ":"))
+        head = json.dumps({"ok": True, "total": total if total_exact else COUNT_LIMIT, "total_exact": total_exact,
+                           "limit": limit, "offset": offset}, separators=(",", ":"))
         return Response(head[:-1] + ',"events":[' + ",".join(rows) + "]}", media_type="application/json")
 
     def _stream(flt: EventFilter, fmt: str, limit: int | None) -> Iterator[str]:

@@ -112,11 +112,17 @@ class EventDetail(Event):
     merge_decisions: list[MergeDecision]
 
 
+COUNT_LIMIT = 10_000  # GET /events counts matching events up to this many unless asked for the exact total
+
+
 class EventsPage(BaseModel):
     """A page of events matching the filters, newest first."""
 
     ok: bool = True
-    total: int
+    total: int = Field(description=f"How many events match the filters: exact when total_exact is true, else a "
+                                   f"lower bound (counting stopped at {COUNT_LIMIT:,}; exact_total=true asks for the "
+                                   "exact number).")
+    total_exact: bool = Field(description="Whether total is the exact number of matching events.")
     limit: int
     offset: int
     events: list[Event]

@@ -61,8 +61,8 @@ class Store(Protocol):
     def query_event_json(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[str]:
         """The events query_events gives, each as its JSON row (export.event_to_row), ready to send."""
 
-    def count_events(self, flt: EventFilter) -> int:
-        """How many events match the filter."""
+    def count_events(self, flt: EventFilter, limit: int | None = None) -> int:
+        """How many events match the filter; with ``limit``, counting stops there (the answer is at most limit)."""
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
         """Stream every matching event (for exports), in a stable order."""

@@ -347,6 +347,66 @@ CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
 CREATE INDEX events_updated_at ON events(updated_at);
 """
 
+# GET /events at 1 M events: an actor filter finds the distinct names that contain it (a trigram index over names,
+# not over events) and then their events through an index, instead of searching every event. actors_folded holds
+# each event's distinct case-folded actor names as a JSON array (SQLiteStore writes it; the one-per-line names of
+# stored rows are split here), and triggers keep the name tables in step with it. The scan index of folded names
+# goes. The date index holds the columns a bbox or fatalities filter tests, so a walk down it reads no event rows.
+# What the insert and update triggers of events file for the event ``new``.
+_FILE_NAMES = """
+    INSERT OR IGNORE INTO actor_names(name)
+        SELECT value FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END);
+    INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
+        SELECT n.id, new.id, new.longitude, new.latitude
+        FROM json_each(CASE WHEN json_valid(new.actors_folded) THEN new.actors_folded ELSE '[]' END) j
+        JOIN actor_names n ON n.name = j.value;
+"""
+_ACTOR_NAMES = """
+DROP INDEX events_actors_folded;
+DROP INDEX events_date;
+CREATE INDEX events_date ON events(event_date DESC, event_id, longitude, latitude, fatalities, certainty, historical);
+UPDATE events SET actors_folded = (
+    WITH RECURSIVE split(rest, name) AS (
+        SELECT events.actors_folded || char(10), NULL
+        UNION ALL
+        SELECT substr(rest, instr(rest, char(10)) + 1), substr(rest, 1, instr(rest, char(10)) - 1) FROM split
+        WHERE rest != '')
+    SELECT json_group_array(name) FROM (SELECT DISTINCT name FROM split WHERE name != '' ORDER BY name));
+CREATE TABLE actor_names (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE  -- case-folded
+);
+CREATE VIRTUAL TABLE actor_names_trigram USING fts5(name, content = 'actor_names', content_rowid = 'id',
+                                                    tokenize = 'trigram');
+CREATE TRIGGER actor_names_ai AFTER INSERT ON actor_names BEGIN
+    INSERT INTO actor_names_trigram(rowid, name) VALUES (new.id, new.name);
+END;
+-- One row per event and actor name, keyed by events.id, with the event's coordinates so that an actor and a bbox
+-- are counted from this table alone.
+CREATE TABLE event_actors (
+    name_id   INTEGER NOT NULL,
+    id        INTEGER NOT NULL,
+    longitude REAL,
+    latitude  REAL,
+    PRIMARY KEY (name_id, id)
+) WITHOUT ROWID;
+CREATE INDEX event_actors_event ON event_actors(id);
+INSERT OR IGNORE INTO actor_names(name) SELECT DISTINCT j.value FROM events, json_each(events.actors_folded) j;
+INSERT OR IGNORE INTO event_actors(name_id, id, longitude, latitude)
+    SELECT n.id, e.id, e.longitude, e.latitude
+    FROM events e, json_each(e.actors_folded) j JOIN actor_names n ON n.name = j.value;
+CREATE TRIGGER events_names_ai AFTER INSERT ON events BEGIN
+{file_names}END;
+CREATE TRIGGER events_names_au AFTER UPDATE OF actors_folded, longitude, latitude ON events
+WHEN old.actors_folded IS NOT new.actors_folded OR old.longitude IS NOT new.longitude
+     OR old.latitude IS NOT new.latitude BEGIN
+    DELETE FROM event_actors WHERE id = old.id;
+{file_names}END;
+CREATE TRIGGER events_names_ad AFTER DELETE ON events BEGIN
+    DELETE FROM event_actors WHERE id = old.id;
+END;
+""".replace("{file_names}", _FILE_NAMES.strip("\n") + "\n")
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
@@ -357,6 +417,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "article_copies", _ARTICLE_COPIES),
     Migration(8, "watch_feeds", _WATCH_FEEDS),
     Migration(9, "alert_subscriptions", _ALERTS),
+    Migration(10, "actor_names_index", _ACTOR_NAMES),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

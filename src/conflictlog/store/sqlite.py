@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import sqlite3
 import threading
 import uuid
@@ -103,10 +104,12 @@ _CLAIM_INSERT = ("INSERT INTO claims(event_id, position, mention_id, claimant, o
 _DECISION_INSERT = ("INSERT INTO merge_decisions(event_id, mention_id, joined_to, score, reason, decided_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)")
 _ORDER = " ORDER BY e.event_date DESC, e.event_id"
-# R*Tree keeps 32-bit floats rounded outwards; widen the box a little, then test the exact columns.
-_BBOX_SLACK = 1e-4
-# More trigram matches than this and the actor filter scans folded names instead (see SQLiteStore._where).
-_ACTOR_PROBE = 2000
+# An actor or bbox filter that few events match drives a query (its index gives the events, each read to be
+# sorted); one that many match is tested on each event of a walk down the date index (which holds the columns the
+# tests read), which stops after a page. A filter drives when its matches times the estimated fraction of events
+# matching the whole filter stay under _DRIVE_BELOW (a driven event costs about as much as that many walked ones),
+# so matches are counted only up to sqrt(_DRIVE_BELOW * events) to tell.
+_DRIVE_BELOW = 10
 
 
 def _row_format() -> str:
@@ -206,20 +209,65 @@ def utc_text(moment: datetime) -> str:
 
 
 def _actors_folded(event: Event) -> str:
-    """Every actor of an event, case-folded, one per line (what the actor filter searches)."""
-    names = [event.actor1 or "", event.actor2 or "", "\n".join(event.assoc_actor_1), "\n".join(event.assoc_actor_2)]
-    return "\n".join(names).casefold()
+    """The distinct actor names of an event, case-folded, as a JSON array (triggers file them in actor_names and
+    event_actors, which the actor filter searches)."""
+    names = {n.casefold() for n in (event.actor1, event.actor2, *event.assoc_actor_1, *event.assoc_actor_2) if n}
+    return json.dumps(sorted(names))
+
+
+def _actor_needle(actor: str | None) -> str:
+    """What an actor filter searches for: the text stripped and case-folded ("" for no filter)."""
+    return (actor or "").strip().casefold()
+
+
+def _actor_names(needle: str) -> tuple[str, list[Any]]:
+    """SQL selecting the ids of stored actor names holding ``needle`` (a trigram index over the distinct names
+    narrows the search for three characters or more; instr keeps it exact)."""
+    if len(needle) >= 3:
+        return ("SELECT n.id FROM actor_names n WHERE n.id IN (SELECT rowid FROM actor_names_trigram "
+                "WHERE actor_names_trigram MATCH ?) AND instr(n.name, ?) > 0",
+                ['"' + needle.replace('"', '""') + '"', needle])
+    return "SELECT n.id FROM actor_names n WHERE instr(n.name, ?) > 0", [needle]
+
+
+def _bbox_spans(bbox: tuple[float, float, float, float]) -> tuple[list[tuple[float, float]], float, float]:
+    """Longitude spans (two for a box crossing the antimeridian) and the latitude range of a bbox."""
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    return spans, min_lat, max_lat
+
+
+def _bbox_ids(bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
+    """SQL selecting the ids of events inside the bbox from the R*Tree. It keeps 32-bit floats rounded outwards,
+    so only an event whose box meets an edge of the bbox has its exact coordinates read."""
+    spans, min_lat, max_lat = _bbox_spans(bbox)
+    parts, params = [], []
+    for lo, hi in spans:
+        parts.append(
+            "SELECT r.id FROM events_rtree r WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? "
+            "AND r.min_lat <= ? AND (r.min_lon >= ? AND r.max_lon <= ? AND r.min_lat >= ? AND r.max_lat <= ? OR "
+            "EXISTS (SELECT 1 FROM events x WHERE x.id = r.id AND x.longitude BETWEEN ? AND ? "
+            "AND x.latitude BETWEEN ? AND ?))")
+        params += [lo, hi, min_lat, max_lat] * 3
+    return " UNION ALL ".join(parts), params
+
+
+def _bbox_test(bbox: tuple[float, float, float, float], table: str = "e") -> tuple[str, list[Any]]:
+    """SQL testing the exact coordinates of ``table`` (events, or event_actors) against the bbox."""
+    spans, min_lat, max_lat = _bbox_spans(bbox)
+    lon = " OR ".join(f"{table}.longitude BETWEEN ? AND ?" for _ in spans)
+    return f"({lon}) AND {table}.latitude BETWEEN ? AND ?", [v for span in spans for v in span] + [min_lat, max_lat]
 
 
 def _country_code(event: Event) -> str:
     return event.event_id.split("-", 1)[0] if "-" in event.event_id else "XXX"
 
 
-def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str, list[Any]]:
+def event_where(flt: EventFilter | None, actor_index: bool = True, bbox_index: bool = True) -> tuple[str, list[Any]]:
     """SQL WHERE clause (over events ``e``) and parameters for an EventFilter; every field is honoured.
 
-    ``actor_index`` picks the trigram index for the actor substring (fast when few events match); False scans
-    folded actor names (fast when many match)."""
+    ``actor_index`` and ``bbox_index`` let the actor (event_actors) or bbox (events_rtree) index give the events
+    (fast when few match); False tests each event the query meets (fast when many match: a page stops early)."""
     if flt is None:
         return "", []
     clauses: list[str] = []
@@ -236,18 +284,16 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
         if value:
             clauses.append(f"e.{column} = ? COLLATE NOCASE")
             params.append(value)
-    if flt.actor:
-        needle = flt.actor.strip().casefold()
-        if "\x00" in needle:
-            clauses.append("0")  # no actor's name holds a NUL (and the trigram query cannot take one)
-        elif needle:
-            # The planner's choice, made by the caller: trigram index for a rare substring, otherwise a scan.
-            if actor_index and len(needle) >= 3:
-                clauses.append("e.id IN (SELECT rowid FROM events_actors WHERE events_actors MATCH ?)")
-                params.append('"' + needle.replace('"', '""') + '"')
-            else:
-                clauses.append("instr(e.actors_folded, ?) > 0")
-                params.append(needle)
+    needle = _actor_needle(flt.actor)
+    if "\x00" in needle:
+        clauses.append("0")  # no actor's name holds a NUL (and the trigram query cannot take one)
+    elif needle:
+        names, names_params = _actor_names(needle)
+        if actor_index:
+            clauses.append(f"e.id IN (SELECT a.id FROM event_actors a WHERE a.name_id IN ({names}))")
+        else:
+            clauses.append(f"EXISTS (SELECT 1 FROM event_actors a WHERE a.id = e.id AND a.name_id IN ({names}))")
+        params += names_params
     if flt.since is not None:
         clauses.append("e.event_date >= ?")
         params.append(flt.since.isoformat())
@@ -269,16 +315,13 @@ def event_where(flt: EventFilter | None, actor_index: bool = True) -> tuple[str,
         clauses.append("e.updated_at >= ?")
         params.append(utc_text(flt.stored_since))
     if flt.bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
-        spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
-        parts: list[str] = []
-        for lo, hi in spans:  # a box crossing the antimeridian is two boxes
-            parts.append(
-                "(e.id IN (SELECT id FROM events_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? "
-                "AND max_lat <= ?) AND e.longitude BETWEEN ? AND ? AND e.latitude BETWEEN ? AND ?)"
-            )
-            params += [lo - _BBOX_SLACK, hi + _BBOX_SLACK, min_lat - _BBOX_SLACK, max_lat + _BBOX_SLACK, lo, hi, min_lat, max_lat]
-        clauses.append("(" + " OR ".join(parts) + ")")
+        if bbox_index:
+            ids, ids_params = _bbox_ids(flt.bbox)
+            clauses.append(f"e.id IN ({ids})")
+            params += ids_params
+        test, test_params = _bbox_test(flt.bbox)
+        clauses.append(test)
+        params += test_params
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -1254,28 +1297,68 @@ class SQLiteStore:
         return len(written)
 
     def _where(self, flt: EventFilter | None) -> tuple[str, list[Any]]:
-        """WHERE clause for a filter, with the actor substring answered by the trigram index only when few events
-        match it (a probe reads at most _ACTOR_PROBE matches)."""
-        use_index = True
-        if flt is not None and flt.actor and len(flt.actor.strip()) >= 3 and "\x00" not in flt.actor:
-            phrase = '"' + flt.actor.strip().casefold().replace('"', '""') + '"'
-            n = self._conn.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM events_actors WHERE events_actors MATCH ? LIMIT ?)",
-                (phrase, _ACTOR_PROBE),
-            ).fetchone()[0]
-            use_index = n < _ACTOR_PROBE
-        return event_where(flt, actor_index=use_index)
+        """WHERE clause for a filter, where an actor or bbox filter drives the query only when few events match it
+        (see _DRIVE_BELOW)."""
+        if flt is None:
+            return event_where(flt)
+        needle = _actor_needle(flt.actor)
+        if (not needle or "\x00" in needle) and flt.bbox is None:
+            return event_where(flt)
+        events = max(1, self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 1)
+        cap = math.isqrt(_DRIVE_BELOW * events) + 1
+        sizes: dict[str, int] = {}
+        if needle and "\x00" not in needle:
+            names, params = _actor_names(needle)
+            sizes["actor"] = self._matches(f"SELECT 1 FROM event_actors a WHERE a.name_id IN ({names})", params, cap)
+        if flt.bbox is not None:
+            sizes["bbox"] = self._matches(*_bbox_ids(flt.bbox), cap)
+        fraction = math.prod(min(n, events) / events for n in sizes.values())
+        smallest = min(sizes, key=lambda k: sizes[k])
+        drive = sizes[smallest] < cap and sizes[smallest] * fraction < _DRIVE_BELOW
+        return event_where(flt, actor_index=drive and smallest == "actor", bbox_index=drive and smallest == "bbox")
 
-    def _page(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> list[Any]:
-        """Rows of ``select`` (over events ``e``) for the events matching the filter, newest first."""
+    def _matches(self, select: str, params: list[Any], cap: int) -> int:
+        """Rows of ``select``, counted up to ``cap``."""
+        return int(self._conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", [*params, cap]).fetchone()[0])
+
+    def _count_in_indexes(self, flt: EventFilter, limit: int) -> int | None:
+        """Matches of a filter that is only an actor and/or a bbox, counted up to ``limit`` in event_actors or the
+        R*Tree alone (no event is read but on a bbox's edge); None for any other filter."""
+        needle = _actor_needle(flt.actor)
+        if replace(flt, actor=None, bbox=None) != EventFilter() or (not needle and flt.bbox is None):
+            return None
+        if "\x00" in needle:
+            return 0
+        names, names_params = _actor_names(needle) if needle else ("", [])
+        if not needle and flt.bbox is not None:
+            select, params = _bbox_ids(flt.bbox)
+        else:
+            test, params = _bbox_test(flt.bbox, "a") if flt.bbox is not None else ("1", [])
+            select = f"SELECT DISTINCT a.id FROM event_actors a WHERE a.name_id IN ({names}) AND {test}"
+            params = [*names_params, *params]
+        return self._matches(select, params, limit)
+
+    def _page_sql(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> tuple[str, list[Any]]:
+        """SQL and parameters of ``select`` (over events ``e``) for the events matching the filter, newest first."""
         with self._lock, self._db_errors():
             where, params = self._where(flt)
         sql = select + where + _ORDER
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else int(limit), int(offset)]
+        return sql, params
+
+    def _page(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> list[Any]:
+        """Rows of ``select`` (over events ``e``) for the events matching the filter, newest first."""
+        sql, params = self._page_sql(select, flt, limit, offset)
         with self._lock, self._db_errors():
             return self._conn.execute(sql, params).fetchall()
+
+    def query_plan(self, flt: EventFilter, limit: int | None = 100, offset: int = 0) -> list[str]:
+        """How SQLite runs the page query_event_json reads for a filter (EXPLAIN QUERY PLAN details, in order)."""
+        sql, params = self._page_sql("SELECT e.event_id, e.row_json, e.row_format FROM events e", flt, limit, offset)
+        with self._lock, self._db_errors():
+            return [str(r[3]) for r in self._conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
 
     def query_events(self, flt: EventFilter, limit: int | None = None, offset: int = 0) -> list[Event]:
         """Events matching the filter, newest first (event_date desc, event_id)."""
@@ -1298,12 +1381,19 @@ class SQLiteStore:
                 rebuilt.update((e.event_id, row_json(e)) for e in self._events_from_rows(found))
         return [rebuilt[r[0]] if r[0] in rebuilt else r[1] for r in rows]
 
-    def count_events(self, flt: EventFilter) -> int:
-        """How many events match the filter."""
+    def count_events(self, flt: EventFilter, limit: int | None = None) -> int:
+        """How many events match the filter; with ``limit``, counting stops there (the answer is at most limit)."""
         with self._lock, self._db_errors():
+            counted = None if limit is None or flt is None else self._count_in_indexes(flt, int(limit))
+            if counted is not None:
+                return counted
             where, params = self._where(flt)
+        sql = "SELECT count(*) FROM events e" + where
+        if limit is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e{where} LIMIT ?)"
+            params = [*params, int(limit)]
         with self._lock, self._db_errors():
-            return int(self._conn.execute("SELECT count(*) FROM events e" + where, params).fetchone()[0])
+            return int(self._conn.execute(sql, params).fetchone()[0])
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
         """Stream every matching event in a stable order (event_date desc, event_id), a batch at a time."""
