@@ -69,8 +69,9 @@ _BATCH = 500
 BUSY_TIMEOUT_MS = 5000  # SQLite waits this long on a lock before store.locking retries with backoff
 _DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
 _PARTS_CACHE = 128  # events whose parts are kept, so a report joining one adds to them (merge.dedupe.EventParts)
-# An event joined in place with more evidence sentences than this leaves its JSON row and evidence column to the
-# run's end (SQLiteStore.refresh_stale_rows): writing them on every join would grow with the incident.
+# An event joined in place with more sources, evidence sentences and claims than this leaves its JSON row and
+# evidence column to the run's end (SQLiteStore.refresh_stale_rows): writing them on every join would grow with
+# the incident.
 STALE_AFTER = 64
 # The evidence column of an event whose row is stale: no list, so it is never taken for the event's evidence.
 _STALE_EVIDENCE = "null"
