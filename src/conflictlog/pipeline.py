@@ -218,6 +218,9 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
             _store_all(pipeline, orphans, store, counts, strict, pool, workers, None, None)
     counts.counter["seconds"] = int(round(time.time() - started))
     report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
+    refresh = getattr(store, "refresh_stale_rows", None)
+    if refresh is not None:  # rows a large incident's joins left stale are written once, here
+        refresh()
     store.record_run(report)
     return report
 

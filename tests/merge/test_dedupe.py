@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.merge.dedupe import (
+    build_event,
     build_events,
     cluster_mentions,
+    event_evidence,
     haversine_km,
     link_between,
     plan_clusters,
     report_links,
 )
-from conflictlog.records import Article, Certainty, GeoPrecision, SourceRef, TimePrecision
+from conflictlog.records import Article, Certainty, Evidence, GeoPrecision, SourceRef, TimePrecision
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
 # About 8 km from the Aleppo point above, another town.
@@ -391,3 +397,24 @@ def test_dedupe_outlet_and_its_registered_republisher_are_one_voice() -> None:
     assert event.corroboration == 2
     (apart,) = cluster_mentions([a, b], {**sources, "m2": src("m2", "a2", "Sample Post")})
     assert apart.corroboration == 2
+
+
+SENTENCES = tuple(Evidence(text, start, start + len(text), cues) for text, start, cues in (
+    ("Shelling hit the town.", 0, ()), ("Shelling hit the town.", 40, ()), ("Two were killed.", 0, ("killed",)),
+    ("Two were killed.", 0, ()), ("Clashes went on.", 12, ("Clashes",))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, len(SENTENCES) - 1), min_size=1, max_size=4), min_size=1, max_size=8),
+       st.randoms(use_true_random=False))
+def test_dedupe_event_evidence_is_the_evidence_build_event_gives(picks: list[list[int]], rnd: object) -> None:
+    # reports giving sentences that repeat (same text at another offset or with other cues is another sentence),
+    # taken in any order: the evidence rebuilt from (mention id, evidence) pairs is the event's
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=ALEPPO) for i in range(len(picks))]
+    reports = [replace(r, mention=replace(r.mention, evidence=tuple(SENTENCES[k] for k in pick)))
+               for r, pick in zip(reports, picks)]
+    sources = {r.mention.mention_id: src(r.mention.mention_id, r.mention.article_id, "Outlet") for r in reports}
+    event = build_event("m00", reports, sources)
+    rnd.shuffle(reports)  # type: ignore[attr-defined]
+    assert event_evidence((r.mention.mention_id, r.mention.evidence) for r in reports) == event.evidence
+    assert len(event.evidence) == len({SENTENCES[k] for pick in picks for k in pick})

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conflictlog import pipeline
+from conflictlog.bench_merge import make_report
+from conflictlog.records import Article, ResolvedEvent
+from conflictlog.store import EventFilter, open_store
+from conflictlog.store import sqlite as sqlite_module
 
 
 def test_pipeline_default_loads_once_under_concurrent_requests(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,3 +65,37 @@ def test_pipeline_reads_the_places_imported_for_the_store_it_ingests_into(tmp_pa
     pipeline.use_store_places(SimpleNamespace(), SimpleNamespace(path=str(db)))
     pipeline.use_store_places(loaded, SimpleNamespace())
     assert villages.imported is None
+
+
+class _OneIncident(pipeline.Pipeline):
+    """Codes each article as one report of the same incident (no model)."""
+
+    def __init__(self) -> None:
+        super().__init__(parser=None, resolver=None)
+
+    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
+        for article in articles:
+            yield article, [make_report(f"m-{article.article_id}", article.article_id,
+                                        evidence=f"Report of the attack in {article.article_id}.")]
+
+
+def test_pipeline_run_ends_with_no_stale_event_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    # joins past STALE_AFTER leave the incident's row to the run's end, which writes it before recording the run
+    monkeypatch.setattr(sqlite_module, "STALE_AFTER", 5)
+    refreshed: list[int] = []
+    records = [{"text": f"Fighters attacked the town on Friday, witness number {i} said.", "outlet": f"Outlet {i}",
+                "published": "2024-03-02", "url": f"https://news.example/{i}"} for i in range(6)]
+    with open_store(":memory:") as store:
+        refresh = store.refresh_stale_rows
+
+        def counted() -> int:
+            refreshed.append(refresh())
+            return refreshed[-1]
+
+        monkeypatch.setattr(store, "refresh_stale_rows", counted)
+        pipeline.ingest_records(records, store, pipeline=_OneIncident())
+        assert refreshed == [1]
+        with store.reading() as conn:
+            assert conn.execute("SELECT count(*) FROM events WHERE row_json IS NULL").fetchone()[0] == 0
+        (event,) = store.iter_events()
+        assert len(event.claims) == 6 and store.query_event_json(EventFilter()) == [sqlite_module.row_json(event)]

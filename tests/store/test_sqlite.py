@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.errors import NotFound, StoreError
+from conflictlog.export.base import evidence_item
 from conflictlog.merge.dedupe import build_events, plan_clusters
 from conflictlog.records import (
     Article,
@@ -688,3 +691,105 @@ def test_sqlite_stored_since_selects_events_written_after_a_time(store: SQLiteSt
     monkeypatch.setattr(sqlite_module, "_now", lambda: "2024-05-03T10:00:00+00:00")
     store.add_article(article("a3"), [make_report("m3", "a3", place=ALEPPO, fatalities=4, evidence="x")])
     assert locations(datetime(2024, 5, 3)) == ["Aleppo"]
+
+
+def _stale_rows(store: SQLiteStore) -> int:
+    with store.reading() as conn:
+        return int(conn.execute("SELECT count(*) FROM events WHERE row_json IS NULL").fetchone()[0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from(("Reuters", "Daily", None)),
+                          st.sampled_from(("x", "y", "Clashes broke out at dawn.")),
+                          st.sampled_from(("none", "get", "query", "json", "refresh", "rebuild"))),
+                min_size=1, max_size=12),
+       st.randoms(use_true_random=False))
+def test_sqlite_rows_a_join_leaves_stale_are_never_read_stale(
+    specs: list[tuple[int, str | None, str, str]], rnd: object
+) -> None:
+    # past STALE_AFTER a join leaves the event's JSON row and evidence to the run's end; reads between joins (one
+    # event, a page of events, a page of JSON rows) and refreshes (from kept parts or the stored event) in any
+    # order give the row of the event as built
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=ALEPPO, evidence=f"Report {i}. {text}", fatalities=i % 3)
+               for i, (_, _, text, _) in enumerate(specs)]
+    articles = [article(f"a{i:02d}", outlet=outlet, published=date(2024, 3, 2) + timedelta(days=day))  # type: ignore[arg-type]
+                for i, (day, outlet, _, _) in enumerate(specs)]
+    order = list(range(len(specs)))
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    seen_stale = False
+    with patch.object(sqlite_module, "STALE_AFTER", 5), open_store(":memory:") as store:
+        for count, i in enumerate(order, 1):
+            store.add_article(articles[i], [reports[i]])
+            seen_stale = seen_stale or _stale_rows(store) > 0
+            kept = [reports[j] for j in order[:count]]
+            built = build_events(kept, [articles[j] for j in order[:count]])[0]
+            read = specs[i][3]
+            if read in ("refresh", "rebuild"):
+                if read == "rebuild":  # without kept parts the row is built from the stored event
+                    store._parts.clear()
+                store.refresh_stale_rows()
+                assert _stale_rows(store) == 0
+            (event_id,) = [e.event_id for e in store.iter_events()]
+            if read == "get":
+                assert replace(store.get_event(event_id), acled_id=None, timestamp=None) == built
+            elif read == "query":
+                (event,) = store.query_events(EventFilter())
+                assert replace(event, acled_id=None, timestamp=None) == built
+            elif read == "json":
+                (row,) = store.query_event_json(EventFilter())
+                assert row == sqlite_module.row_json(store.get_event(event_id))
+                assert json.loads(row)["evidence"] == [evidence_item(ev) for ev in built.evidence]
+        # joins keep the event's id (and so join in place) when its smallest mention id came first
+        assert seen_stale or order[0] != 0 or len(specs) < 3
+        assert store.refresh_stale_rows() <= 1
+        assert _stale_rows(store) == 0
+        event = store.get_event(event_id)
+        with store.reading() as conn:
+            row, evidence = conn.execute("SELECT row_json, evidence FROM events").fetchone()
+        assert row == sqlite_module.row_json(event)
+        assert codec.evidence_from_list(json.loads(evidence)) == event.evidence
+        assert replace(event, acled_id=None, timestamp=None) == build_events(reports, articles)[0]
+
+
+def test_sqlite_stale_join_moves_the_change_counter_and_keeps_joining_in_place(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a join that leaves the row stale is still a write the ETags see, and so is the refresh; joins after a
+    # refresh still go through the kept envelope
+    monkeypatch.setattr(sqlite_module, "STALE_AFTER", 5)
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=ALEPPO, evidence=f"Report {i}.") for i in range(8)]
+    articles = [article(f"a{i:02d}", outlet=f"Outlet {i}") for i in range(8)]
+
+    def changes() -> int:
+        with store.reading() as conn:
+            return int(conn.execute("SELECT n FROM store_changes").fetchone()[0])
+
+    for a, r in zip(articles[:4], reports[:4]):
+        store.add_article(a, [r])
+    assert _stale_rows(store) == 1
+    before = changes()
+    store.add_article(articles[4], [reports[4]])
+    assert changes() > before and _stale_rows(store) == 1
+    before = changes()
+    assert store.refresh_stale_rows() == 1
+    assert changes() > before and _stale_rows(store) == 0
+    assert store.refresh_stale_rows() == 0
+    monkeypatch.setattr(sqlite_module, "report_links", lambda *args: pytest.fail("compared one by one"))
+    for a, r in zip(articles[5:], reports[5:]):
+        store.add_article(a, [r])
+    (event,) = store.iter_events()
+    assert replace(event, acled_id=None, timestamp=None) == build_events(reports, articles)[0]
+
+
+def test_sqlite_close_writes_the_rows_joins_left_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_module, "STALE_AFTER", 5)
+    path = tmp_path / "stale.sqlite"
+    with open_store(path) as s:
+        for i in range(6):
+            s.add_article(article(f"a{i}", outlet=f"Outlet {i}"), [make_report(f"m{i}", f"a{i}", place=ALEPPO)])
+        assert _stale_rows(s) == 1
+    with open_store(path) as s:
+        assert _stale_rows(s) == 0
+        (row,) = s.query_event_json(EventFilter())
+        (event,) = s.iter_events()
+        assert row == sqlite_module.row_json(event) and len(event.claims) == 6

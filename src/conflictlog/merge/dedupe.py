@@ -980,6 +980,19 @@ class EventEnvelope:
         self._put(_features_of(report), plan.decision)
 
 
+def event_evidence(evidence_of: Iterable[tuple[str, Sequence[Evidence]]]) -> tuple[Evidence, ...]:
+    """The evidence build_event gives an event, from each of its reports' mention id and evidence sentences: each
+    distinct sentence once, where it first occurs in (mention id, position) order."""
+    seen: set[Evidence] = set()
+    found: list[Evidence] = []
+    for _, evidence in sorted(evidence_of, key=lambda item: item[0]):
+        for ev in evidence:
+            if ev not in seen:
+                seen.add(ev)
+                found.append(ev)
+    return tuple(found)
+
+
 def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
                 copies: Mapping[str, Sequence[SourceRef]] | None = None) -> Event:
     """One Event from the reports of one cluster.

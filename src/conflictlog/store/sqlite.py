@@ -13,6 +13,7 @@ import logging
 import math
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -36,6 +37,7 @@ from conflictlog.merge.dedupe import (
     best_link,
     build_event,
     cluster_events,
+    event_evidence,
     link_between,
     plan_region,
     report_links,
@@ -51,6 +53,7 @@ from conflictlog.records import (
     GeoPrecision,
     ResolvedEvent,
     RunReport,
+    Evidence,
     SourceRef,
     TimePrecision,
 )
@@ -66,6 +69,13 @@ _BATCH = 500
 BUSY_TIMEOUT_MS = 5000  # SQLite waits this long on a lock before store.locking retries with backoff
 _DECODED_CACHE = 200_000  # decoded stored reports kept in memory for incremental merges
 _PARTS_CACHE = 128  # events whose parts are kept, so a report joining one adds to them (merge.dedupe.EventParts)
+# An event joined in place with more sources, evidence sentences and claims than this leaves its JSON row and
+# evidence column to the run's end (SQLiteStore.refresh_stale_rows): writing them on every join would grow with
+# the incident.
+STALE_AFTER = 64
+# The evidence column of an event whose row is stale: no list, so it is never taken for the event's evidence.
+_STALE_EVIDENCE = "null"
+_STALE_MARK = "stale:"  # row_format of a stale row starts with it; the rest tells one write from another
 _EVENT_COLUMNS = (
     "event_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "assoc_actor_1", "assoc_actor_2", "country", "country_iso3", "admin1", "admin2", "location",
@@ -326,6 +336,7 @@ class SQLiteStore:
         self._pairs = PairMemory()
         # event id -> its parts, its row's pieces, the JSON row written with them and its envelope
         self._parts: dict[str, tuple[EventParts, RowPieces, str, EventEnvelope]] = {}
+        self._stale: set[str] = set()  # events whose JSON row and evidence a join left stale (refresh_stale_rows)
         self._copies: CopyIndex | None = None  # loaded on first use
         self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
@@ -398,8 +409,13 @@ class SQLiteStore:
             enqueue_after_commit(self, event_ids)
 
     def close(self) -> None:
-        """Close the connection (first refreshing planner statistics where SQLite thinks they are stale)."""
+        """Close the connection, first writing the rows joins left stale (readers rebuild any that stay) and
+        refreshing planner statistics where SQLite thinks they are stale."""
         with self._lock:
+            try:
+                self.refresh_stale_rows()
+            except StoreError as err:
+                logger.warning("%s: stale event rows left to be rebuilt on read: %s", self.path, err)
             with suppress(sqlite3.Error):  # a read-only or busy database still closes
                 self._conn.execute("PRAGMA analysis_limit = 1000")
                 self._conn.execute("PRAGMA optimize")
@@ -802,8 +818,8 @@ class SQLiteStore:
             given.update((r[0], (r[1], r[2])) for r in conn.execute(
                 "SELECT a.event_id, a.acled_id, e.updated_at FROM acled_ids a JOIN events e ON e.event_id = a.event_id "
                 f"WHERE a.event_id IN ({', '.join('?' * len(chunk))})", chunk))
-        conn.executemany(
-            "UPDATE events SET row_json = ?, row_format = ? WHERE event_id = ?",
+        conn.executemany(  # a stale row stays stale: its evidence is written with it (refresh_stale_rows)
+            "UPDATE events SET row_json = ?, row_format = ? WHERE event_id = ? AND row_json IS NOT NULL",
             [(row_json(replace(e, acled_id=given[e.event_id][0], timestamp=codec.unix_seconds(given[e.event_id][1]))),
               row_format(), e.event_id)
              for e in events if e.event_id in given and e.acled_id != given[e.event_id][0]],
@@ -961,9 +977,14 @@ class SQLiteStore:
 
     @staticmethod
     def _is_current(conn: sqlite3.Connection, event_id: str, row: str) -> bool:
-        """Whether an event's stored JSON row is the one given, in the row format in force."""
-        found = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
-                             (row, row_format(), event_id)).fetchone()
+        """Whether an event's stored JSON row is the one given, in the row format in force, or, for a stale mark
+        (``_STALE_MARK``), whether the row is still the stale one that write left."""
+        if row.startswith(_STALE_MARK):
+            found = conn.execute("SELECT row_json IS NULL AND row_format = ? FROM events WHERE event_id = ?",
+                                 (row, event_id)).fetchone()
+        else:
+            found = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
+                                 (row, row_format(), event_id)).fetchone()
         return found is not None and found[0] == 1
 
     def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> tuple[EventParts, RowPieces] | None:
@@ -991,8 +1012,9 @@ class SQLiteStore:
         """Write an event that kept its id and gained one report in place: its row, the report's source, claim and
         decision, and ``decisions``, those of its other reports that changed; the other rows stay. ``follow`` gives the row pieces of the
         event as stored (kept parts, current) and the edits that report made to its lists. Returns the event as
-        written (with its ACLED-style id), its row pieces and JSON row; None, writing nothing, when the stored
-        rows are not the event without that report."""
+        written (with its ACLED-style id), its row pieces and JSON row (or, for an event past STALE_AFTER, whose
+        row and evidence are left stale, its stale mark); None, writing nothing, when the stored rows are not the
+        event without that report."""
         event_id, n, article_id = event.event_id, report.mention.mention_id, report.mention.article_id
         if follow is not None:
             pieces, edits = follow
@@ -1018,8 +1040,12 @@ class SQLiteStore:
         if row is not None:  # named in the row now, so _assign_acled_ids has nothing to rewrite
             event = replace(event, acled_id=row[0])
         now = _now()
-        written = self._event_row(event, now, pieces)
+        items = len(pieces.sources) + len(pieces.evidence) + len(pieces.claims)
+        stale = f"{_STALE_MARK}{uuid.uuid4().hex}" if items > STALE_AFTER else None
+        written = self._event_row(event, now, pieces, stale)
         conn.execute(_EVENT_UPDATE, (*written[1:], event_id))
+        if stale is not None:
+            self._stale.add(event_id)
         indexed = (event.latitude, event.longitude, event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2)
         if pieces.indexed != indexed:
             for sql in _EVENT_INDEXES:
@@ -1042,7 +1068,7 @@ class SQLiteStore:
                 conn.execute("UPDATE merge_decisions SET joined_to = ?, score = ?, reason = ?, decided_at = ? "
                              "WHERE event_id = ? AND mention_id = ?",
                              (d.joined_to, d.score, d.reason, now, event_id, d.mention_id))
-        return event, pieces, written[_WRITTEN_COLUMNS.index("row_json")]
+        return event, pieces, stale or written[_WRITTEN_COLUMNS.index("row_json")]
 
     def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
         """mention_id -> its link component (``what="component"``) or its event (``what="event"``)."""
@@ -1086,19 +1112,25 @@ class SQLiteStore:
             )
 
     @staticmethod
-    def _event_row(event: Event, now: str, pieces: RowPieces | None = None) -> tuple[Any, ...]:
-        """The values of an events row (``_WRITTEN_COLUMNS``); ``pieces`` are the event's row pieces, if kept."""
+    def _event_row(event: Event, now: str, pieces: RowPieces | None = None, stale: str | None = None) -> tuple[Any, ...]:
+        """The values of an events row (``_WRITTEN_COLUMNS``); ``pieces`` are the event's row pieces, if kept.
+        With a ``stale`` mark the JSON row and evidence are left out (see refresh_stale_rows)."""
         stamped = replace(event, timestamp=codec.unix_seconds(now))
+        if stale is not None:
+            evidence, row = _STALE_EVIDENCE, None
+        elif pieces is None:
+            evidence, row = codec.dumps(codec.evidence_to_list(event.evidence)), row_json(stamped)
+        else:
+            evidence, row = pieces.evidence_column(), pieces.row(stamped)
         return (
             event.event_id, event.event_date.isoformat(), codec.iso(event.event_date_end), int(event.time_precision),
             event.event_type, event.sub_event_type, event.actor1, event.actor2, codec.dumps(list(event.assoc_actor_1)),
             codec.dumps(list(event.assoc_actor_2)), event.country, _country_code(event), event.admin1, event.admin2,
             event.location, event.latitude, event.longitude,
             int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
-            event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
-            codec.dumps(codec.evidence_to_list(event.evidence)) if pieces is None else pieces.evidence_column(),
+            event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes, evidence,
             event.fatalities_low, event.fatalities_best, event.fatalities_high, event.corroboration, now,
-            _actors_folded(event), row_json(stamped) if pieces is None else pieces.row(stamped), row_format(),
+            _actors_folded(event), row, stale or row_format(),
         )
 
     @staticmethod
@@ -1168,6 +1200,7 @@ class SQLiteStore:
                 chunk,
             ):
                 claims[r[0]].append(Claim(r[1], r[2], r[3], r[4], r[5]))
+        stale = self._stale_evidence([r[0] for r in rows if r[24] == _STALE_EVIDENCE])
         events: list[Event] = []
         for r in rows:
             events.append(
@@ -1195,7 +1228,7 @@ class SQLiteStore:
                     certainty=Certainty(r[21]),
                     historical=bool(r[22]),
                     notes=r[23],
-                    evidence=codec.evidence_from_list(json.loads(r[24])),
+                    evidence=stale[r[0]] if r[0] in stale else codec.evidence_from_list(json.loads(r[24])),
                     fatalities_low=r[25],
                     fatalities_best=r[26],
                     fatalities_high=r[27],
@@ -1207,6 +1240,62 @@ class SQLiteStore:
                 )
             )
         return events
+
+    def _stale_evidence(self, event_ids: Sequence[str]) -> dict[str, tuple[Evidence, ...]]:
+        """The evidence of events whose stored evidence is stale, from their reports (by build_event's rule)."""
+        found: dict[str, list[tuple[str, tuple[Evidence, ...]]]] = {event_id: [] for event_id in event_ids}
+        for start in range(0, len(event_ids), _BATCH):
+            chunk = event_ids[start : start + _BATCH]
+            for event_id, mention_id, evidence in self._conn.execute(
+                "SELECT em.event_id, m.mention_id, m.evidence FROM event_mentions em "
+                f"JOIN mentions m ON m.mention_id = em.mention_id WHERE em.event_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[event_id].append((mention_id, codec.evidence_from_list(json.loads(evidence))))
+        return {event_id: event_evidence(reports) for event_id, reports in found.items()}
+
+    def refresh_stale_rows(self) -> int:
+        """Write the JSON row and evidence of every event a join left stale (see STALE_AFTER), in one transaction;
+        an ingest run ends with it. Returns how many events were written."""
+        with self._lock:
+            return self._refresh_stale_rows() if self._stale else 0
+
+    def _refresh_stale_rows(self) -> int:
+        ids = sorted(self._stale)
+        with self._transaction() as conn:
+            found: list[tuple[str, str, str, str | None]] = []
+            for start in range(0, len(ids), _BATCH):
+                chunk = ids[start : start + _BATCH]
+                found += conn.execute(
+                    "SELECT e.event_id, e.row_format, e.updated_at, a.acled_id FROM events e "
+                    "LEFT JOIN acled_ids a ON a.event_id = e.event_id "
+                    f"WHERE e.event_id IN ({', '.join('?' * len(chunk))}) AND e.row_json IS NULL AND e.evidence = ?",
+                    [*chunk, _STALE_EVIDENCE]).fetchall()
+            written: list[tuple[str, str, str, str]] = []
+            rebuild: list[str] = []
+            for event_id, mark, updated_at, acled_id in found:
+                kept = self._parts.get(event_id)
+                if kept is None or kept[2] != mark:
+                    rebuild.append(event_id)
+                    continue
+                # the kept parts and pieces are those of the stale row: the row is built from them
+                event = replace(kept[0].event(), acled_id=acled_id, timestamp=codec.unix_seconds(updated_at))
+                written.append((kept[1].evidence_column(), kept[1].row(event), row_format(), event_id))
+            for start in range(0, len(rebuild), _BATCH):
+                chunk = rebuild[start : start + _BATCH]
+                rows = conn.execute(_EVENT_SELECT + f" WHERE e.event_id IN ({', '.join('?' * len(chunk))})",
+                                    chunk).fetchall()
+                written += [(codec.dumps(codec.evidence_to_list(e.evidence)), row_json(e), row_format(), e.event_id)
+                            for e in self._events_from_rows(rows)]
+            conn.executemany("UPDATE events SET evidence = ?, row_json = ?, row_format = ? WHERE event_id = ?", written)
+        self._stale.difference_update(ids)
+        marks = {event_id: mark for event_id, mark, _, _ in found}
+        for _, row, _, event_id in written:
+            kept = self._parts.get(event_id)
+            if kept is not None and kept[2] == marks[event_id]:  # kept parts stay current with the row written now
+                self._parts[event_id] = (kept[0], kept[1], row, kept[3])
+        logger.debug("%s: wrote %d stale event rows", self.path, len(written))
+        return len(written)
 
     def _where(self, flt: EventFilter | None) -> tuple[str, list[Any]]:
         """WHERE clause for a filter, where an actor or bbox filter drives the query only when few events match it
