@@ -148,6 +148,29 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
     }
 
 
+class _TimedStore:
+    """A store whose ``add_article`` calls (the write and the incremental merge) are timed."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.seconds = 0.0
+
+    def add_article(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._store.add_article(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dict[str, float]:
     """Ingest a corpus of ``n_articles`` into a fresh database through a local Dask cluster of ``workers`` worker
     processes (one thread each), or through ``pool`` (a ``cluster.ClusterPool`` already open); articles/s excludes
@@ -162,13 +185,13 @@ def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dic
         folder = Path(tmp) / "corpus"
         folder.mkdir()
         words = build_corpus(n_articles, folder)
-        store = open_store(Path(tmp) / "bench.sqlite")
+        store = _TimedStore(open_store(Path(tmp) / "bench.sqlite"))
         t0 = time.perf_counter()
         with nullcontext(pool) if pool is not None else cluster_pool(f"local:{workers}") as cluster:
             start_s = time.perf_counter() - t0
-            t1 = time.perf_counter()
+            t1, cpu = time.perf_counter(), _cpu_seconds()
             report = ingest_paths([folder], store, progress=False, cluster=cluster)
-            run_s = time.perf_counter() - t1
+            run_s, cpu = time.perf_counter() - t1, _cpu_seconds() - cpu
         store.close()
     stored = report.counts.get("articles.stored", 0)
     return {
@@ -177,6 +200,9 @@ def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dic
         "start_seconds": start_s,
         "ingest_seconds": run_s,
         "articles_per_second": stored / run_s if run_s else 0.0,
+        # what one client spends per article: reading, cleaning, near-copy hashing, sending, storing and merging
+        "client_cpu_ms_per_article": 1000 * cpu / stored if stored else 0.0,
+        "store_ms_per_article": 1000 * store.seconds / stored if stored else 0.0,
         "events_created": float(report.counts.get("events.created", 0)),
         "workers": float(len(cluster.client.nthreads())),
     }
@@ -290,7 +316,8 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
             f"thread): {figures['articles']:.0f} articles in {figures['ingest_seconds']:.1f} s = "
             f"{figures['articles_per_second']:.1f} articles/s, {figures['articles_per_second'] / n_workers:.1f} per "
             f"worker{speedup}; cluster start and model load on the workers {figures['start_seconds']:.1f} s; "
-            f"{figures['events_created']:.0f} events"
+            f"{figures['events_created']:.0f} events; the client spent {figures['client_cpu_ms_per_article']:.1f} ms "
+            f"of CPU per article, {figures['store_ms_per_article']:.1f} ms of it storing and merging"
         )
     if merge_events > 0:
         from conflictlog.bench_merge import bench_incident, bench_merge
