@@ -172,3 +172,35 @@ def test_cluster_runs_a_failed_batch_again_and_stores_it_once(die: bool, cluster
     again, _ = _ingest(url, corpus, cluster=pool)  # every article is stored, once
     assert again.get("articles.stored", 0) == 0
     assert again["docs.duplicate"] == want_counts["docs.read"]
+
+
+class _CountingPool(ClusterPool):
+    """A cluster pool that counts the batches sent and not yet taken back."""
+
+    def __init__(self, client: object, window: int) -> None:
+        super().__init__(client)
+        self.window = window
+        self.in_flight = self.most_in_flight = self.sent = 0
+
+    def submit(self, batch: list[Article], strict: bool) -> Callable[[], list]:
+        wait = super().submit(batch, strict)
+        self.sent += 1
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
+        def taken() -> list:
+            self.in_flight -= 1
+            return wait()
+
+        return taken
+
+
+@pytest.mark.slow
+def test_cluster_keeps_a_bounded_window_of_batches_in_flight(cluster: ClusterPool, corpus: Path, single_run: dict,
+                                                             tmp_path: Path) -> None:
+    pool = _CountingPool(cluster.client, window=2)
+    counts, events = _ingest(STORE_URLS["sqlite"](tmp_path, "window"), corpus, cluster=pool)
+    assert pool.sent >= 4  # more batches than the window holds
+    assert pool.most_in_flight == pool.window + 1  # the window, and the batch just sent beside it
+    _assert_same_run(counts, single_run["sqlite"][0])
+    _assert_same_events(events, single_run["sqlite"][1])
