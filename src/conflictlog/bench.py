@@ -113,6 +113,18 @@ def build_corpus(n_articles: int, folder: Path, examples: Path = EXAMPLES, seed:
     return words
 
 
+def _ingest_rates(report: Any, words: int, run_s: float) -> dict[str, float]:
+    """Articles stored, words, seconds, articles/s and events created of one timed ingest run."""
+    stored = report.counts.get("articles.stored", 0)
+    return {
+        "articles": float(stored),
+        "words": float(words),
+        "ingest_seconds": run_s,
+        "articles_per_second": stored / run_s if run_s else 0.0,
+        "events_created": float(report.counts.get("events.created", 0)),
+    }
+
+
 def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
     """Ingest a corpus of ``n_articles`` into a fresh database with ``workers`` processes; articles/s
     excludes model loading (and includes starting the workers)."""
@@ -132,15 +144,10 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
             report = ingest_paths([folder], store, pipeline=pipeline, progress=False, workers=workers)
         run_s = time.perf_counter() - t1
         store.close()
-    stored = report.counts.get("articles.stored", 0)
     return {
-        "articles": float(stored),
-        "words": float(words),
+        **_ingest_rates(report, words, run_s),
         "load_seconds": load_s,
-        "ingest_seconds": run_s,
-        "articles_per_second": stored / run_s if run_s else 0.0,
         "words_per_second": words / run_s if run_s else 0.0,
-        "events_created": float(report.counts.get("events.created", 0)),
         "peak_rss_mb": _peak_rss_mb(),
         "peak_worker_rss_mb": _peak_children_rss_mb(),
         "peak_total_pss_mb": memory.peak_mb,
@@ -190,22 +197,23 @@ def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dic
         t0 = time.perf_counter()
         with nullcontext(pool) if pool is not None else cluster_pool(f"local:{workers}") as cluster:
             start_s = time.perf_counter() - t0
+            workers_cpu = cluster.client.run(_cpu_seconds)
             t1, cpu = time.perf_counter(), _cpu_seconds()
             report = ingest_paths([folder], store, progress=False, cluster=cluster)
             run_s, cpu = time.perf_counter() - t1, _cpu_seconds() - cpu
+            after = cluster.client.run(_cpu_seconds)
+            workers_cpu_s = sum(after[w] - workers_cpu[w] for w in after if w in workers_cpu)
             threads = cluster.threads
         store.close()
     stored = report.counts.get("articles.stored", 0)
     return {
-        "articles": float(stored),
-        "words": float(words),
+        **_ingest_rates(report, words, run_s),
         "start_seconds": start_s,
-        "ingest_seconds": run_s,
-        "articles_per_second": stored / run_s if run_s else 0.0,
         # what one client spends per article: reading, cleaning, near-copy hashing, sending, storing and merging
         "client_cpu_ms_per_article": 1000 * cpu / stored if stored else 0.0,
         "store_ms_per_article": 1000 * store.seconds / stored if stored else 0.0,
-        "events_created": float(report.counts.get("events.created", 0)),
+        # what the workers spend per article (CPU, so a busy machine does not inflate it)
+        "worker_cpu_ms_per_article": 1000 * workers_cpu_s / stored if stored else 0.0,
         "workers": float(threads),
     }
 
@@ -318,8 +326,9 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
             f"thread): {figures['articles']:.0f} articles in {figures['ingest_seconds']:.1f} s = "
             f"{figures['articles_per_second']:.1f} articles/s, {figures['articles_per_second'] / n_workers:.1f} per "
             f"worker{speedup}; cluster start and model load on the workers {figures['start_seconds']:.1f} s; "
-            f"{figures['events_created']:.0f} events; the client spent {figures['client_cpu_ms_per_article']:.1f} ms "
-            f"of CPU per article, {figures['store_ms_per_article']:.1f} ms of it storing and merging"
+            f"{figures['events_created']:.0f} events; CPU per article: {figures['worker_cpu_ms_per_article']:.0f} ms "
+            f"on the workers, {figures['client_cpu_ms_per_article']:.1f} ms in the client "
+            f"({figures['store_ms_per_article']:.1f} ms of it storing and merging)"
         )
     if merge_events > 0:
         from conflictlog.bench_merge import bench_incident, bench_merge

@@ -41,6 +41,7 @@ def test_bench_cluster_ingest_reports_every_article(dask_cluster: object) -> Non
     assert figures["articles"] == 6 and figures["workers"] == 2
     assert figures["articles_per_second"] > 0 and figures["events_created"] > 0
     assert 0 < figures["store_ms_per_article"] * 6 < figures["ingest_seconds"] * 1000
+    assert figures["worker_cpu_ms_per_article"] > figures["store_ms_per_article"]  # parsing costs more than storing
 
 
 @pytest.mark.slow
