@@ -19,6 +19,7 @@ from conflictlog.cluster import ClusterPool, parse_cluster, process_batch
 from conflictlog.errors import SettingsError
 from conflictlog.pipeline import ingest_paths
 from conflictlog.records import Article, Event
+from conflictlog.resolve.villages import imported_path
 from conflictlog.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,25 +126,29 @@ def _assert_same_run(got: dict[str, int], want: dict[str, int]) -> None:
 @pytest.mark.parametrize("backend", sorted(STORE_URLS))
 def test_cluster_stores_the_same_events_as_one_process(backend: str, cluster: ClusterPool, corpus: Path,
                                                        single_run: dict, tmp_path: Path) -> None:
-    counts, events = _ingest(STORE_URLS[backend](tmp_path, "cluster"), corpus, cluster=cluster)
+    url = STORE_URLS[backend](tmp_path, "cluster")
+    counts, events = _ingest(url, corpus, cluster=cluster)
     want_counts, want_events = single_run[backend]
+    if backend == "sqlite":  # the workers read the places imported for this database, as one process does
+        seen = cluster.client.run(lambda: str(pipeline.default_pipeline().resolver.geocoder.villages.imported))
+        assert set(seen.values()) == {str(imported_path(url).absolute())}
     assert want_counts["articles.stored"] > 10 and len(want_events) > 5
     assert want_counts["docs.failed"] == 1  # empty.txt, failed in the client before any worker saw it
     _assert_same_run(counts, want_counts)
     _assert_same_events(events, want_events)
 
 
-def _flaky(marker: Path, calls: Path, die: bool) -> Callable[[list[Article], bool], list]:
+def _flaky(marker: Path, calls: Path, die: bool) -> Callable[[list[Article], bool, str | None], list]:
     """A batch task that fails the first batch it is given once (raising, or ending its worker process when
     ``die``), naming that batch in ``marker``, and logs each batch it starts as the source of its first article."""
 
-    def task(batch: list[Article], strict: bool) -> list:
+    def task(batch: list[Article], strict: bool, places: str | None) -> list:
         with calls.open("a", encoding="utf-8") as log:
             log.write(batch[0].source + "\n")
         try:
             handle = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
-            return process_batch(batch, strict)
+            return process_batch(batch, strict, places)
         os.write(handle, batch[0].source.encode())
         os.close(handle)
         if die:

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -23,6 +24,7 @@ from conflictlog.records import Article, Failure, ResolvedEvent
 logger = logging.getLogger(__name__)
 
 Outcome = list[tuple[Article, list[ResolvedEvent] | Failure]]
+Task = Callable[[list[Article], bool, "str | None"], Outcome]
 
 LOCAL_PREFIX = "local:"
 # Runs of one batch after the first when its task raises (a worker that dies is handled by the scheduler's own
@@ -68,28 +70,32 @@ class PipelinePlugin(WorkerPlugin):
         await asyncio.get_running_loop().run_in_executor(None, _load_and_warm)
 
 
-def process_batch(batch: list[Article], strict: bool) -> Outcome:
-    """One batch on a worker, with that process's loaded pipeline (the task every batch runs)."""
-    from conflictlog.pipeline import _process_batch, default_pipeline
+def process_batch(batch: list[Article], strict: bool, places: str | None = None) -> Outcome:
+    """One batch on a worker, with that process's loaded pipeline reading the imported places of the file
+    ``places`` (the database's, when the worker sees it at that path): the task every batch runs."""
+    from conflictlog.pipeline import _process_batch, default_pipeline, use_places
 
-    return _process_batch(default_pipeline(), batch, strict)
+    pipeline = default_pipeline()
+    use_places(pipeline, places)
+    return _process_batch(pipeline, batch, strict)
 
 
 class ClusterPool:
     """A Dask client as a ``pipeline.BatchPool``: batches go to the workers, outcomes come back per article."""
 
-    def __init__(self, client: Any, task: Callable[[list[Article], bool], Outcome] = process_batch,
-                 retries: int = RETRIES) -> None:
+    def __init__(self, client: Any, task: Task = process_batch, retries: int = RETRIES,
+                 places: str | None = None) -> None:
         self.client = client
         self.task = task
         self.retries = retries
+        self.places = places  # the file of the database's imported places, passed to every task
         self.threads = max(1, sum(client.nthreads().values()))
         self.window = WINDOW_PER_THREAD * self.threads
 
     def submit(self, batch: list[Article], strict: bool) -> Callable[[], Outcome]:
         """Send one batch; the returned call waits for it. Unless ``strict``, a batch lost after its retries
         comes back as one E306 failure per article, so no article is silently dropped."""
-        future = self.client.submit(self.task, batch, strict, retries=self.retries, pure=False)
+        future = self.client.submit(self.task, batch, strict, self.places, retries=self.retries, pure=False)
 
         def outcome() -> Outcome:
             try:
@@ -108,11 +114,15 @@ class ClusterPool:
 
 
 @contextmanager
-def cluster_pool(spec: str, *, task: Callable[[list[Article], bool], Outcome] = process_batch,
-                 retries: int = RETRIES) -> Iterator[ClusterPool]:
+def cluster_pool(spec: str, *, task: Task = process_batch, retries: int = RETRIES,
+                 places: str | None = None) -> Iterator[ClusterPool]:
     """Connect to the cluster ``spec`` names (see :func:`parse_cluster`; ``local:N`` starts N worker processes of
-    one thread each here and stops them after), load the pipeline on every worker, and yield the pool."""
+    one thread each here and stops them after), load the pipeline on every worker, and yield the pool; its
+    workers read the imported places of the file ``places``."""
     address, n_local = parse_cluster(spec)
+    if address is not None and places is not None and Path(places).exists():
+        logger.warning("%s: places imported for this database are read by the workers of %s only where they see "
+                       "this file at the same path", places, spec)
     from distributed import Client, LocalCluster
 
     if not logging.getLogger().isEnabledFor(logging.DEBUG):  # the cluster's own chatter only at -vv
@@ -131,7 +141,7 @@ def cluster_pool(spec: str, *, task: Callable[[list[Article], bool], Outcome] = 
         raise SettingsError(E912.format(spec=spec, reason=str(err) or repr(err)), "E912") from err
     try:
         _prepare(client, spec)
-        pool = ClusterPool(client, task=task, retries=retries)
+        pool = ClusterPool(client, task=task, retries=retries, places=places)
         logger.info("cluster %s: %d workers, %d threads, %d batches in flight at most", spec,
                     len(client.nthreads()), pool.threads, pool.window)
         yield pool

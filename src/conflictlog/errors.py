@@ -104,6 +104,7 @@ E604 = "{path}: no such database (read-only commands do not create one; check --
 E701 = "unknown export format {fmt!r} (expected one of {choices})"
 E704 = "{path}: bad export data table: {reason}"
 E901 = "{path}: cannot read evaluation records: {reason}"
+E902 = "{path}: cannot read the coreference corpus: {reason}"
 E620 = "subscription {name!r}: {reason}"
 E621 = "no subscription {name!r}"
 E622 = "{url}: webhook test notification failed: {reason}"

@@ -100,12 +100,12 @@ class OutletRegistry:
     def source_scale(self, refs: Sequence[SourceRef]) -> str | None:
         """ACLED ``source_scale`` of an event's sources: the scales of the registered ones, joined in ACLED's
         order ("National-International"); None when no source is registered."""
-        scales = set()
-        for ref in refs:
-            found = self.find(ref.outlet, ref.url)
-            if found is not None:
-                scales.add(found.scale)
-        return "-".join(scale for scale in SCALES if scale in scales) or None
+        return joined_scales({self.scale_of(ref) for ref in refs})
+
+    def scale_of(self, ref: SourceRef) -> str | None:
+        """The scale of one source's registered outlet (found by its URL, else its name); None when unregistered."""
+        found = self.find(ref.outlet, ref.url)
+        return found.scale if found is not None else None
 
     def name_outlets(self, article: Article) -> Article:
         """The article with its outlet and original outlet under their registered names (the outlet found from
@@ -130,6 +130,12 @@ class OutletRegistry:
         if not original.original_outlet and self.republishes(original.outlet, copy.outlet):
             return copy
         return replace(copy, original_outlet=self.canonical(source))
+
+
+def joined_scales(scales: Iterable[str | None]) -> str | None:
+    """ACLED ``source_scale`` of a set of sources' scales: joined in ACLED's order; None when none is known."""
+    found = set(scales)
+    return "-".join(scale for scale in SCALES if scale in found) or None
 
 
 def _outlet(entry: object, path: Path, index: int) -> Outlet:

@@ -212,11 +212,13 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
     if isinstance(cluster, str):
         from conflictlog.cluster import cluster_pool
 
-        pool_context = cluster_pool(cluster)
+        pool_context = cluster_pool(cluster, places=store_places(store))
     elif cluster is not None:
+        cluster.places = store_places(store)
         pool_context = nullcontext(cluster)
     else:
         pipeline = pipeline or default_pipeline()
+        use_store_places(pipeline, store)
         pool_context = worker_pool(pipeline, workers)
     waiting: list[tuple[Article, str]] = []
     with pool_context as pool:
@@ -230,6 +232,33 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
     report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
     store.record_run(report)
     return report
+
+
+def store_places(store: Any) -> str | None:
+    """The file of places imported for the store's database (``gazetteer import``), None for a database without
+    a folder."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return None
+    from conflictlog.resolve.villages import imported_path
+
+    imported = imported_path(path)
+    return None if imported is None else str(imported.absolute())
+
+
+def use_store_places(pipeline: Any, store: Any) -> None:
+    """Have the pipeline's geocoder read the places imported for the store's database (``gazetteer import``);
+    forked workers inherit it."""
+    if getattr(store, "path", None) is not None:
+        use_places(pipeline, store_places(store))
+
+
+def use_places(pipeline: Any, places: str | None) -> None:
+    """Have the pipeline's geocoder read the imported places of the file ``places`` (see :func:`store_places`),
+    or none."""
+    villages = getattr(getattr(getattr(pipeline, "resolver", None), "geocoder", None), "villages", None)
+    if villages is not None:
+        villages.use_imported(None if places is None else Path(places))
 
 
 def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,

@@ -51,3 +51,11 @@ def test_command_runs_real_dev_set_sample(shared_dir: Path):
     assert report.n_errors == 0
     # figures are printed, not asserted: only check they were computed
     assert report.rate(runner.ALL, "found") is not None
+
+
+def test_command_by_country_prints_the_country_table(fake_pipeline, tmp_path: Path):
+    result = CliRunner().invoke(evaluate, [str(FIXTURES), "--per-record", "--worst", "0", "--by-country"])
+    assert result.exit_code == 0, result.output
+    assert "Agreement by gold country" in result.output
+    plain = CliRunner().invoke(evaluate, [str(FIXTURES), "--per-record", "--worst", "0"])
+    assert "Agreement by gold country" not in plain.output

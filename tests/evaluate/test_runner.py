@@ -8,7 +8,8 @@ from dataclasses import replace
 from datetime import date
 
 from conflictlog.bench_merge import make_place, make_report
-from conflictlog.evaluate.runner import evaluate_product, publication_date
+from conflictlog.evaluate.runner import build_report, compare_reports, evaluate_product, publication_date
+from conflictlog.evaluate.scoring import RecordResult
 from conflictlog.records import Article, ResolvedEvent
 
 PLACE = make_place("Alpha", "TST", 10.0, 20.0, admin1="North", gazetteer_id="test:1")
@@ -74,3 +75,34 @@ def test_runner_product_path_reads_each_record_as_published_after_its_event() ->
     assert publication_date(RECORDS[0]) == date(2021, 5, 4)
     report = evaluate_product(RECORDS[:1], pipeline=StandInPipeline())
     assert report.meta["run"]["articles.stored"] == 1
+
+
+def _scored(record_id: str, dataset: str, country: str | None, location_ok: bool | None) -> RecordResult:
+    gold = {"country": country} if country else {}
+    return RecordResult(record_id, dataset, "acled", "text", gold, 1, None,
+                        {"found": True, "admin1": True, "location_25km": location_ok})
+
+
+def test_runner_by_country_tallies_each_dataset_and_all() -> None:
+    report = build_report([_scored("a", "one", "Testland", True), _scored("b", "one", "Testland", False),
+                           _scored("c", "one", "Otherland", True), _scored("d", "two", "Otherland", None),
+                           _scored("e", "two", None, True)])
+    table = report.by_country()
+    assert list(table) == ["one", "two", "all"]
+    assert list(table["one"]) == ["Testland", "Otherland"]  # most records first
+    testland = table["one"]["Testland"].fields["location_25km"]
+    assert (testland.correct, testland.total) == (1, 2)
+    assert table["all"]["Otherland"].n_records == 2
+    assert list(table["two"]) == ["Otherland"]  # a record without a gold country is left out
+    assert table["two"]["Otherland"].fields["location_25km"].total == 0  # unscored records count no total
+    data = report.to_dict()
+    assert data["countries"]["one"]["Testland"]["fields"]["location_25km"]["rate"] == 0.5
+    assert data["records"]["a"]["country"] == "Testland" and data["records"]["e"]["country"] is None
+
+
+def test_runner_compare_reports_names_the_countries_that_moved() -> None:
+    before = build_report([_scored("a", "one", "Testland", False), _scored("b", "one", "Otherland", True)])
+    after = build_report([_scored("a", "one", "Testland", True), _scored("b", "one", "Otherland", True)])
+    lines = compare_reports(before.to_dict(), after.to_dict())
+    assert "one Testland location_25km: 0.000 -> 1.000 (+1.000)" in lines
+    assert not any("Otherland" in line for line in lines)

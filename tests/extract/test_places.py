@@ -108,6 +108,10 @@ def test_places_known_place_reads_names_as_the_geocoder_does() -> None:
     ("On 2 June 2022, soldiers opened fire at drones on the perimeter of the Al Asad Air Base in Anbar province.",
      "Al Asad Air Base"),
     ("On 2 June 2022, gunmen killed a guard at the entrance of Ariha town in Idleb countryside.", "Ariha"),
+    # "the X frontline", "the fronts of X": X is the place, finer than the province after it
+    ("On 2 June 2022, clashes erupted on the Kafr Nabl frontline in Idleb governorate, killing a fighter.",
+     "Kafr Nabl"),
+    ("On 2 June 2022, rebels clashed with soldiers on the fronts of Kafr Nabl in Idleb countryside.", "Kafr Nabl"),
 ])
 def test_places_name_inside_a_wrapping_phrase(parse_text, text: str, place: str) -> None:
     got = _place(parse_text, text)
@@ -130,6 +134,10 @@ def test_places_name_inside_a_wrapping_phrase(parse_text, text: str, place: str)
      "Ariha, Idleb, Syria"),
     # a bracketed part of a village's name is not an area
     ("On 2 June 2022, troops shelled Qqzzyx (Upper) village (Ariha, Idleb).", "Ariha, Idleb"),
+    # a name the parser heads with its particle ("imeni") is read whole, so the oblast after it contains it
+    # (not a Russian town called by the first word alone)
+    ("On 3 March 2022, separatist gunners fired rockets at a warehouse in Shakhta imeni Chkalova, Donetsk overnight.",
+     "Donetsk"),
 ])
 def test_places_areas_and_notes_written_around_the_place(parse_text, text: str, expected: str) -> None:
     assert _place(parse_text, text).text == expected

@@ -271,3 +271,15 @@ def test_geocode_containing_district_in_another_spelling(geocoder: Geocoder) -> 
     # a loosely similar name in a country nobody named is not taken ("Factory Road" is no "El Factor")
     place = geocoder.geocode(PlaceMention("Mogadishu, Factory Road"), ("Somalia",))
     assert place is not None and place.country == "Somalia"
+
+
+@pytest.mark.slow
+def test_geocode_named_province_outweighs_a_foreign_town_of_the_name(geocoder: Geocoder) -> None:
+    # Kuvshinovo is a Russian town and Donetsk a Russian town too, but "Donetsk" after a comma is the Ukrainian
+    # oblast: the place is coded to the oblast, not to the Russian town
+    place = geocoder.geocode(PlaceMention("Kuvshinovo, Donetsk"), ("Ukraine",))
+    assert place is not None and (place.country, place.admin1) == ("Ukraine", "Donetsk")
+    assert place.geo_precision is GeoPrecision.REGION
+    # a country named as the area still beats a foreign district of the same name ("Mali" in Guinea)
+    mali = geocoder.geocode(PlaceMention("Douentza, Mali"), ("Mali",))
+    assert mali is not None and mali.country == "Mali"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,14 @@ from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import Gazetteer
 from conflictlog.resolve.geocode import Geocoder
 from conflictlog.resolve.sources import PlaceRow, write_pack
-from conflictlog.resolve.villages import VillageIndex, build_index, exact_key, match_confidence, translit_key
+from conflictlog.resolve.villages import (
+    VillageIndex,
+    build_index,
+    exact_key,
+    match_confidence,
+    spelling_variants,
+    translit_key,
+)
 
 
 @pytest.mark.parametrize("spellings", [
@@ -186,3 +194,90 @@ def test_villages_named_district_excludes_villages_outside_it(village_geocoder: 
     outside = village_geocoder.geocode(PlaceMention("Tall Qirmizat, Manbij district"), ("Syria",))
     assert outside is not None and outside.gazetteer_id != "wof:8"
     assert (outside.admin1, outside.geo_precision) == ("Aleppo", GeoPrecision.NEAR)
+
+
+@pytest.mark.slow
+def test_villages_finer_place_of_a_district_coded_stays_in_the_district(village_geocoder: Geocoder) -> None:
+    manbij = Place(location="Manbij", country="Syria", admin1="Aleppo", admin2="Manbij", latitude=36.53,
+                   longitude=37.95, geo_precision=GeoPrecision.NEAR)
+    # the one village of the name lies in As-Safira district, 60 km away: not a finer place of Manbij district
+    assert village_geocoder.finer_place(manbij, "Shelling hit Tall Qirmizat in Manbij district.") is None
+    safira = replace(manbij, location="As-Safira", admin2="As-Safira", latitude=36.07, longitude=37.37)
+    inside = village_geocoder.finer_place(safira, "Shelling hit Tall Qirmizat in As-Safira district.")
+    assert inside is not None and inside.gazetteer_id == "wof:8"
+
+
+@pytest.mark.slow
+def test_villages_place_without_a_source_region_takes_the_nearest_towns_areas(
+        tmp_path: Path, gazetteer: Gazetteer) -> None:
+    # an invented village 3 km from Manbij town whose source names no region or county
+    rows = [PlaceRow("wof:90", "locality", "SY", "Tall Ruqaydat", (), 36.55, 37.97, "", ""),
+            PlaceRow("wof:91", "locality", "SY", "Tall Ruqaydat", (), 33.50, 36.30, "Rif Dimashq", "")]
+    pack = tmp_path / "places.tsv.gz"
+    write_pack(rows, pack)
+    build_index(tmp_path / "index.sqlite", pack, gazetteer)
+    found = VillageIndex(tmp_path / "index.sqlite").lookup("Tall Ruqaydat", {"SY"}, gazetteer=gazetteer)
+    by_id = {m.entry.gazetteer_id: m.entry for m in found}
+    manbij = [e for e in gazetteer.lookup("Manbij", loose=False) if e.country_iso2 == "SY"][0]
+    assert by_id["wof:90"].admin1 == manbij.admin1 == "Aleppo"
+    assert by_id["wof:91"].admin1 == "Rural Damascus"  # the region the source names still decides
+
+
+@pytest.mark.parametrize(("name", "variant"), [
+    ("Upper Qurrat", "Qurrat Fawqani"), ("Qurrat (Lower)", "Qurrat Tahtani"), ("Lower Kahriz", "Kahriz Sufla"),
+    ("Azaq", "ezaq"), ("Ezaq", "izaq"), ("Dufiyeh", "dufie"), ("El Dufiyah", "dufieh"),
+])
+def test_villages_spelling_variants_a_loose_key_cannot_join(name: str, variant: str) -> None:
+    assert variant in spelling_variants(name)
+
+
+def test_villages_spelling_variants_leave_long_names_to_the_loose_key() -> None:
+    assert spelling_variants("Oleksandrivka") == ()
+    assert spelling_variants("Kafr Nabudah") == ()  # four consonants: its loose key is searched
+
+
+@given(st.text(max_size=30))
+def test_villages_spelling_variants_of_any_text_property(text: str) -> None:
+    variants = spelling_variants(text)
+    assert len(set(variants)) == len(variants)
+    assert all(exact_key(v) != exact_key(text) for v in variants)
+
+
+# Invented villages whose names only a variant spelling finds.
+_VARIANT_ROWS = [
+    PlaceRow("wof:20", "locality", "SY", "Ezaq", (), 36.40, 37.20, "Aleppo", "Al-Bab"),
+    PlaceRow("wof:21", "locality", "SY", "Ed Dufie", (), 34.60, 36.70, "Homs", "Homs"),
+    PlaceRow("wof:22", "locality", "SY", "Qurrat Fawqani", (), 36.70, 38.00, "Aleppo", "Manbij"),
+    PlaceRow("wof:23", "locality", "SY", "Qurrat Tahtani", (), 36.68, 38.02, "Aleppo", "Manbij"),
+]
+
+
+@pytest.fixture(scope="module")
+def variant_geocoder(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Geocoder:
+    for row in _VARIANT_ROWS:
+        assert not gazetteer.lookup(row.name, loose=False), f"{row.name} is a real town: pick another test name"
+    folder = tmp_path_factory.mktemp("variants")
+    write_pack(_VARIANT_ROWS, folder / "places.tsv.gz")
+    build_index(folder / "index.sqlite", folder / "places.tsv.gz", gazetteer)
+    return Geocoder(gazetteer, VillageIndex(folder / "index.sqlite"))
+
+
+@pytest.mark.slow
+def test_villages_upper_and_lower_read_as_the_local_words(variant_geocoder: Geocoder) -> None:
+    upper = variant_geocoder.geocode(PlaceMention("Upper Qurrat, Aleppo"), ("Syria",))
+    lower = variant_geocoder.geocode(PlaceMention("Qurrat (Lower)"), ("Syria",))
+    assert upper is not None and upper.gazetteer_id == "wof:22" and upper.admin2 == "Manbij"
+    assert lower is not None and lower.gazetteer_id == "wof:23"
+    assert upper.score < 1.0  # a variant spelling, not the village's own name
+
+
+@pytest.mark.slow
+def test_villages_short_names_in_another_vowel_or_ending(variant_geocoder: Geocoder) -> None:
+    dufie = variant_geocoder.geocode(PlaceMention("Dufiyeh, Homs"), ("Syria",))
+    assert dufie is not None and dufie.gazetteer_id == "wof:21" and dufie.admin1 == "Homs"
+    province = variant_geocoder.geocode(PlaceMention("Aleppo province"), ("Syria",))
+    assert province is not None
+    finer = variant_geocoder.finer_place(province, "Turkish forces shelled Azaq village in Aleppo countryside.")
+    assert finer is not None and finer.gazetteer_id == "wof:20"
+    # a short name's variants are searched in the story's own country only
+    assert variant_geocoder.geocode(PlaceMention("Azaq"), ("Iraq",)) is None

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
 from conflictlog.errors import NotFound, StoreError
@@ -26,7 +28,7 @@ from conflictlog.records import (
     SourceRef,
     TimePrecision,
 )
-from conflictlog.store import EventFilter, SQLiteStore, open_store
+from conflictlog.store import EventFilter, SQLiteStore, codec, open_store
 from conflictlog.store import sqlite as sqlite_module
 
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
@@ -304,6 +306,110 @@ def test_sqlite_adding_an_article_touches_only_events_it_joins(store: SQLiteStor
     assert len(result.events_updated) == 1 and not result.events_created
     untouched = [i for i in before if i not in result.events_updated]
     assert untouched and all(after[i] == before[i] for i in untouched)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(("Reuters", "Associated Press", "Daily", None)),
+                          st.sampled_from(("x", "y", "Clashes broke out at dawn."))), min_size=1, max_size=10),
+       st.randoms(use_true_random=False))
+def test_sqlite_event_rows_written_in_pieces_are_the_rows_of_the_whole_event(
+    specs: list[tuple[int, str | None, str]], rnd: object
+) -> None:
+    # reports of one incident from articles of other days and outlets (registered ones give a source_scale) and
+    # shared sentences, added in any order: each join writes the JSON row and evidence of the whole event
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=ALEPPO, evidence=text, fatalities=i % 3)
+               for i, (_, _, text) in enumerate(specs)]
+    articles = [article(f"a{i:02d}", outlet=outlet, published=date(2024, 3, 2) + timedelta(days=day))  # type: ignore[arg-type]
+                for i, (day, outlet, _) in enumerate(specs)]
+    order = list(range(len(specs)))
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    with open_store(":memory:") as store:
+        for count, i in enumerate(order, 1):
+            store.add_article(articles[i], [reports[i]])
+            (event,) = store.iter_events()
+            assert len(event.claims) == count
+            with store.reading() as conn:
+                row, evidence = conn.execute("SELECT row_json, evidence FROM events").fetchone()
+            assert row == sqlite_module.row_json(event)
+            assert evidence == codec.dumps(codec.evidence_to_list(event.evidence))
+        kept = [reports[i] for i in order]
+        assert replace(event, acled_id=None, timestamp=None) == build_events(kept, [articles[i] for i in order])[0]
+
+
+REGION = make_place("Aleppo province", latitude=36.25, longitude=37.1, geo_precision=GeoPrecision.REGION,
+                    gazetteer_id="geonames:170062")
+NEARBY = make_place("Haritan", latitude=36.27, longitude=37.13, gazetteer_id="geonames:170000")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from((ALEPPO, REGION, NEARBY)), st.sampled_from(list(TimePrecision)[:2]),
+                          st.integers(0, 1), st.booleans(), st.integers(0, 2)), min_size=2, max_size=14),
+       st.randoms(use_true_random=False))
+def test_sqlite_reports_joining_a_kept_event_give_the_batch_events_and_decisions(
+    specs: list[tuple[object, TimePrecision, int, bool, int]], rnd: object
+) -> None:
+    # reports of one incident and its neighbours in other shapes (places, precisions, days, one actor unnamed, a
+    # republished sentence), in any order: joins decided by kept events' envelopes are the batch merge's
+    actors = ("Military Forces of Syria (2000-)", "Islamic State (Syria)")
+    sentences = ("x", "y", "Shelling hit the eastern districts of the town early on Tuesday morning.")
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=place, time_precision=precision,  # type: ignore[arg-type]
+                           day=date(2024, 3, 1) + timedelta(days=day), actors=actors if both else actors[:1],
+                           evidence=sentences[text], end=date(2024, 3, 7) if precision == TimePrecision.WEEK else None)
+               for i, (place, precision, day, both, text) in enumerate(specs)]
+    articles = [article(f"a{i:02d}") for i in range(len(specs))]
+    order = list(range(len(specs)))
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    with open_store(":memory:") as store:
+        for i in order:
+            store.add_article(articles[i], [reports[i]])
+        stored = sorted((replace(e, acled_id=None, timestamp=None) for e in store.iter_events()), key=lambda e: e.event_id)
+        assert stored == sorted(build_events(reports, articles), key=lambda e: e.event_id)
+        decisions = {d["mention_id"]: (d["joined_to"], d["score"], d["reason"])
+                     for e in stored for d in store.merge_decisions(e.event_id)}
+    assert decisions == {d.mention_id: (d.joined_to, d.score, d.reason)
+                         for c in plan_clusters(reports) for d in c.decisions}
+
+
+def test_sqlite_large_incident_joins_through_the_kept_envelope(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # once an event is kept, a report of a new article linked to all its reports joins without the reports being
+    # compared one by one, and the event and decisions are those of the batch merge
+    reports = [make_report(f"m{i:02d}", f"a{i:02d}", place=ALEPPO if i % 3 else NEARBY, fatalities=i % 4,
+                           evidence=f"Report {i}.") for i in range(30)]
+    articles = [article(f"a{i:02d}", outlet=f"Outlet {i % 4}") for i in range(30)]
+    for a, r in zip(articles[:3], reports[:3]):
+        store.add_article(a, [r])
+
+    def compared(*args: object) -> None:
+        raise AssertionError("compared one by one")
+
+    monkeypatch.setattr(sqlite_module, "report_links", compared)
+    for a, r in zip(articles[3:], reports[3:]):
+        store.add_article(a, [r])
+    (event,) = store.iter_events()
+    assert replace(event, acled_id=None, timestamp=None) == build_events(reports, articles)[0]
+    batch = {d.mention_id: (d.joined_to, d.score, d.reason) for c in plan_clusters(reports) for d in c.decisions}
+    assert {d["mention_id"]: (d["joined_to"], d["score"], d["reason"]) for d in store.merge_decisions(event.event_id)} == batch
+
+
+def test_sqlite_kept_envelope_moves_decisions_to_a_stronger_or_earlier_link(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # m07 first names m00 (a province-level report); m05 then links more strongly to m07, m09 as strongly to an
+    # earlier report, and so again for m03: each decision names the report the batch merge names
+    places = {"m00": REGION, "m07": ALEPPO, "m09": ALEPPO, "m05": ALEPPO, "m03": ALEPPO}
+    reports = [make_report(m, "a" + m[1:], place=place, evidence=f"Report {m}.") for m, place in places.items()]
+    articles = [article("a" + m[1:]) for m in places]
+    store.add_article(articles[0], [reports[0]])
+    store.add_article(articles[1], [reports[1]])
+    monkeypatch.setattr(sqlite_module, "report_links", lambda *args: pytest.fail("compared one by one"))
+    for count in range(2, len(reports)):
+        store.add_article(articles[count], [reports[count]])
+        (event,) = store.iter_events()
+        batch = {d.mention_id: (d.joined_to, d.score, d.reason) for c in plan_clusters(reports[:count + 1])
+                 for d in c.decisions}
+        stored = {d["mention_id"]: (d["joined_to"], d["score"], d["reason"]) for d in store.merge_decisions(event.event_id)}
+        assert stored == batch
+    assert stored["m07"][0] == "m03" and stored["m09"][0] == "m03"
 
 
 def test_sqlite_merge_decisions_record_score_and_reason(store: SQLiteStore) -> None:

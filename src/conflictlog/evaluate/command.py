@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from conflictlog.errors import E901, ConflictlogError
-from conflictlog.evaluate.runner import ALL, EvalReport, compare_reports, evaluate_paths, read_records
+from conflictlog.evaluate.runner import ALL, COUNTRY_FIELDS, EvalReport, compare_reports, evaluate_paths, read_records
 from conflictlog.evaluate.scoring import FIELDS, RecordResult
 
 logger = logging.getLogger(__name__)
@@ -121,9 +121,27 @@ def worst_table(records: list[RecordResult], width: int = 90) -> Table:
     return table
 
 
-def print_report(report: EvalReport, console: Console, n_worst: int = 20) -> None:
-    """Print the field table, confusion matrices and worst records."""
+def country_table(report: EvalReport) -> Table:
+    """Rows: each dataset's gold countries, most records first; columns: the fields that place events."""
+    table = Table(title="Agreement by gold country (rate; correct/scored)", show_lines=False)
+    table.add_column("dataset", no_wrap=True)
+    table.add_column("country", no_wrap=True)
+    table.add_column("n", justify="right")
+    for name in COUNTRY_FIELDS:
+        table.add_column(_SHORT[name], justify="right")
+    for dataset, countries in report.by_country().items():
+        for country, tally in countries.items():
+            cells = [_cell(tally.fields[name].correct, tally.fields[name].total).replace("\n", " ")
+                     for name in COUNTRY_FIELDS]
+            table.add_row(dataset, country, str(tally.n_records), *cells, style="bold" if dataset == ALL else None)
+    return table
+
+
+def print_report(report: EvalReport, console: Console, n_worst: int = 20, by_country: bool = False) -> None:
+    """Print the field table, the per-country table (``by_country``), confusion matrices and worst records."""
     console.print(field_table(report))
+    if by_country:
+        console.print(country_table(report))
     data = report.to_dict()["confusion"]
     console.print(confusion_table("event_type confusion (rows gold, columns extracted)", data["event_type"]))
     console.print(confusion_table("sub_event_type confusion, ACLED gold", data["sub_event_type"]))
@@ -147,8 +165,9 @@ def print_report(report: EvalReport, console: Console, n_worst: int = 20) -> Non
                    "one feed through the whole pipeline).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Parse and extract in this many processes (product path).")
+@click.option("--by-country", is_flag=True, help="Also print admin1 and location agreement per gold country.")
 def evaluate(paths: tuple[Path, ...], json_out: Path | None, compare_to: Path | None, datasets: tuple[str, ...],
-             limit: int | None, n_worst: int, per_record: bool, workers: int) -> None:
+             limit: int | None, n_worst: int, per_record: bool, workers: int, by_country: bool) -> None:
     """Score the product against human-coded records (JSONL files or folders of them): by default the records
     are ingested as one feed (each an article published the day after its event), merged and stored, and each
     record is scored against the stored events of its article."""
@@ -176,7 +195,7 @@ def evaluate(paths: tuple[Path, ...], json_out: Path | None, compare_to: Path | 
                                     per_record=per_record, workers=workers)
     except ConflictlogError as error:
         raise click.ClickException(str(error)) from error
-    print_report(report, out, n_worst)
+    print_report(report, out, n_worst, by_country)
     data = report.to_dict()
     if json_out is not None:
         json_out.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 ALL = "all"
 """Name of the row that sums every dataset."""
+COUNTRY_FIELDS = ("found", "admin1", "location_25km")
+"""Fields the per-country table and comparison show: where events are placed."""
 
 Extractor = Callable[[str, date | None], Sequence[Any]]
 """Turns (text, published) into extracted events: ``ResolvedEvent``s or ``EventValues``."""
@@ -128,8 +130,22 @@ class EvalReport:
         ranked = sorted(self.records, key=lambda r: (r.share, -sum(ok is not None for ok in r.fields.values())))
         return [record for record in ranked if record.share < 1.0][:n]
 
+    def by_country(self) -> dict[str, dict[str, DatasetTally]]:
+        """Tallies per dataset (and ``ALL``) and gold country, most records first; records without a gold
+        country (no-event and snippet datasets) are left out."""
+        table: dict[str, dict[str, DatasetTally]] = {}
+        for record in self.records:
+            country = record.gold.get("country")
+            if not country or record.no_event_expected:
+                continue
+            for name in (record.dataset, ALL):
+                table.setdefault(name, {}).setdefault(str(country), DatasetTally()).add(record)
+        return {name: dict(sorted(countries.items(), key=lambda item: (-item[1].n_records, item[0])))
+                for name, countries in sorted(table.items(), key=lambda item: (item[0] == ALL, item[0]))}
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: the per-dataset table, confusion matrices and each record's field outcomes."""
+        """JSON-ready summary: the per-dataset table, the per-country one, confusion matrices and each record's
+        field outcomes."""
         table = {
             name: {
                 "n_records": tally.n_records,
@@ -149,6 +165,13 @@ class EvalReport:
             "n_errors": self.n_errors,
             "meta": self.meta,
             "datasets": table,
+            "countries": {
+                name: {country: {"n_records": tally.n_records,
+                                 "fields": {f: {"correct": t.correct, "total": t.total, "rate": t.rate}
+                                            for f, t in tally.fields.items() if t.total}}
+                       for country, tally in countries.items()}
+                for name, countries in self.by_country().items()
+            },
             "confusion": {
                 "event_type": {gold: dict(row) for gold, row in self.type_confusion.items()},
                 "sub_event_type": {gold: dict(row) for gold, row in self.sub_type_confusion.items()},
@@ -156,6 +179,7 @@ class EvalReport:
             "records": {
                 r.record_id: {
                     "dataset": r.dataset,
+                    "country": r.gold.get("country"),
                     "n_events": r.n_events,
                     "merged": r.merged,
                     "fields": dict(r.fields),
@@ -311,6 +335,14 @@ def compare_reports(old: Mapping[str, Any], new: Mapping[str, Any], threshold: f
         if quiet_now.get("total") and quiet_now != quiet_before and quiet_before.get("total"):
             lines.append(f"{dataset} no event expected: {quiet_before['correct']}/{quiet_before['total']} -> "
                          f"{quiet_now['correct']}/{quiet_now['total']}")
+    for dataset, countries in new.get("countries", {}).items():
+        for country, table in countries.items():
+            before_fields = old.get("countries", {}).get(dataset, {}).get(country, {}).get("fields", {})
+            for name in COUNTRY_FIELDS:
+                now = table["fields"].get(name, {}).get("rate")
+                before = before_fields.get(name, {}).get("rate")
+                if now is not None and before is not None and abs(now - before) > threshold:
+                    lines.append(f"{dataset} {country} {name}: {before:.3f} -> {now:.3f} ({now - before:+.3f})")
     old_records = old.get("records", {})
     fixed: Counter[str] = Counter()
     broken: Counter[str] = Counter()

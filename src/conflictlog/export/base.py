@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from typing import IO, Any
 
 from conflictlog.export.acled import (
@@ -23,7 +25,7 @@ from conflictlog.export.acled import (
     tags,
 )
 from conflictlog.outlets import registry
-from conflictlog.records import Event
+from conflictlog.records import Claim, Event, Evidence, SourceRef
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +91,12 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _unique(values: list[str | None]) -> list[str]:
-    seen: list[str] = []
-    for value in values:
-        if value and value not in seen:
-            seen.append(value)
-    return seen
+_OUTLET = attrgetter("outlet")
+
+
+def source_names(refs: Sequence[SourceRef]) -> str:
+    """ACLED's ``source``: the outlets of the sources, each once, in the sources' order, "; "-joined."""
+    return LIST_SEPARATOR.join(name for name in dict.fromkeys(map(_OUTLET, refs)) if name)
 
 
 def event_to_row(event: Event) -> dict[str, Any]:
@@ -134,7 +136,7 @@ def event_to_row(event: Event) -> dict[str, Any]:
         "latitude": event.latitude,
         "longitude": event.longitude,
         "geo_precision": int(event.geo_precision) if event.geo_precision is not None else None,
-        "source": LIST_SEPARATOR.join(_unique([ref.outlet for ref in event.sources])),
+        "source": source_names(event.sources),
         "source_scale": registry().source_scale(event.sources),
         "notes": event.notes,
         "fatalities": event.fatalities,
@@ -150,30 +152,37 @@ def event_to_row(event: Event) -> dict[str, Any]:
         "fatalities_best": event.fatalities_best,
         "fatalities_high": event.fatalities_high,
         "corroboration": event.corroboration,
-        "sources": [
-            {
-                "article_id": ref.article_id,
-                "url": ref.url,
-                "title": ref.title,
-                "outlet": ref.outlet,
-                "original_outlet": ref.original_outlet,
-                "published": _iso(ref.published),
-            }
-            for ref in event.sources
-        ],
-        "evidence": [
-            {"text": ev.text, "start": ev.start, "end": ev.end, "cues": list(ev.cues)} for ev in event.evidence
-        ],
-        "claims": [
-            {
-                "mention_id": claim.mention_id,
-                "claimant": claim.claimant,
-                "outlet": claim.outlet,
-                "fatalities": claim.fatalities,
-                "injured": claim.injured,
-            }
-            for claim in event.claims
-        ],
+        "sources": [source_item(ref) for ref in event.sources],
+        "evidence": [evidence_item(ev) for ev in event.evidence],
+        "claims": [claim_item(claim) for claim in event.claims],
+    }
+
+
+def source_item(ref: SourceRef) -> dict[str, Any]:
+    """One entry of a row's ``sources`` list."""
+    return {
+        "article_id": ref.article_id,
+        "url": ref.url,
+        "title": ref.title,
+        "outlet": ref.outlet,
+        "original_outlet": ref.original_outlet,
+        "published": _iso(ref.published),
+    }
+
+
+def evidence_item(ev: Evidence) -> dict[str, Any]:
+    """One entry of a row's ``evidence`` list."""
+    return {"text": ev.text, "start": ev.start, "end": ev.end, "cues": list(ev.cues)}
+
+
+def claim_item(claim: Claim) -> dict[str, Any]:
+    """One entry of a row's ``claims`` list."""
+    return {
+        "mention_id": claim.mention_id,
+        "claimant": claim.claimant,
+        "outlet": claim.outlet,
+        "fatalities": claim.fatalities,
+        "injured": claim.injured,
     }
 
 

@@ -319,7 +319,7 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
     territory = match.trigger.id in ("territory", "transfer")
 
     def fits_actor2(actor: ActorMention | None) -> bool:
-        # "took over Al Fulayhah", "seized control of some sites": what is taken is territory, not an actor
+        # "took over Kafr Zeita", "seized control of some sites": what is taken is territory, not an actor
         return actor is not None and (not territory or is_armed(actor.text))
 
     if roles.actor2 is not None and not fits_actor2(roles.actor2):

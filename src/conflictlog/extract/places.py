@@ -30,7 +30,8 @@ ADMIN_NOUNS = {
     "province": "province", "provinces": "province", "governorate": "province", "governorates": "province", "state": "province", "region": "region",
     "oblast": "province", "prefecture": "province", "countryside": "countryside", "area": "area",
     "areas": "area", "outskirts": "outskirts", "vicinity": "near", "coast": "near", "desert": "region", "valley": "region",
-    "plains": "area", "axis": "near", "sector": "area", "front": "area", "camp": None, "zone": "area",
+    "plains": "area", "axis": "near", "sector": "area", "front": "area", "fronts": "area", "frontline": "area",
+    "frontlines": "area", "camp": None, "zone": "area",
 }
 # Facility heads: the whole phrase is the place ("Omar oil fields", "Balad Air Base").
 FACILITY_NOUNS = frozenset({"field", "fields", "oilfield", "oilfields", "base", "airbase", "airport", "dam",
@@ -44,7 +45,7 @@ _WRAPPER_NOUNS = frozenset({"outskirts", "vicinity", "countryside", "city", "tow
                             "governorates", "districts", "regions", "cities", "towns", "areas", "countrysides",
                             "east", "west", "north", "south", "part", "parts", "environs", "coast", "shores",
                             "perimeter", "periphery", "entrance", "gate", "gates", "surroundings", "premises",
-                            "heart", "fringes", "middle"})
+                            "heart", "fringes", "middle", "front", "fronts", "frontline", "frontlines"})
 # Lower-case particles inside place names ("Deir ez Zor", "Toluca de Lerdo", "Ras al-Ain").
 _NAME_PARTICLES = frozenset({"-", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an", "at", "de", "del", "la", "le",
                              "da", "do", "dos", "du", "des", "bin", "ibn", "um", "abu", "van", "von", "di",
@@ -199,6 +200,13 @@ def _phrase_place(head: Any, prep: str | None) -> tuple[str, int, int, str | Non
         q = ADMIN_NOUNS[lower]
         if q is not None and qualifier is None:
             qualifier = q
+    elif lower in _NAME_PARTICLES and names and head.i + 1 < len(head.doc) and head.doc[head.i + 1].pos_ == "PROPN":
+        # "Shakhta imeni Chkalova": the parser made a particle inside the name its head
+        toks = names + [head]
+        j = head.i + 1
+        while j < len(head.doc) and head.doc[j].pos_ == "PROPN" and head.doc[j].ent_type_ != "NORP":
+            toks.append(head.doc[j])
+            j += 1
     elif lower in FACILITY_NOUNS and names:
         toks = [t for t in head.lefts if t.dep_ in ("compound", "amod", "punct") and t.i >= names[0].i] + [head]
         toks = sorted({t.i: t for t in toks + names}.values(), key=lambda t: t.i)

@@ -648,8 +648,12 @@ class EventParts:
         self.injured = _Lowest()
         self.injured_known = 0
         self.support: dict[int, set[str]] = {}  # fatality figure -> the articles giving it
+        self.support_groups: dict[int, dict[int, int]] = {}  # fatality figure -> outlet group -> its articles giving it
         self.certainties: set[Certainty] = set()
         self.n_current = 0  # reports not historical
+        # When a list, each change to ``claims``, ``sources`` and ``evidence`` is noted in it as (list name, index,
+        # item inserted there or None for one removed), so that a copy kept of those lists can follow them.
+        self.edits: list[tuple[str, int, object | None]] | None = None
 
     @classmethod
     def build(cls, key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],
@@ -673,7 +677,9 @@ class EventParts:
         mention_id, article_id = mention.mention_id, mention.article_id
         at = bisect.bisect_left(self.mention_ids, mention_id)
         self.mention_ids.insert(at, mention_id)
-        self.claims.insert(at, Claim(mention_id, mention.claimed_by, ref.outlet, mention.fatalities, mention.injured))
+        claim = Claim(mention_id, mention.claimed_by, ref.outlet, mention.fatalities, mention.injured)
+        self.claims.insert(at, claim)
+        self._note("claims", at, claim)
         rep_key = _rep_key(m)
         if self.rep is None or rep_key < self.rep[0]:
             self.rep = (rep_key, m)
@@ -704,17 +710,24 @@ class EventParts:
                 if first is not None:
                     gone = bisect.bisect_left(self.evidence_keys, first)
                     del self.evidence_keys[gone], self.evidence[gone]
+                    self._note("evidence", gone, None)
                 self.evidence_at[ev] = at_key
                 place = bisect.bisect_left(self.evidence_keys, at_key)
                 self.evidence_keys.insert(place, at_key)
                 self.evidence.insert(place, ev)
+                self._note("evidence", place, ev)
         self._join_outlets(article_id, ref)
         for ev in mention.evidence:
             if ev.text.strip():
                 self._union(article_id, self.by_evidence.setdefault(evidence_text_key(ev.text), article_id))
         if mention.fatalities > 0:
             self.fatalities.add(mention.historical, mention.certainty, mention.fatalities)
-            self.support.setdefault(mention.fatalities, set()).add(article_id)
+            giving = self.support.setdefault(mention.fatalities, set())
+            if article_id not in giving:
+                giving.add(article_id)
+                groups = self.support_groups.setdefault(mention.fatalities, {})
+                group = self.groups.find(self.articles[article_id])
+                groups[group] = groups.get(group, 0) + 1
         if mention.injured is not None:
             self.injured_known += 1
             if mention.injured > 0:
@@ -733,19 +746,33 @@ class EventParts:
                     self._put_source(ref)
                     self._join_outlets(copy.article_id, ref)
 
+    def _note(self, name: str, index: int, item: object | None) -> None:
+        if self.edits is not None:
+            self.edits.append((name, index, item))
+
     def _put_source(self, ref: SourceRef) -> None:
         key = (ref.published or date.max, ref.article_id)
         at = bisect.bisect_left(self.source_keys, key)
         self.source_keys.insert(at, key)
         self.sources.insert(at, ref)
+        self._note("sources", at, ref)
 
     def _drop_source(self, ref: SourceRef) -> None:
         at = bisect.bisect_left(self.source_keys, (ref.published or date.max, ref.article_id))
         del self.source_keys[at], self.sources[at]
+        self._note("sources", at, None)
 
     def _union(self, a: str, b: str) -> None:
-        if self.groups.union(self.articles[a], self.articles[b]):
-            self.n_groups -= 1
+        first, second = self.groups.find(self.articles[a]), self.groups.find(self.articles[b])
+        if not self.groups.union(first, second):
+            return
+        self.n_groups -= 1
+        kept = self.groups.find(first)
+        gone = second if kept == first else first
+        for groups in self.support_groups.values():  # the figures' outlet groups follow (few figures per event)
+            count = groups.pop(gone, 0)
+            if count:
+                groups[kept] = groups.get(kept, 0) + count
 
     def _join_outlets(self, article_id: str, ref: SourceRef) -> None:
         """Put an article in the outlet groups: same outlet, or one republishing the other (original_outlet, or
@@ -777,9 +804,8 @@ class EventParts:
         else:
             fatalities = self.fatalities.conservative() or 0
             low, high = min(self.support), max(self.support)
-            groups = {v: {self.groups.find(self.articles[a]) for a in articles} for v, articles in self.support.items()}
-            most = max(len(g) for g in groups.values())
-            best = int(statistics.median_low(sorted(v for v, g in groups.items() if len(g) == most)))
+            most = max(len(g) for g in self.support_groups.values())
+            best = int(statistics.median_low(sorted(v for v, g in self.support_groups.items() if len(g) == most)))
         injured = None if not self.injured_known else (self.injured.conservative() or 0)
         if Certainty.REPORTED in self.certainties:
             certainty = Certainty.REPORTED
@@ -824,6 +850,134 @@ class EventParts:
             corroboration=self.n_groups,
             event_date_end=event_date_end,
         )
+
+
+_LAST = "\U0010ffff"  # sorts after every mention id
+
+
+class _Group:
+    """Reports of one event that pair scoring cannot tell apart but by mention id, article and evidence sentence:
+    their ids (sorted), the comparison values of the first and last, how many give each sentence (copy key), and
+    (score, joined_to, mention_id) of each decision, sorted."""
+
+    __slots__ = ("ids", "low", "high", "texts", "ranked")
+
+    def __init__(self, f: _Features) -> None:
+        self.ids: list[str] = []
+        self.low = self.high = f
+        self.texts: dict[str, int] = {}
+        self.ranked: list[tuple[float, str, str]] = []
+
+    def add(self, f: _Features) -> None:
+        bisect.insort(self.ids, f.mention_id)
+        for key in f.evidence:
+            self.texts[key] = self.texts.get(key, 0) + 1
+        if f.mention_id <= self.low.mention_id:
+            self.low = f
+        if f.mention_id >= self.high.mention_id:
+            self.high = f
+
+
+@dataclass(frozen=True, slots=True)
+class JoinPlan:
+    """A report linked to every report of an event: its decision, and the decisions of the event's reports
+    whose strongest link it becomes."""
+
+    decision: MergeDecision
+    changed: tuple[MergeDecision, ...]
+
+
+class EventEnvelope:
+    """What complete linkage needs to know of an event's reports to take one more report without going over them
+    one by one: the reports grouped by every value pair scoring reads but mention id, article and evidence
+    sentence, how many of them each blocking key files, their articles and merge decisions. ``plan_join`` answers as scoring the new
+    report against each report (``report_links``) and the batch rule of decisions would."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.groups: dict[tuple[object, ...], _Group] = {}
+        self.block_counts: dict[str, int] = {}
+        self.articles: set[str] = set()
+        self.decisions: dict[str, MergeDecision] = {}
+        self.group_of: dict[str, tuple[object, ...]] = {}
+
+    @classmethod
+    def build(cls, key: str, members: Sequence[ResolvedEvent], decisions: Iterable[MergeDecision]) -> EventEnvelope:
+        """The envelope of an event's reports (all with a decision, the first report's naming no other)."""
+        envelope = cls(key)
+        by_id = {d.mention_id: d for d in decisions}
+        for report in members:
+            envelope._put(_features_of(report), by_id[report.mention.mention_id])
+        return envelope
+
+    def _put(self, f: _Features, decision: MergeDecision) -> None:
+        key = self.group_of[f.mention_id] = f.shape
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group(f)
+        group.add(f)
+        if decision.joined_to is not None and decision.score is not None:
+            bisect.insort(group.ranked, (decision.score, decision.joined_to, f.mention_id))
+        for key in (*f.date_keys, *f.evidence_keys):
+            self.block_counts[key] = self.block_counts.get(key, 0) + 1
+        self.articles.add(f.article_id)
+        self.decisions[f.mention_id] = decision
+
+    def plan_join(self, report: ResolvedEvent) -> JoinPlan | bool | None:
+        """How a report of a new article, sorting after the event's first report, meets the event: a JoinPlan when
+        it is linked to every report, False when to none; None when to some, or when the envelope cannot say
+        (then the reports are compared one by one)."""
+        f = _features_of(report)
+        n = f.mention_id
+        if f.article_id in self.articles or n in self.decisions or n < self.key:
+            return None
+        rules = load_rules()
+        max_lat_deg = max(rules.radius_km.values()) / 111.0 + 0.01
+        found: list[tuple[_Group, tuple[float, str]]] = []
+        unlinked = False
+        for group in self.groups.values():
+            if any(key in group.texts for key in f.evidence):
+                return None  # a republished sentence: those reports score apart from the others of their group
+            g = group.low
+            # the reports report_links scores (see _candidates): a date block and cheap tests (no shared sentence)
+            met = not set(f.date_keys).isdisjoint(g.date_keys) and g.lo <= f.hi and f.lo <= g.hi and (
+                abs(g.lat - f.lat) <= max_lat_deg)
+            sides = [_link(side, f, rules) for side, present in ((group.low, group.ids[0] < n),
+                                                                 (group.high, group.ids[-1] > n)) if present and met]
+            if all(result is None for result in sides):
+                unlinked = True
+            elif any(result is None for result in sides) or len(set(sides)) != 1:
+                return None
+            else:
+                found.append((group, sides[0]))  # type: ignore[arg-type]
+            if found and unlinked:
+                return None
+        if not found:
+            return False
+        best: tuple[float, str, str] | None = None
+        changed: list[MergeDecision] = []
+        for group, (score, reason) in found:
+            if best is None or (-score, group.ids[0]) < (-best[0], best[1]):
+                best = (score, group.ids[0], reason)
+            # the decisions whose link is weaker, or as strong to a report sorting after the new one, name it now
+            weaker = bisect.bisect_left(group.ranked, (score,))
+            later = bisect.bisect_right(group.ranked, (score, n, _LAST))
+            end = bisect.bisect_right(group.ranked, (score, _LAST, _LAST))
+            changed.extend(MergeDecision(m, n, score, reason)
+                           for _, _, m in (*group.ranked[:weaker], *group.ranked[later:end]))
+        assert best is not None
+        changed.sort(key=lambda d: d.mention_id)
+        return JoinPlan(MergeDecision(n, best[1], best[0], best[2]), tuple(changed))
+
+    def join(self, report: ResolvedEvent, plan: JoinPlan) -> None:
+        """Take in a report as its plan says (once the join is written)."""
+        for d in plan.changed:
+            old = self.decisions[d.mention_id]
+            ranked = self.groups[self.group_of[d.mention_id]].ranked
+            del ranked[bisect.bisect_left(ranked, (old.score, old.joined_to, d.mention_id))]
+            bisect.insort(ranked, (d.score, d.joined_to, d.mention_id))
+            self.decisions[d.mention_id] = d
+        self._put(_features_of(report), plan.decision)
 
 
 def build_event(key: str, members: Sequence[ResolvedEvent], sources: Mapping[str, SourceRef],

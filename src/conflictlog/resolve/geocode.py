@@ -279,7 +279,8 @@ class Geocoder:
             # of the name elsewhere in the province is another village
             districts = [readings[0] for readings in areas if readings[0].feature == "admin2"]
             if districts:
-                matches = [m for m in matches if all(self._in_district(m.entry, d) for d in districts)]
+                matches = [m for m in matches
+                           if all(self._in_district(m.entry, d.name, d.latitude, d.longitude) for d in districts)]
         elif article_text and len(matches) > 1:
             named = self._provinces_named(article_text, iso2)
             inside = [m for m in matches if m.entry.admin1 in named]
@@ -302,14 +303,15 @@ class Geocoder:
         return None if areas else self._common_area(matches)
 
     @staticmethod
-    def _in_district(entry: GazetteerEntry, district: GazetteerEntry) -> bool:
-        """Whether a village can lie in a district: its source gives no district (or the province again), the
-        district it gives is spelled alike, or (sources spell districts differently) it lies near the seat."""
+    def _in_district(entry: GazetteerEntry, district: str, latitude: float, longitude: float) -> bool:
+        """Whether a village can lie in a district (its name and seat): its source gives no district (or the
+        province again), the district it gives is spelled alike, or (sources spell districts differently) it
+        lies near the seat."""
         if not entry.admin2 or normalize_name(entry.admin2) == normalize_name(entry.admin1 or ""):
             return True
-        if resembles(normalize_name(entry.admin2), normalize_name(district.name)):
+        if resembles(normalize_name(entry.admin2), normalize_name(district)):
             return True
-        return distance_km(entry.latitude, entry.longitude, district.latitude, district.longitude) <= BORDER_KM
+        return distance_km(entry.latitude, entry.longitude, latitude, longitude) <= BORDER_KM
 
     def _common_area(self, matches: Sequence[VillageMatch]) -> tuple[GazetteerEntry, float, GeoPrecision] | None:
         """The district (precision 2) or else province (3) every one of same-named places lies in, if any."""
@@ -389,6 +391,12 @@ class Geocoder:
             entries = [(m.entry, m.confidence) for m in self.villages.lookup(name, {iso2}, loose=loose,
                                                                               gazetteer=self.gazetteer)
                        if m.entry.admin1 == admin1 and m.confidence >= FINER_LOOSE_CONFIDENCE]
+        if (area.geo_precision is GeoPrecision.NEAR and area.admin2
+                and normalize_name(area.location) == normalize_name(area.admin2)
+                and self.gazetteer.canonical_admin1(area.location, iso2) is None):
+            # coded to a district: a village of the name in another district of the province is another village
+            entries = [pair for pair in entries if self._in_district(pair[0], area.admin2, area.latitude,
+                                                                     area.longitude)]
         if not entries:
             return None
         entries.sort(key=lambda pair: (-pair[1], FEATURE_RANK[pair[0].feature], -pair[0].population))
@@ -498,15 +506,18 @@ class Geocoder:
                  for e in self.gazetteer.lookup(name, loose=False)]
 
         def support(iso2: str) -> tuple:
-            # names that agree on a country: each area found there, and the place itself
+            # names that agree on a country: each area found there as a province (or the country) first (the
+            # "Donetsk" of "X, Donetsk" is the Ukrainian oblast, not the Russian town, even when a Russian
+            # village is called X), then each area found there at all, and the place itself
             mine = [[e for e in entries if e.country_iso2 == iso2] for entries in found]
             areas_named = sum(1 for entries in mine if entries)
+            admin_named = sum(1 for entries in mine if any(e.feature in ("admin1", "country") for e in entries))
             named = areas_named + any(h.country_iso2 == iso2 for h in heads)
             ctx = context.index(iso2) if iso2 in context else len(context)
             weight = max((e.population for entries in mine for e in entries), default=0)
             # on a tie, the country of the areas the text names beats the country the article suggests: "Zap,
             # Duhok" in a story about Turkish strikes is the Iraqi Zap, not a Turkish village once called so
-            return (-named, -areas_named, ctx, -weight)
+            return (-admin_named, -named, -areas_named, ctx, -weight)
 
         iso2 = min({e.country_iso2 for entries in (*found, heads) for e in entries}, key=support)
         chosen = [[e for e in entries if e.country_iso2 == iso2] for entries in found]

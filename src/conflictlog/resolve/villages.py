@@ -3,8 +3,9 @@
 ``data/gazetteer_places.tsv.gz`` (built by ``scripts/build_gazetteer.py pack``) holds about 900,000 localities,
 neighbourhoods and districts of the countries with the most conflict events. Loading them into Python would cost
 gigabytes, so the first use builds an SQLite index of their name keys in ``$CONFLICTLOG_CACHE`` and later
-lookups query it. Places a user imports (``conflictlog gazetteer import``) go into a second SQLite file there
-that every load reads too. Names match across transliterations (:func:`translit_key`) with a confidence.
+lookups query it. Places a user imports (``conflictlog gazetteer import``) belong to one database: they go into
+an SQLite file beside it (:func:`imported_path`), which the geocoder reads while ingesting into that database
+(:meth:`VillageIndex.use_imported`). Names match across transliterations (:func:`translit_key`) with a confidence.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import math
 import os
 import random
 import re
@@ -35,6 +37,7 @@ from conflictlog.resolve.gazetteer import (
     GazetteerEntry,
     _source_fingerprint,
     cache_dir,
+    distance_km,
     fold,
     load_gazetteer,
     normalize_name,
@@ -46,11 +49,18 @@ logger = logging.getLogger(__name__)
 
 PACK_PATH = DATA_DIR / "gazetteer_places.tsv.gz"
 INDEX_VERSION = "villages-v1"
-IMPORTED_NAME = "places-imported.sqlite"
+IMPORTED_SUFFIX = ".places.sqlite"
+#: The user-wide file earlier versions imported places into; no longer read (``gazetteer info`` names it).
+LEGACY_IMPORTED_NAME = "places-imported.sqlite"
 E505 = "{path}: cannot use the place index: {reason}"
 
 #: What each packed placetype is in the gazetteer's terms.
 FEATURE_OF = {"locality": "town", "localadmin": "town", "neighbourhood": "town", "county": "admin2"}
+#: How far the nearest gazetteer town may lie from a place whose source names no region, for its areas.
+NEAREST_TOWN_KM = 40.0
+#: Cell size in degrees of the grid the nearest town is searched in (the 3x3 cells around a place cover
+#: NEAREST_TOWN_KM up to about 50 degrees of latitude).
+GRID_DEGREES = 0.6
 #: Shortest loose key that is searched: three consonants name hundreds of villages.
 MIN_LOOSE_KEY = 4
 _VOWELS = re.compile(r"[aeiouy]")
@@ -100,6 +110,41 @@ def _translit_latin(latin: str) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
 
+#: Arabic and Dari words for "upper" and "lower" written after a village's name ("Shuyukh Fawqani", "Kahriz al
+#: Ulya", "Shahrabad-e Sufla"): a report's "Upper X" or "X (Upper)" may be any of them.
+UPPER_LOWER = {"upper": ("Fawqani", "Ulya"), "lower": ("Tahtani", "Sufla")}
+_UPPER_LOWER = re.compile(r"^(upper|lower)\s+(.+)$|^(.+?)\s+\(?(upper|lower)\)?$", re.IGNORECASE)
+#: Endings of Arabic adjective names ("Miniyeh", "Minie", "Miniyah"): one ending in many spellings.
+NISBA_ENDINGS = ("iyyeh", "iyyah", "iyya", "iyeh", "iyah", "iya", "iye", "ieh", "ie")
+_LEADING_ARTICLE = re.compile(r"^(?:" + "|".join(sorted(ARTICLES, key=len, reverse=True)) + r")[\s-]+(?=\S)")
+_NISBA = re.compile(r"(?<=[a-z])(?:" + "|".join(NISBA_ENDINGS) + r")$")
+
+
+def spelling_variants(name: str) -> tuple[str, ...]:
+    """Other spellings of a name that its loose key cannot join: "Upper X" as "X Fawqani" or "X Ulya" (and
+    "Lower"), and, for a name of fewer than ``MIN_LOOSE_KEY`` consonants (whose loose key is not searched), its
+    first vowel written another way ("Ezaq", "Azaq", "Izaq") and its -iyeh ending as -iyah, -ieh or -ie."""
+    variants: list[str] = []
+    latin = " ".join(latinise(name).split())
+    upper_lower = _UPPER_LOWER.match(latin)
+    if upper_lower:
+        word = (upper_lower.group(1) or upper_lower.group(4)).lower()
+        rest = upper_lower.group(2) or upper_lower.group(3)
+        variants += [f"{rest} {local}" for local in UPPER_LOWER[word]]
+    lower = _LEADING_ARTICLE.sub("", latin.lower())
+    if len(_translit_latin(latin)) < MIN_LOOSE_KEY and len(lower) >= 3:
+        stems = [lower]
+        if _NISBA.search(lower):
+            stem = _NISBA.sub("", lower)
+            stems += [stem + ending for ending in NISBA_ENDINGS]
+        for stem in stems:
+            variants.append(stem)
+            if stem[0] in "aeiu":
+                variants += [vowel + stem[1:] for vowel in "aeiu"]
+    own = exact_key(name)
+    return tuple(v for v in dict.fromkeys(variants) if exact_key(v) != own)
+
+
 def match_confidence(query: str, name: str, exact: bool) -> float:
     """How sure a name match is, 0-1: 1 for the place's own name, a little less for an alternate spelling, and
     for a transliteration match the similarity of the two spellings (rapidfuzz ratio), at most 0.8."""
@@ -130,14 +175,18 @@ CREATE TABLE IF NOT EXISTS keys(key TEXT, place INTEGER, PRIMARY KEY(key, place)
 
 class _Admin1Mapper:
     """ACLED admin1 and admin2 names for packed places, from the names their source gives their areas: the
-    gazetteer's spelling table first, else the areas of the GeoNames towns among the source's places."""
+    gazetteer's spelling table first, else the areas of the GeoNames towns among the source's places; a place
+    whose source names no region takes the areas of the nearest gazetteer town."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.by_geonames: dict[int, tuple[str | None, str | None]] = {}
+        self._grid: dict[tuple[str, int, int], list[tuple[float, float, str, str | None]]] = {}
         for row in gazetteer._rows:  # noqa: SLF001 - the builder reads the index it extends
             if isinstance(row[0], int) and row[2] == "city":
                 self.by_geonames[row[0]] = (row[5], row[6])
+            if row[2] in ("city", "town") and row[5] and row[7] is not None:
+                self._grid.setdefault(_cell(row[3], row[7], row[8]), []).append((row[7], row[8], row[5], row[6]))
         self.votes: dict[tuple[str, str], Counter[str]] = {}
         self.county_votes: dict[tuple[str, str, str], Counter[str]] = {}
         self._cache: dict[tuple[str, str], str | None] = {}
@@ -163,12 +212,35 @@ class _Admin1Mapper:
             self._cache[key] = found
         return self._cache[key]
 
+    def nearest(self, row: PlaceRow) -> tuple[str | None, str | None]:
+        """Admin1 and admin2 of the gazetteer town nearest the place (within ``NEAREST_TOWN_KM``), else None."""
+        _, y, x = _cell(row.country, row.lat, row.lon)
+        best: tuple[float, str | None, str | None] = (NEAREST_TOWN_KM, None, None)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for lat, lon, admin1, admin2 in self._grid.get((row.country, y + dy, x + dx), ()):
+                    far = distance_km(row.lat, row.lon, lat, lon)
+                    if far < best[0]:
+                        best = (far, admin1, admin2)
+        return best[1], best[2]
+
+    def areas(self, row: PlaceRow) -> tuple[str | None, str | None]:
+        """ACLED admin1 and admin2 of a packed place."""
+        if not row.region.strip():
+            # no region in the source: votes would pool every such place of the country into one province
+            return self.nearest(row)
+        return self.admin1(row.country, row.region), self.admin2(row)
+
     def admin2(self, row: PlaceRow) -> str | None:
         """The admin2 name most GeoNames towns of the place's county carry, else the county's own name."""
         votes = self.county_votes.get((row.country, row.region, row.county))
         if votes:
             return votes.most_common(1)[0][0]
         return fold(strip_admin_suffix(row.county)) or None if row.county else None
+
+
+def _cell(country: str, lat: float, lon: float) -> tuple[str, int, int]:
+    return country, math.floor(lat / GRID_DEGREES), math.floor(lon / GRID_DEGREES)
 
 
 def _names(row: PlaceRow) -> list[str]:
@@ -206,9 +278,9 @@ def fill_index(conn: sqlite3.Connection, rows: Iterable[PlaceRow], mapper: _Admi
         feature = FEATURE_OF.get(row.placetype)
         if feature is None or row.geonames_id in skip_geonames:
             continue
-        admin1 = mapper.admin1(row.country, row.region)
+        admin1, admin2 = mapper.areas(row)
         places.append((next_id, row.source_id, row.placetype, row.country, _display(row), admin1,
-                       mapper.admin2(row), row.lat, row.lon, row.population, origin))
+                       admin2, row.lat, row.lon, row.population, origin))
         keys.extend((key, next_id) for key in _keys(row))
         next_id += 1
         added += 1
@@ -279,6 +351,17 @@ class VillageIndex:
         self._cache: dict[str, list[tuple]] = {}
         self._lock = threading.Lock()  # the API may resolve in several threads over one connection
 
+    def use_imported(self, imported: Path | None) -> None:
+        """Read the places imported for one database (its :func:`imported_path`) from now on, or none."""
+        with self._lock:
+            if imported == self.imported:
+                return
+            self.imported = imported
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+            self._cache.clear()
+
     def _db(self) -> sqlite3.Connection:
         # a connection must not cross a fork (ingest workers): each process opens its own
         if self._conn is None or self._pid != os.getpid():
@@ -318,24 +401,29 @@ class VillageIndex:
         """Places in ``countries`` (ISO2) called ``name``: by exact key, or (``loose``) by transliteration key
         when the spellings are alike; each with its match confidence, best first."""
         key = exact_key(name)
-        rows = self._rows(key) if key else []
+        found = [(row, name) for row in self._rows(key)] if key else []
         exact = True
         if loose:
-            loose_key = translit_key(name)
-            if len(loose_key) < MIN_LOOSE_KEY:
-                return []
-            seen = {r[0] for r in rows}
-            rows = [r for r in self._rows("~" + loose_key) if r[0] not in seen]
+            # each row with the spelling it was found by, which its confidence is measured against
+            seen = {row[0] for row, _ in found}
+            found = []
+            for spelling in (name, *spelling_variants(name)):
+                loose_key = translit_key(spelling)
+                search = "~" + loose_key if len(loose_key) >= MIN_LOOSE_KEY else exact_key(spelling)
+                for row in self._rows(search) if spelling != name or search.startswith("~") else ():
+                    if row[0] not in seen:
+                        seen.add(row[0])
+                        found.append((row, spelling))
             exact = False
         matches = []
-        for source_id, display, placetype, iso2, admin1, admin2, lat, lon, population in rows:
+        for (source_id, display, placetype, iso2, admin1, admin2, lat, lon, population), spelling in found:
             if iso2 not in countries:
                 continue
             country = gazetteer.country_name(iso2) if gazetteer else None
             entry = GazetteerEntry(source_id, display, FEATURE_OF.get(placetype, "town"), iso2, country or iso2,
                                    admin1, admin2, lat, lon, population or 0,
                                    "GeoNames" if source_id.startswith("geonames:") else "Who's On First")
-            confidence = match_confidence(name, display, exact)
+            confidence = match_confidence(spelling, display, exact)
             if not exact and confidence < 0.65:
                 continue  # same consonants, different name
             matches.append(VillageMatch(entry, placetype, confidence))
@@ -363,20 +451,31 @@ class VillageIndex:
         return table
 
 
-def imported_path() -> Path:
-    """The SQLite file of user-imported places: ``$CONFLICTLOG_CACHE/places-imported.sqlite``."""
-    return cache_dir() / IMPORTED_NAME
+def imported_path(database: str | Path) -> Path | None:
+    """The SQLite file of the places imported for a database file: beside it, named ``<database>.places.sqlite``
+    (None for an in-memory or server database, which has no folder)."""
+    text = str(database)
+    if text == ":memory:" or "://" in text:
+        return None
+    path = Path(text)
+    return path.with_name(path.name + IMPORTED_SUFFIX)
 
 
-def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, gazetteer: Gazetteer | None = None) -> int:
+def legacy_imported_path() -> Path:
+    """The user-wide file of imported places of earlier versions: ``$CONFLICTLOG_CACHE/places-imported.sqlite``."""
+    return cache_dir() / LEGACY_IMPORTED_NAME
+
+
+def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, path: Path,
+                  gazetteer: Gazetteer | None = None) -> int:
     """Add the places ``read()`` yields (it is called twice: the first pass learns the source's admin names) to
-    the imported-places file, in one transaction; a place already imported (same source id) is kept as it was,
-    and so is a GeoNames town the towns index has. Returns how many were added."""
+    the imported-places file ``path`` (a database's :func:`imported_path`), in one transaction; a place already
+    imported (same source id) is kept as it was, and so is a GeoNames town the towns index has. Returns how many
+    were added."""
     gazetteer = gazetteer or load_gazetteer()
     mapper = _Admin1Mapper(gazetteer)
     for row in read():
         mapper.observe(row)
-    path = imported_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with sqlite3.connect(path) as conn:  # commits on success, rolls back on error
@@ -387,14 +486,14 @@ def import_places(read: Callable[[], Iterable[PlaceRow]], origin: str, gazetteer
         conn.close()
     except sqlite3.Error as err:
         raise ResolveError(E505.format(path=path, reason=err), code="E505") from err
-    load_villages.cache_clear()
     return added
 
 
 @functools.cache
 def load_villages(pack: Path = PACK_PATH) -> VillageIndex:
-    """The shared index of packed and imported places, built from the pack on first use."""
+    """The shared index of packed places, built from the pack on first use; no imported places until a
+    database's are named (:meth:`VillageIndex.use_imported`)."""
     path = cache_dir() / f"{INDEX_VERSION}-{_pack_fingerprint(pack)}.sqlite"
     if not path.exists():
         build_index(path, pack, load_gazetteer())
-    return VillageIndex(path, imported_path())
+    return VillageIndex(path)

@@ -21,13 +21,15 @@ from typing import Any
 
 from conflictlog import __version__
 from conflictlog.errors import E601, NotFound, StoreError
-from conflictlog.export.base import event_to_row
+from conflictlog.export.base import claim_item, event_to_row, evidence_item, source_item, source_names
 from conflictlog.ingest.copies import CopyIndex, MinHash, from_bytes, signature, to_bytes
 from conflictlog.merge.dedupe import (
     FIRST_REPORT,
     SPLIT_PREFIX,
     Cluster,
+    EventEnvelope,
     EventParts,
+    JoinPlan,
     MergeDecision,
     PairMemory,
     best_link,
@@ -39,6 +41,7 @@ from conflictlog.merge.dedupe import (
     unique_by_mention,
 )
 from conflictlog.merge.keys import block_keys
+from conflictlog.outlets import joined_scales, registry
 from conflictlog.records import (
     Article,
     Certainty,
@@ -123,7 +126,58 @@ def row_format() -> str:
 
 def row_json(event: Event) -> str:
     """One event as the JSON row the API serves (export.event_to_row, compact, NaN refused)."""
-    return json.dumps(event_to_row(event), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _json(event_to_row(event))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+class RowPieces:
+    """The JSON texts of an event's sources, evidence sentences and claims, one per item, and its sources' scales:
+    with them an event that gains a report gets its JSON row (``row_json``) and evidence column without
+    encoding every item again. ``follow`` applies the changes EventParts noted in its ``edits``. ``indexed`` is
+    what the bounding-box and actor indexes hold of the event as last written with them."""
+
+    __slots__ = ("sources", "evidence", "claims", "scales", "indexed")
+
+    def __init__(self, event: Event) -> None:
+        outlets = registry()
+        self.sources = [_json(source_item(ref)) for ref in event.sources]
+        self.evidence = [_json(evidence_item(ev)) for ev in event.evidence]
+        self.claims = [_json(claim_item(claim)) for claim in event.claims]
+        self.scales = [outlets.scale_of(ref) for ref in event.sources]
+        self.indexed: tuple[object, ...] | None = None
+
+    def follow(self, edits: Iterable[tuple[str, int, object | None]]) -> None:
+        """Apply noted changes: (list name, index, item inserted there or None for one removed)."""
+        encode = {"sources": source_item, "evidence": evidence_item, "claims": claim_item}
+        for name, index, item in edits:
+            texts: list[str] = getattr(self, name)
+            if item is None:
+                del texts[index]
+                if name == "sources":
+                    del self.scales[index]
+            else:
+                texts.insert(index, _json(encode[name](item)))  # type: ignore[operator]
+                if name == "sources":
+                    self.scales.insert(index, registry().scale_of(item))  # type: ignore[arg-type]
+
+    def row(self, event: Event) -> str:
+        """``row_json(event)`` for the event whose items these are."""
+        head = event_to_row(replace(event, sources=(), evidence=(), claims=()))
+        head["source"] = source_names(event.sources)
+        head["source_scale"] = joined_scales(self.scales)
+        lists = ("sources", "evidence", "claims")
+        assert tuple(head)[-3:] == lists, "the lists close the row"
+        for name in lists:
+            del head[name]
+        return (f'{_json(head)[:-1]},"sources":[{",".join(self.sources)}],"evidence":[{",".join(self.evidence)}],'
+                f'"claims":[{",".join(self.claims)}]}}')
+
+    def evidence_column(self) -> str:
+        """The events table's ``evidence`` column of the event."""
+        return f"[{','.join(self.evidence)}]"
 
 
 def _now() -> str:
@@ -227,7 +281,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
         self._pairs = PairMemory()
-        self._parts: dict[str, tuple[EventParts, str]] = {}  # event id -> its parts and the JSON row written
+        # event id -> its parts, its row's pieces, the JSON row written with them and its envelope
+        self._parts: dict[str, tuple[EventParts, RowPieces, str, EventEnvelope]] = {}
         self._copies: CopyIndex | None = None  # loaded on first use
         self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
         if self.path != MEMORY:
@@ -586,6 +641,10 @@ class SQLiteStore:
         only events that lost or gained a report are rewritten."""
         if not new:
             return [], []
+        if len(new) == 1:
+            joined = self._join_kept(conn, new[0])
+            if joined is not None:
+                return joined
         new_ids = {r.mention.mention_id for r in new}
         keys = sorted({key for r in new for key in block_keys(r)})
         candidates: set[str] = set()
@@ -782,9 +841,13 @@ class SQLiteStore:
             other_id, (score, reason) = min(link.items(), key=lambda item: (-item[1][0], item[0]))
             decisions.append(MergeDecision(n, other_id, score, reason))
         decisions.sort(key=lambda d: (d.joined_to is not None, d.mention_id))
-        parts = self._stored_parts(conn, event_id, key)
-        if parts is not None and parts.can_add(report):
+        kept = self._stored_parts(conn, event_id, key)
+        follow: tuple[RowPieces, list[tuple[str, int, object | None]]] | None = None
+        if kept is not None and kept[0].can_add(report):
+            parts, pieces = kept
+            parts.edits = []
             parts.add(report, sources[n])
+            follow, parts.edits = (pieces, parts.edits), None
         else:
             group = [*stored, report]
             parts = EventParts.build(key, group, sources, self._copies_for(conn, {r.mention.article_id for r in group}))
@@ -795,58 +858,130 @@ class SQLiteStore:
             conn.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", (event.event_id, event_id))
             conn.execute("INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)",
                          (event_id, event.event_id, _now()))
-        in_place = None if event.event_id != event_id else self._write_join(conn, event, report, decisions, earlier)
-        if in_place is None:
+        changed = [d for d in decisions if d.mention_id == n or earlier[d.mention_id] != (d.joined_to, d.score, d.reason)]
+        written = (None if event.event_id != event_id
+                   else self._write_join(conn, event, report, changed, follow))
+        if written is None:
             self._write_event(conn, event, Cluster(key, tuple(sorted([*members, n])), tuple(decisions)))
         else:
-            self._keep_parts(conn, event_id, parts)
+            self._keep_parts(event_id, parts, *written[1:], EventEnvelope.build(key, [*stored, report], decisions))
         conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
                      "WHERE mention_id = ?", (members[0], n))
-        return in_place or event
+        return written[0] if written is not None else event
 
-    def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> EventParts | None:
-        """The parts of a stored event kept from the write that stored it, taken out of the cache; None unless
-        the event's stored row is still the one written then (no other write since, or it was rolled back), in
-        the row format in force (which names the outlet registry the parts grouped outlets by)."""
+    def _join_kept(self, conn: sqlite3.Connection, report: ResolvedEvent) -> tuple[list[str], list[str]] | None:
+        """Merge one new report as _append_new would, through the envelopes of kept events, when those events hold
+        every stored report its blocking keys file (counted, not read): it joins the one event it is linked to
+        in every report of, or stands alone when linked to none. None, writing nothing, when that does not hold
+        or an envelope cannot say; the reports are then compared one by one."""
+        keys = block_keys(report)
+        near = {event_id: kept for event_id, kept in self._parts.items() if any(k in kept[3].block_counts for k in keys)}
+        if not near:
+            return None
+        filed = dict(conn.execute(
+            f"SELECT block_key, COUNT(*) FROM mention_blocks WHERE block_key IN ({', '.join('?' * len(keys))}) "
+            "GROUP BY block_key", keys).fetchall())
+        # each count includes the new report itself
+        if any(filed.get(k, 0) - 1 != sum(kept[3].block_counts.get(k, 0) for kept in near.values()) for k in keys):
+            return None
+        plans: dict[str, JoinPlan] = {}
+        for event_id, kept in near.items():
+            if not self._is_current(conn, event_id, kept[2]):
+                del self._parts[event_id]
+                return None
+            plan = kept[3].plan_join(report)
+            if plan is None:
+                return None
+            if plan is not False:
+                plans[event_id] = plan  # type: ignore[assignment]
+        if not plans:
+            return self._append_new(conn, [report], {})
+        if len(plans) > 1:
+            return None
+        ((event_id, plan),) = plans.items()
+        parts, pieces, _, envelope = self._parts.pop(event_id)
+        parts.edits = []
+        parts.add(report, self._source_of_new(conn, report))
+        edits, parts.edits = parts.edits, None
+        event = parts.event()
+        written = None if event.event_id != event_id else self._write_join(
+            conn, event, report, [plan.decision, *plan.changed], (pieces, edits))
+        if written is None:
+            return None
+        envelope.join(report, plan)
+        self._keep_parts(event_id, parts, *written[1:], envelope)
+        conn.execute("UPDATE mentions SET component = (SELECT component FROM mentions WHERE mention_id = ?) "
+                     "WHERE mention_id = ?", (envelope.key, report.mention.mention_id))
+        conn.execute("DELETE FROM event_aliases WHERE old_event_id IN (SELECT event_id FROM events)")
+        self._assign_acled_ids(conn, [written[0]])
+        return [], [event_id]
+
+    @staticmethod
+    def _is_current(conn: sqlite3.Connection, event_id: str, row: str) -> bool:
+        """Whether an event's stored JSON row is the one given, in the row format in force."""
+        found = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
+                             (row, row_format(), event_id)).fetchone()
+        return found is not None and found[0] == 1
+
+    def _stored_parts(self, conn: sqlite3.Connection, event_id: str, key: str) -> tuple[EventParts, RowPieces] | None:
+        """The parts and row pieces of a stored event kept from the write that stored it, taken out of the cache;
+        None unless the event's stored row is still the one written then (no other write since, or it was rolled
+        back), in the row format in force (which names the outlet registry the parts grouped outlets by). The
+        row names every source and claim, so the event's other rows are then the ones written with it too."""
         kept = self._parts.pop(event_id, None)
         if kept is None or kept[0].key != key:
             return None
-        row = conn.execute("SELECT row_json = ? AND row_format = ? FROM events WHERE event_id = ?",
-                           (kept[1], row_format(), event_id)).fetchone()
-        return kept[0] if row is not None and row[0] == 1 else None
+        return (kept[0], kept[1]) if self._is_current(conn, event_id, kept[2]) else None
 
-    def _keep_parts(self, conn: sqlite3.Connection, event_id: str, parts: EventParts) -> None:
-        """Keep the parts of an event just written in place, with the row that says they are current."""
-        (row,) = conn.execute("SELECT row_json FROM events WHERE event_id = ?", (event_id,)).fetchone()
+    def _keep_parts(self, event_id: str, parts: EventParts, pieces: RowPieces, row: str,
+                    envelope: EventEnvelope) -> None:
+        """Keep the parts, row pieces and envelope of an event just written in place, with the row that says they
+        are current."""
         if len(self._parts) >= _PARTS_CACHE:
             self._parts.pop(next(iter(self._parts)))
-        self._parts[event_id] = (parts, row)
+        self._parts[event_id] = (parts, pieces, row, envelope)
 
     def _write_join(self, conn: sqlite3.Connection, event: Event, report: ResolvedEvent,
-                    decisions: Sequence[MergeDecision], earlier: dict[str, tuple[str | None, float | None, str]],
-                    ) -> Event | None:
+                    decisions: Sequence[MergeDecision],
+                    follow: tuple[RowPieces, list[tuple[str, int, object | None]]] | None = None,
+                    ) -> tuple[Event, RowPieces, str] | None:
         """Write an event that kept its id and gained one report in place: its row, the report's source, claim and
-        decision, and the decisions that changed; the other rows stay. Returns the event as written (with its
-        ACLED-style id); None, writing nothing, when the stored rows are not the event without that report."""
+        decision, and ``decisions``, those of its other reports that changed; the other rows stay. ``follow`` gives the row pieces of the
+        event as stored (kept parts, current) and the edits that report made to its lists. Returns the event as
+        written (with its ACLED-style id), its row pieces and JSON row; None, writing nothing, when the stored
+        rows are not the event without that report."""
         event_id, n, article_id = event.event_id, report.mention.mention_id, report.mention.article_id
-        at_source = [i for i, s in enumerate(event.sources) if s.article_id == article_id]
-        at_claim = [i for i, c in enumerate(event.claims) if c.mention_id == n]
-        if len(at_source) != 1 or len(at_claim) != 1:
-            return None
-        stored_sources = [r[0] for r in conn.execute(
-            "SELECT article_id FROM event_sources WHERE event_id = ? ORDER BY position", (event_id,))]
-        stored_claims = [r[0] for r in conn.execute(
-            "SELECT mention_id FROM claims WHERE event_id = ? ORDER BY position", (event_id,))]
-        if (stored_sources != [s.article_id for i, s in enumerate(event.sources) if i != at_source[0]]
-                or stored_claims != [c.mention_id for i, c in enumerate(event.claims) if i != at_claim[0]]):
-            return None
+        if follow is not None:
+            pieces, edits = follow
+            at_source = [i for name, i, item in edits if name == "sources"]
+            at_claim = [i for name, i, item in edits if name == "claims"]
+            if len(at_source) != 1 or len(at_claim) != 1 or event.sources[at_source[0]].article_id != article_id:
+                return None
+            pieces.follow(edits)
+        else:
+            at_source = [i for i, s in enumerate(event.sources) if s.article_id == article_id]
+            at_claim = [i for i, c in enumerate(event.claims) if c.mention_id == n]
+            if len(at_source) != 1 or len(at_claim) != 1:
+                return None
+            stored_sources = [r[0] for r in conn.execute(
+                "SELECT article_id FROM event_sources WHERE event_id = ? ORDER BY position", (event_id,))]
+            stored_claims = [r[0] for r in conn.execute(
+                "SELECT mention_id FROM claims WHERE event_id = ? ORDER BY position", (event_id,))]
+            if (stored_sources != [s.article_id for i, s in enumerate(event.sources) if i != at_source[0]]
+                    or stored_claims != [c.mention_id for i, c in enumerate(event.claims) if i != at_claim[0]]):
+                return None
+            pieces = RowPieces(event)
         row = conn.execute("SELECT acled_id FROM acled_ids WHERE event_id = ?", (event_id,)).fetchone()
         if row is not None:  # named in the row now, so _assign_acled_ids has nothing to rewrite
             event = replace(event, acled_id=row[0])
         now = _now()
-        conn.execute(_EVENT_UPDATE, (*self._event_row(event, now)[1:], event_id))
-        for sql in _EVENT_INDEXES:
-            conn.execute(sql, (event_id,))
+        written = self._event_row(event, now, pieces)
+        conn.execute(_EVENT_UPDATE, (*written[1:], event_id))
+        indexed = (event.latitude, event.longitude, event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2)
+        if pieces.indexed != indexed:
+            for sql in _EVENT_INDEXES:
+                conn.execute(sql, (event_id,))
+            pieces.indexed = indexed
         for table, position, insert, values in (
             ("event_sources", at_source[0], _SOURCE_INSERT, self._source_row(event.sources[at_source[0]])),
             ("claims", at_claim[0], _CLAIM_INSERT, self._claim_row(event.claims[at_claim[0]])),
@@ -860,11 +995,11 @@ class SQLiteStore:
         for d in decisions:
             if d.mention_id == n:
                 conn.execute(_DECISION_INSERT, (event_id, n, d.joined_to, d.score, d.reason, now))
-            elif earlier[d.mention_id] != (d.joined_to, d.score, d.reason):
+            else:
                 conn.execute("UPDATE merge_decisions SET joined_to = ?, score = ?, reason = ?, decided_at = ? "
                              "WHERE event_id = ? AND mention_id = ?",
                              (d.joined_to, d.score, d.reason, now, event_id, d.mention_id))
-        return event
+        return event, pieces, written[_WRITTEN_COLUMNS.index("row_json")]
 
     def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
         """mention_id -> its link component (``what="component"``) or its event (``what="event"``)."""
@@ -908,7 +1043,9 @@ class SQLiteStore:
             )
 
     @staticmethod
-    def _event_row(event: Event, now: str) -> tuple[Any, ...]:
+    def _event_row(event: Event, now: str, pieces: RowPieces | None = None) -> tuple[Any, ...]:
+        """The values of an events row (``_WRITTEN_COLUMNS``); ``pieces`` are the event's row pieces, if kept."""
+        stamped = replace(event, timestamp=codec.unix_seconds(now))
         return (
             event.event_id, event.event_date.isoformat(), codec.iso(event.event_date_end), int(event.time_precision),
             event.event_type, event.sub_event_type, event.actor1, event.actor2, codec.dumps(list(event.assoc_actor_1)),
@@ -916,9 +1053,9 @@ class SQLiteStore:
             event.location, event.latitude, event.longitude,
             int(event.geo_precision) if event.geo_precision is not None else None, event.fatalities, event.injured,
             event.claimed_by, Certainty(event.certainty).value, int(event.historical), event.notes,
-            codec.dumps(codec.evidence_to_list(event.evidence)), event.fatalities_low, event.fatalities_best,
-            event.fatalities_high, event.corroboration, now, _actors_folded(event),
-            row_json(replace(event, timestamp=codec.unix_seconds(now))), row_format(),
+            codec.dumps(codec.evidence_to_list(event.evidence)) if pieces is None else pieces.evidence_column(),
+            event.fatalities_low, event.fatalities_best, event.fatalities_high, event.corroboration, now,
+            _actors_folded(event), row_json(stamped) if pieces is None else pieces.row(stamped), row_format(),
         )
 
     @staticmethod
