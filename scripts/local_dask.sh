@@ -30,6 +30,8 @@ start() {
     fi
     sleep 0.2
   done
+  # build the gazetteer's village index once here (minutes the first time), not in every worker at once
+  .venv/bin/conflictlog --db "$STATE/gazetteer-check.sqlite" gazetteer info >/dev/null
   for i in $(seq 1 "$workers"); do
     nohup "$DASK" worker "$ADDRESS" --nthreads 1 --name "local-$i" --no-dashboard \
       --local-directory "$STATE/worker-$i" >"$STATE/worker-$i.log" 2>&1 &
