@@ -96,6 +96,7 @@ def _ingest(url: str, corpus: Path, **kwargs: object) -> tuple[dict[str, int], l
     store = open_store(url)
     try:
         report = ingest_paths([corpus], store, progress=False, **kwargs)
+        assert {failure.source for failure in report.failures} == {str(corpus / "empty.txt")}, report.failures
         return report.counts, sorted(store.iter_events(), key=lambda event: event.event_id)
     finally:
         store.close()
@@ -209,3 +210,32 @@ def test_cluster_keeps_a_bounded_window_of_batches_in_flight(cluster: ClusterPoo
     assert pool.most_in_flight == pool.window + 1  # the window, and the batch just sent beside it
     _assert_same_run(counts, single_run["sqlite"][0])
     _assert_same_events(events, single_run["sqlite"][1])
+
+
+def _fails_with(source_end: str) -> Callable[[list[Article], bool, str | None], list]:
+    """A batch task that raises for every batch holding an article whose source ends with ``source_end``."""
+
+    def task(batch: list[Article], strict: bool, places: str | None) -> list:
+        if any(article.source.endswith(source_end) for article in batch):
+            raise RuntimeError("this batch always fails")
+        return process_batch(batch, strict, places)
+
+    return task
+
+
+@pytest.mark.slow
+def test_cluster_fails_each_article_of_a_batch_lost_for_good(cluster: ClusterPool, corpus: Path, single_run: dict,
+                                                             tmp_path: Path) -> None:
+    pool = ClusterPool(cluster.client, task=_fails_with("seed-article.md"), retries=0)
+    store = open_store(STORE_URLS["sqlite"](tmp_path, "lost"))
+    try:
+        report = ingest_paths([corpus], store, progress=False, cluster=pool)  # (not _ingest: articles fail here)
+    finally:
+        store.close()
+    lost = [failure for failure in report.failures if failure.code == "E306"]
+    assert 1 <= len(lost) <= 4  # the failing batch's articles, each named
+    assert any(failure.source.endswith("seed-article.md") for failure in lost)
+    assert all(failure.source in failure.message and "after 1 tries" in failure.message for failure in lost)
+    kept = report.counts["articles.stored"] + report.counts.get("articles.copies", 0)
+    want = single_run["sqlite"][0]
+    assert kept == want["articles.stored"] + want.get("articles.copies", 0) - len(lost)  # the rest are stored
