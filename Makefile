@@ -7,7 +7,7 @@ WEB_STAMP := src/conflictlog/serve/static/vendor/.built
 DEMO_DB ?= demo.sqlite
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: setup venv web-assets demo demo-stop test test-fast bench evaluate basemap clean
+.PHONY: setup venv web-assets demo demo-stop test test-fast bench evaluate basemap dask-start dask-stop clean
 
 setup: venv web-assets
 
@@ -48,6 +48,13 @@ bench: setup
 
 evaluate: setup
 	$(VENV)/bin/conflictlog evaluate ../shared/eval/dev/
+
+# A local Dask scheduler and DASK_WORKERS worker processes for `conflictlog ingest --cluster tcp://127.0.0.1:8786`.
+dask-start: setup
+	bash scripts/local_dask.sh start $(DASK_WORKERS)
+
+dask-stop:
+	bash scripts/local_dask.sh stop
 
 # Rebuild the committed offline basemap from Natural Earth (npm dev dependencies; not needed for demo or test).
 basemap: venv

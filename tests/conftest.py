@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -57,3 +58,13 @@ def no_model_pipeline() -> type[pipeline.Pipeline]:
 def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the process-wide pipeline one that codes no events and loads no model."""
     monkeypatch.setattr(pipeline, "_DEFAULT_PIPELINE", NoModelPipeline())
+
+
+@pytest.fixture(scope="session")
+def dask_cluster() -> Iterator[Any]:
+    """A local Dask cluster of two worker processes with the pipeline loaded, as a ``cluster.ClusterPool``;
+    started once for the session, since each worker loads the model."""
+    from conflictlog.cluster import cluster_pool
+
+    with cluster_pool("local:2") as pool:
+        yield pool

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -112,6 +113,18 @@ def build_corpus(n_articles: int, folder: Path, examples: Path = EXAMPLES, seed:
     return words
 
 
+def _ingest_rates(report: Any, words: int, run_s: float) -> dict[str, float]:
+    """Articles stored, words, seconds, articles/s and events created of one timed ingest run."""
+    stored = report.counts.get("articles.stored", 0)
+    return {
+        "articles": float(stored),
+        "words": float(words),
+        "ingest_seconds": run_s,
+        "articles_per_second": stored / run_s if run_s else 0.0,
+        "events_created": float(report.counts.get("events.created", 0)),
+    }
+
+
 def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
     """Ingest a corpus of ``n_articles`` into a fresh database with ``workers`` processes; articles/s
     excludes model loading (and includes starting the workers)."""
@@ -131,19 +144,77 @@ def bench_ingest(n_articles: int, workers: int = 1) -> dict[str, float]:
             report = ingest_paths([folder], store, pipeline=pipeline, progress=False, workers=workers)
         run_s = time.perf_counter() - t1
         store.close()
-    stored = report.counts.get("articles.stored", 0)
     return {
-        "articles": float(stored),
-        "words": float(words),
+        **_ingest_rates(report, words, run_s),
         "load_seconds": load_s,
-        "ingest_seconds": run_s,
-        "articles_per_second": stored / run_s if run_s else 0.0,
         "words_per_second": words / run_s if run_s else 0.0,
-        "events_created": float(report.counts.get("events.created", 0)),
         "peak_rss_mb": _peak_rss_mb(),
         "peak_worker_rss_mb": _peak_children_rss_mb(),
         "peak_total_pss_mb": memory.peak_mb,
         "workers": float(workers),
+    }
+
+
+class _TimedStore:
+    """A store whose ``add_article`` calls (the write and the incremental merge) are timed in CPU seconds of the
+    calling thread, so time spent waiting for a busy machine's CPU does not count."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.seconds = 0.0
+
+    def add_article(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return self._store.add_article(*args, **kwargs)
+        finally:
+            self.seconds += time.thread_time() - started
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dict[str, float]:
+    """Ingest a corpus of ``n_articles`` into a fresh database through a local Dask cluster of ``workers`` worker
+    processes (one thread each), or through ``pool`` (a ``cluster.ClusterPool`` already open); articles/s excludes
+    starting the cluster and loading the model on its workers."""
+    from contextlib import nullcontext
+
+    from conflictlog.cluster import cluster_pool
+    from conflictlog.pipeline import ingest_paths
+    from conflictlog.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        words = build_corpus(n_articles, folder)
+        store = _TimedStore(open_store(Path(tmp) / "bench.sqlite"))
+        t0 = time.perf_counter()
+        with nullcontext(pool) if pool is not None else cluster_pool(f"local:{workers}") as cluster:
+            start_s = time.perf_counter() - t0
+            workers_cpu = cluster.client.run(_cpu_seconds)
+            t1, cpu = time.perf_counter(), _cpu_seconds()
+            report = ingest_paths([folder], store, progress=False, cluster=cluster)
+            run_s, cpu = time.perf_counter() - t1, _cpu_seconds() - cpu
+            after = cluster.client.run(_cpu_seconds)
+            workers_cpu_s = sum(after[w] - workers_cpu[w] for w in after if w in workers_cpu)
+            threads = cluster.threads
+        store.close()
+    stored = report.counts.get("articles.stored", 0)
+    return {
+        **_ingest_rates(report, words, run_s),
+        "start_seconds": start_s,
+        # what one client spends per article: reading, cleaning, near-copy hashing, sending, storing and merging
+        "client_cpu_ms_per_article": 1000 * cpu / stored if stored else 0.0,
+        "store_ms_per_article": 1000 * store.seconds / stored if stored else 0.0,
+        # what the workers spend per article (CPU, so a busy machine does not inflate it)
+        "worker_cpu_ms_per_article": 1000 * workers_cpu_s / stored if stored else 0.0,
+        "workers": float(threads),
     }
 
 
@@ -221,11 +292,12 @@ def bench_copies(n_copies: int = 200, workers: int = 2, seed_article: Path = EXA
 
 
 def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
-                   api_db: Path | None = None, api_requests: int = 200, workers: Sequence[int] = (1,), load_events: Sequence[int] = (), load_clients: int = 20,
+                   api_db: Path | None = None, api_requests: int = 200, workers: Sequence[int] = (1,),
+                   load_events: Sequence[int] = (), load_clients: int = 20,
                    load_seconds: float = 10.0, server_workers: Sequence[int] = (1,), copies: int = 0,
-                   gazetteer_lookups: int = 2000) -> None:
-    """Run the gazetteer, ingest (once per worker count), merge (a corpus and one large incident), copies, API
-    and API-under-load benchmarks and print their figures."""
+                   gazetteer_lookups: int = 2000, cluster_workers: Sequence[int] = ()) -> None:
+    """Run the gazetteer, ingest (once per worker count, then once per Dask cluster size), merge (a corpus and one
+    large incident), copies, API and API-under-load benchmarks and print their figures."""
     if gazetteer_lookups > 0:
         g = bench_gazetteer(gazetteer_lookups)
         echo(f"gazetteer: towns and areas loaded in {g['towns_load_seconds']:.2f} s (+{g['towns_rss_mb']:.0f} MB RSS); "
@@ -243,6 +315,21 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
             f"{figures['ingest_seconds']:.1f} s = {figures['articles_per_second']:.1f} articles/s, "
             f"{figures['words_per_second']:.0f} words/s; model+gazetteer load {figures['load_seconds']:.1f} s; "
             f"{figures['events_created']:.0f} events; peak memory {figures['peak_rss_mb']:.0f} MB{worker_memory}"
+        )
+    first_rate = None
+    for n_workers in cluster_workers if n_articles > 0 else ():
+        figures = bench_cluster_ingest(n_articles, n_workers)
+        first_rate = first_rate or (figures["articles_per_second"], n_workers)
+        speedup = (f"; {figures['articles_per_second'] / first_rate[0]:.2f}x the rate with {first_rate[1]}"
+                   if n_workers != first_rate[1] and first_rate[0] else "")
+        echo(
+            f"ingest on Dask (local:{n_workers}, {n_workers} worker process{'es' if n_workers > 1 else ''} of 1 "
+            f"thread): {figures['articles']:.0f} articles in {figures['ingest_seconds']:.1f} s = "
+            f"{figures['articles_per_second']:.1f} articles/s, {figures['articles_per_second'] / n_workers:.1f} per "
+            f"worker{speedup}; cluster start and model load on the workers {figures['start_seconds']:.1f} s; "
+            f"{figures['events_created']:.0f} events; CPU per article: {figures['worker_cpu_ms_per_article']:.0f} ms "
+            f"on the workers, {figures['client_cpu_ms_per_article']:.1f} ms in the client "
+            f"({figures['store_ms_per_article']:.1f} ms of it storing and merging)"
         )
     if merge_events > 0:
         from conflictlog.bench_merge import bench_incident, bench_merge

@@ -101,19 +101,29 @@ def cli(ctx: click.Context, db: str, outlets: tuple[str, ...], verbose: int) -> 
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr (only on a terminal).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes that parse and extract (one per core speeds up large folders and feeds).")
+@click.option("--cluster", metavar="tcp://HOST:PORT|local:N",
+              help="Parse and extract on a Dask cluster: a scheduler's address, or local:N to start N worker "
+                   "processes here; this process cleans and stores.")
 @click.option("--follow-links", is_flag=True,
               help="Read links inside folders that point to files outside them (refused by default, E108).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool, progress: bool, workers: int,
-           follow_links: bool) -> None:
+           cluster: str | None, follow_links: bool) -> None:
     """Ingest articles: files, folders or globs of .html/.htm, .md, .txt, and .jsonl/.csv feeds.
 
     Exit status 1 when any document failed (each is listed on stderr with its E-code), 0 otherwise."""
     from conflictlog.pipeline import ingest_paths
 
+    if cluster is not None and workers > 1:
+        raise click.UsageError("--workers and --cluster exclude each other (a cluster's workers do the parsing)")
+    with _errors_as_messages():
+        if cluster is not None:
+            from conflictlog.cluster import parse_cluster
+
+            parse_cluster(cluster)  # a bad spec fails before the database is opened
     with _open_store(ctx) as store, _errors_as_messages():
         report = ingest_paths(list(paths), store, strict=strict, progress=progress, workers=workers,
-                              follow_links=follow_links)
+                              follow_links=follow_links, cluster=cluster)
     counts = report.counts
     click.echo(
         f"ingest: {counts.get('docs.read', 0)} documents read, {counts.get('articles.stored', 0)} articles stored, "
@@ -381,6 +391,8 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
               help="GET /events requests timed in the API latency benchmark.")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
               help="Ingest worker processes to measure (repeatable).")
+@click.option("--cluster-workers", type=click.IntRange(0, 64), multiple=True, default=(1, 2), show_default=True,
+              help="Worker processes of a local Dask cluster to measure ingest with (repeatable; 0 skips).")
 @click.option("--load-events", type=click.IntRange(0), multiple=True, default=(5000,), show_default=True,
               help="Events served in the load benchmark (repeatable, e.g. also 1000000; 0 skips).")
 @click.option("--load-clients", type=click.IntRange(1, 500), default=20, show_default=True,
@@ -394,16 +406,20 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--gazetteer-lookups", type=int, default=2000, show_default=True,
               help="Village names to geocode for the gazetteer benchmark (0 skips).")
 def bench(n_articles: int, merge_events: int, api_events: int, api_db: Path | None, api_requests: int,
-          workers: tuple[int, ...], load_events: tuple[int, ...], load_clients: int, load_seconds: float,
-          server_workers: tuple[int, ...], copies: int, gazetteer_lookups: int) -> None:
-    """Print throughput and memory figures: gazetteer load and lookups/s, ingest articles/s, merge time (a corpus; one incident of 1,000
+          workers: tuple[int, ...], cluster_workers: tuple[int, ...], load_events: tuple[int, ...],
+          load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int,
+          gazetteer_lookups: int) -> None:
+    """Print throughput and memory figures: gazetteer load and lookups/s, ingest articles/s (worker processes and
+    a local Dask cluster), merge time (a corpus; one incident of 1,000
     reports), near-copies against a bare parse, GET /events latency alone and under load (requests/s and
     p50/p95/p99 with concurrent clients while another process writes)."""
     from conflictlog.bench import run_benchmarks
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       api_db=api_db, api_requests=api_requests, workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
+                       api_db=api_db, api_requests=api_requests, workers=workers,
+                       cluster_workers=[n for n in cluster_workers if n > 0],
+                       load_events=[n for n in load_events if n > 0], load_clients=load_clients,
                        load_seconds=load_seconds, server_workers=server_workers, copies=copies,
                        gazetteer_lookups=gazetteer_lookups)
 

@@ -14,11 +14,11 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from conflictlog.errors import E305, ConflictlogError, OverTimeBudget
 from conflictlog.records import (
@@ -193,29 +193,41 @@ def _run(
     progress: bool,
     total: int | None,
     workers: int = 1,
+    cluster: str | BatchPool | None = None,
 ) -> RunReport:
     """Push raw documents through every stage into the store, one transaction per article."""
     counts = _Counts()
     articles = _clean_stream(raws, counts, strict, set(), store.has_article)
     return _ingest(articles, store, counts, pipeline=pipeline, strict=strict, progress=progress, total=total,
-                   workers=workers)
+                   workers=workers, cluster=cluster)
 
 
 def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipeline: Pipeline | None, strict: bool,
-            progress: bool, total: int | None, workers: int) -> RunReport:
+            progress: bool, total: int | None, workers: int, cluster: str | BatchPool | None = None) -> RunReport:
     """Parse, extract, resolve and store clean articles (near-copies of stored ones are not parsed: they join
-    the original's events); record the run."""
+    the original's events); record the run. With ``cluster`` (an address, ``local:N`` or a pool already open) the
+    stages run on a Dask cluster's workers and no model is loaded here."""
     started = time.time()
-    pipeline = pipeline or default_pipeline()
-    use_store_places(pipeline, store)
+    pool_context: Any
+    if isinstance(cluster, str):
+        from conflictlog.cluster import cluster_pool
+
+        pool_context = cluster_pool(cluster, places=store_places(store))
+    elif cluster is not None:
+        cluster.places = store_places(store)
+        pool_context = nullcontext(cluster)
+    else:
+        pipeline = pipeline or default_pipeline()
+        use_store_places(pipeline, store)
+        pool_context = worker_pool(pipeline, workers)
     waiting: list[tuple[Article, str]] = []
-    with worker_pool(pipeline, workers) as pool:
+    with pool_context as pool:
         originals = _skip_copies(articles, store, counts, strict, waiting)
-        _store_all(pipeline, originals, store, counts, strict, pool, workers, _progress(total, progress), total)
+        _store_all(pipeline, originals, store, counts, strict, pool, _progress(total, progress), total)
         # copies of an original still being parsed waited for it; those whose original failed are parsed now
         orphans = [article for article, original in waiting if not _store_copy(store, article, original, counts, strict)]
         if orphans:
-            _store_all(pipeline, orphans, store, counts, strict, pool, workers, None, None)
+            _store_all(pipeline, orphans, store, counts, strict, pool, None, None)
     counts.counter["seconds"] = int(round(time.time() - started))
     report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
     refresh = getattr(store, "refresh_stale_rows", None)
@@ -225,15 +237,31 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
     return report
 
 
+def store_places(store: Any) -> str | None:
+    """The file of places imported for the store's database (``gazetteer import``), None for a database without
+    a folder."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return None
+    from conflictlog.resolve.villages import imported_path
+
+    imported = imported_path(path)
+    return None if imported is None else str(imported.absolute())
+
+
 def use_store_places(pipeline: Any, store: Any) -> None:
     """Have the pipeline's geocoder read the places imported for the store's database (``gazetteer import``);
     forked workers inherit it."""
-    villages = getattr(getattr(getattr(pipeline, "resolver", None), "geocoder", None), "villages", None)
-    path = getattr(store, "path", None)
-    if villages is not None and path is not None:
-        from conflictlog.resolve.villages import imported_path
+    if getattr(store, "path", None) is not None:
+        use_places(pipeline, store_places(store))
 
-        villages.use_imported(imported_path(path))
+
+def use_places(pipeline: Any, places: str | None) -> None:
+    """Have the pipeline's geocoder read the imported places of the file ``places`` (see :func:`store_places`),
+    or none."""
+    villages = getattr(getattr(getattr(pipeline, "resolver", None), "geocoder", None), "villages", None)
+    if villages is not None:
+        villages.use_imported(None if places is None else Path(places))
 
 
 def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
@@ -272,14 +300,14 @@ def _store_copy(store: Any, article: Article, original: str, counts: _Counts, st
     return True
 
 
-def _store_all(pipeline: Pipeline, articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
-               pool: Any, workers: int, bar: Any, total: int | None) -> None:
+def _store_all(pipeline: Pipeline | None, articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
+               pool: BatchPool | None, bar: Any, total: int | None) -> None:
     """Store each article with its events as it comes out of the stages, advancing the progress bar."""
     task = bar.add_task("ingest", total=total) if bar is not None else None
     if bar is not None:
         bar.start()
     try:
-        for article, resolved in _guarded_process(pipeline, articles, counts, strict, pool, workers):
+        for article, resolved in _guarded_process(pipeline, articles, counts, strict, pool):
             try:
                 result = store.add_article(article, resolved)
             except ConflictlogError as err:
@@ -374,39 +402,60 @@ def _warm_up(pipeline: Pipeline) -> None:
 
 
 def _guarded_process(
-    pipeline: Pipeline, articles: Iterable[Article], counts: _Counts, strict: bool, pool: Any = None,
-    workers: int = 1,
+    pipeline: Pipeline | None, articles: Iterable[Article], counts: _Counts, strict: bool, pool: BatchPool | None = None,
 ) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
     """Articles with their resolved events, in input order; failed articles are counted and left out.
 
-    With a ``pool`` (see :func:`worker_pool`) the parse/extract/resolve work runs in its ``workers``
-    processes, at most two batches of ``ARTICLE_BATCH`` per worker in flight, while this process cleans
+    With a ``pool`` (:func:`worker_pool`, or a Dask cluster's in ``conflictlog.cluster``) the parse/extract/resolve
+    work runs there, at most ``pool.window`` batches of ``ARTICLE_BATCH`` in flight, while this process cleans
     and stores."""
     if pool is None:
+        pipeline = pipeline or default_pipeline()
         yield from _unpack((_process_batch(pipeline, batch, strict) for batch in _batches(articles, ARTICLE_BATCH)),
                            counts)
         return
     from collections import deque
-    from functools import partial
 
-    work = partial(_worker_batch, strict=strict)
-    pending: deque[Any] = deque()
+    pending: deque[Callable[[], list[tuple[Article, list[ResolvedEvent] | Failure]]]] = deque()
 
     def drain(limit: int) -> Iterator[list[tuple[Article, list[ResolvedEvent] | Failure]]]:
         while len(pending) > limit:
-            yield pending.popleft().get()
+            yield pending.popleft()()
 
     def results_in_order() -> Iterator[list[tuple[Article, list[ResolvedEvent] | Failure]]]:
         for batch in _batches(articles, ARTICLE_BATCH):
-            pending.append(pool.apply_async(work, (batch,)))
-            yield from drain(2 * workers)
+            pending.append(pool.submit(batch, strict))
+            yield from drain(pool.window)
         yield from drain(0)
 
     yield from _unpack(results_in_order(), counts)
 
 
+class BatchPool(Protocol):
+    """Where batches are parsed, extracted and resolved away from the process that stores them."""
+
+    window: int  # batches in flight at most; results wait in input order, so memory stays bounded
+
+    def submit(self, batch: list[Article], strict: bool
+               ) -> Callable[[], list[tuple[Article, list[ResolvedEvent] | Failure]]]:
+        """Start one batch; the returned call waits for its outcome per article (see :func:`_process_batch`)."""
+        ...
+
+
+class _ProcessPool:
+    """A multiprocessing pool of forked workers as a :class:`BatchPool`."""
+
+    def __init__(self, pool: Any, workers: int) -> None:
+        self.pool = pool
+        self.window = 2 * workers
+
+    def submit(self, batch: list[Article], strict: bool
+               ) -> Callable[[], list[tuple[Article, list[ResolvedEvent] | Failure]]]:
+        return self.pool.apply_async(_worker_batch, (batch, strict)).get
+
+
 @contextmanager
-def worker_pool(pipeline: Pipeline, workers: int) -> Iterator[Any]:
+def worker_pool(pipeline: Pipeline, workers: int) -> Iterator[BatchPool | None]:
     """A pool of ``workers`` forked processes sharing the loaded ``pipeline`` (None for one process).
 
     Fork before any progress bar or server thread starts: the children inherit the parent's memory."""
@@ -419,7 +468,7 @@ def worker_pool(pipeline: Pipeline, workers: int) -> Iterator[Any]:
     _warm_up(pipeline)
     _WORKER_PIPELINE = pipeline
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool
+        yield _ProcessPool(pool, workers)
 
 
 def _unpack(results: Iterable[list[tuple[Article, list[ResolvedEvent] | Failure]]], counts: _Counts
@@ -441,16 +490,17 @@ def ingest_paths(
     progress: bool = True,
     workers: int = 1,
     follow_links: bool = False,
+    cluster: str | BatchPool | None = None,
 ) -> RunReport:
     """Ingest files, folders and globs into the store; bad files are reported and skipped.
 
     ``workers`` > 1 parses and extracts in that many processes (one per core pays on large folders);
+    ``cluster`` (``tcp://HOST:PORT`` or ``local:N``) does it on a Dask cluster instead;
     ``follow_links`` reads links in folders to files outside them (refused otherwise)."""
     from conflictlog.ingest import read_paths
 
     return _run(read_paths(paths, follow_links=follow_links), store, pipeline=pipeline, strict=strict,
-                progress=progress, total=None,
-                workers=workers)
+                progress=progress, total=None, workers=workers, cluster=cluster)
 
 
 def ingest_articles(
@@ -461,9 +511,10 @@ def ingest_articles(
     strict: bool = False,
     progress: bool = False,
     workers: int = 1,
+    cluster: str | BatchPool | None = None,
 ) -> RunReport:
     """Ingest articles that need no cleaning (plain texts, evaluation feeds) into the store; an article already
-    stored, or given twice, is counted as a duplicate."""
+    stored, or given twice, is counted as a duplicate (``cluster`` as for :func:`ingest_paths`)."""
     counts = _Counts()
     seen: set[str] = set()
 
@@ -477,7 +528,7 @@ def ingest_articles(
             yield article
 
     return _ingest(fresh(), store, counts, pipeline=pipeline, strict=strict, progress=progress, total=None,
-                   workers=workers)
+                   workers=workers, cluster=cluster)
 
 
 def ingest_records(

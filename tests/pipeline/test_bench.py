@@ -34,6 +34,17 @@ def test_bench_ingest_reports_every_article(workers: int) -> None:
 
 
 @pytest.mark.slow
+def test_bench_cluster_ingest_reports_every_article(dask_cluster: object) -> None:
+    from conflictlog.bench import bench_cluster_ingest
+
+    figures = bench_cluster_ingest(6, 2, pool=dask_cluster)
+    assert figures["articles"] == 6 and figures["workers"] == 2
+    assert figures["articles_per_second"] > 0 and figures["events_created"] > 0
+    assert 0 < figures["store_ms_per_article"] * 6 < figures["ingest_seconds"] * 1000
+    assert figures["worker_cpu_ms_per_article"] > figures["store_ms_per_article"]  # parsing costs more than storing
+
+
+@pytest.mark.slow
 def test_bench_copies_end_as_the_seed_events_with_a_source_each() -> None:
     from conflictlog.bench import bench_copies
 
