@@ -407,6 +407,22 @@ CREATE TRIGGER events_names_ad AFTER DELETE ON events BEGIN
 END;
 """.replace("{file_names}", _FILE_NAMES.strip("\n") + "\n")
 
+# Actor filters read actor_names and event_actors (migration 10), so the per-event trigram table of actor text is
+# no longer read and is no longer written with each event.
+_DROP_EVENT_ACTOR_TEXT = """
+DROP TRIGGER events_ai;
+DROP TRIGGER events_ad;
+DROP TABLE events_actors;
+CREATE TRIGGER events_ai AFTER INSERT ON events BEGIN
+    INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat)
+        SELECT new.id, new.longitude, new.longitude, new.latitude, new.latitude
+        WHERE new.latitude IS NOT NULL AND new.longitude IS NOT NULL;
+END;
+CREATE TRIGGER events_ad AFTER DELETE ON events BEGIN
+    DELETE FROM events_rtree WHERE id = old.id;
+END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
@@ -418,6 +434,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "watch_feeds", _WATCH_FEEDS),
     Migration(9, "alert_subscriptions", _ALERTS),
     Migration(10, "actor_names_index", _ACTOR_NAMES),
+    Migration(11, "drop_event_actor_text", _DROP_EVENT_ACTOR_TEXT),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -77,16 +77,11 @@ _EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM
 _WRITTEN_COLUMNS = (*_EVENT_COLUMNS, "row_json", "row_format")
 _EVENT_INSERT = f"INSERT INTO events ({', '.join(_WRITTEN_COLUMNS)}) VALUES ({', '.join('?' * len(_WRITTEN_COLUMNS))})"
 _EVENT_UPDATE = f"UPDATE events SET {', '.join(c + ' = ?' for c in _WRITTEN_COLUMNS[1:])} WHERE event_id = ?"
-# What the insert trigger (events_ai) puts in the bounding-box and actor indexes, for an event updated in place.
+# What the insert trigger (events_ai) puts in the bounding-box index, for an event updated in place.
 _EVENT_INDEXES = (
     "DELETE FROM events_rtree WHERE id = (SELECT id FROM events WHERE event_id = ?)",
     "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat) SELECT id, longitude, longitude, latitude, "
     "latitude FROM events WHERE event_id = ? AND latitude IS NOT NULL AND longitude IS NOT NULL",
-    "DELETE FROM events_actors WHERE rowid = (SELECT id FROM events WHERE event_id = ?)",
-    "INSERT INTO events_actors(rowid, actors) SELECT id, coalesce(actor1, '') || char(10) || coalesce(actor2, '') "
-    "|| char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(assoc_actor_1)), '') || char(10) "
-    "|| coalesce((SELECT group_concat(value, char(10)) FROM json_each(assoc_actor_2)), '') FROM events "
-    "WHERE event_id = ?",
 )
 _SOURCE_INSERT = ("INSERT INTO event_sources(event_id, position, article_id, mention_id, url, title, outlet, published, "
                   "original_outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
