@@ -102,15 +102,17 @@ def test_sqlite_filters_match_a_plain_filter_either_way(
     flt = EventFilter(actor=actor, bbox=bbox, min_fatalities=min_fatalities)
     expected = [e.event_id for e in events if _matches(e, flt)]
     page = expected[offset:] if limit is None else expected[offset:offset + limit]
-    original = sqlite_module._DRIVE_BELOW
+    original = sqlite_module._DRIVE_BELOW, sqlite_module._ROWS_PER_BBOX_EVENT
     try:
-        for drive_below in (0, 10**9):  # tested on each event of a walk; the index giving the events
-            sqlite_module._DRIVE_BELOW = drive_below
+        # tested on each event of a walk, and an actor-and-bbox count tested per event in the bbox; the index
+        # giving the events, and the count tested per row of the actor
+        for drive_below, rows_per_event in ((0, 0), (10**9, 10**9)):
+            sqlite_module._DRIVE_BELOW, sqlite_module._ROWS_PER_BBOX_EVENT = drive_below, rows_per_event
             assert [e.event_id for e in store.query_events(flt, limit=limit, offset=offset)] == page
             assert store.count_events(flt) == len(expected)
             assert store.count_events(flt, limit=5) == min(5, len(expected))
     finally:
-        sqlite_module._DRIVE_BELOW = original
+        sqlite_module._DRIVE_BELOW, sqlite_module._ROWS_PER_BBOX_EVENT = original
 
 
 @pytest.fixture(scope="module")

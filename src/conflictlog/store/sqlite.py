@@ -100,6 +100,12 @@ _DRIVE_BELOW = 10
 # most this many names and the page ends within this many events.
 _NAME_WALKS_MAX = 16
 _NAME_WALK_MAX = 1000
+# An actor-and-bbox count tests the actor on each event in the bbox (an index look-up each) rather than the bbox on
+# each of the actor's rows (read in order) when the bbox holds under _BBOX_SIDE_MAX events and the actor has at least
+# _ROWS_PER_BBOX_EVENT rows per event in the bbox: about what one look-up costs in rows read. Telling costs up to
+# that many rows read, so it is tried only for small bboxes.
+_BBOX_SIDE_MAX = 2_000
+_ROWS_PER_BBOX_EVENT = 25
 
 
 def _row_format() -> str:
@@ -1272,11 +1278,25 @@ class SQLiteStore:
         names, names_params = _actor_names(needle) if needle else ("", [])
         if not needle and flt.bbox is not None:
             select, params = _bbox_ids(flt.bbox)
+        elif flt.bbox is not None and self._bbox_side_cheaper(flt.bbox, names, names_params):
+            ids, ids_params = _bbox_ids(flt.bbox)
+            select = (f"SELECT r.id FROM ({ids}) r WHERE EXISTS (SELECT 1 FROM event_actors a WHERE a.id = r.id "
+                      f"AND a.name_id IN ({names}))")
+            params = [*ids_params, *names_params]
         else:
             test, params = _bbox_test(flt.bbox, "a") if flt.bbox is not None else ("1", [])
             select = f"SELECT DISTINCT a.id FROM event_actors a WHERE a.name_id IN ({names}) AND {test}"
             params = [*names_params, *params]
         return self._matches(select, params, limit)
+
+    def _bbox_side_cheaper(self, bbox: tuple[float, float, float, float], names: str, params: list[Any]) -> bool:
+        """Whether an actor-and-bbox count is cheaper testing the actor on each event in the bbox (R*Tree) than
+        testing the bbox on each of the actor's rows in event_actors (see _ROWS_PER_BBOX_EVENT)."""
+        inside = self._matches(*_bbox_ids(bbox), _BBOX_SIDE_MAX)
+        if inside >= _BBOX_SIDE_MAX:
+            return False
+        enough = inside * _ROWS_PER_BBOX_EVENT
+        return self._matches(f"SELECT 1 FROM event_actors a WHERE a.name_id IN ({names})", params, enough) >= enough
 
     def _page_sql(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> tuple[str, list[Any]]:
         """SQL and parameters of ``select`` (over events ``e``) for the events matching the filter, newest first."""
