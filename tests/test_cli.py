@@ -68,3 +68,26 @@ def test_cli_events_stored_since(tmp_path: Path) -> None:
     later = runner.invoke(cli, ["--db", str(db), "events", "--format", "jsonl", "--stored-since", "2999-01-01T00:00:00"])
     assert recent.exit_code == 0 and len(recent.stdout.splitlines()) == 1
     assert later.exit_code == 0 and later.stdout == ""
+
+
+def test_cli_events_table_counts_up_to_the_limit_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from conflictlog.bench_merge import make_report
+    from conflictlog.records import Article
+    from conflictlog.store import base, open_store
+
+    db = tmp_path / "count.sqlite"
+    with open_store(db) as store:
+        for day in (1, 5, 9):  # days far apart, so three events
+            article = Article(f"a{day}", f"a{day}.md", "Text.")
+            store.add_article(article, [make_report(f"m{day}", f"a{day}", day=date(2024, 3, day))])
+    monkeypatch.setattr(base, "COUNT_LIMIT", 2)
+    runner = CliRunner()
+    capped = runner.invoke(cli, ["--db", str(db), "events", "--limit", "1"])
+    exact = runner.invoke(cli, ["--db", str(db), "events", "--limit", "1", "--exact-total"])
+    monkeypatch.setattr(base, "COUNT_LIMIT", 3)
+    under = runner.invoke(cli, ["--db", str(db), "events", "--limit", "1"])
+    assert capped.exit_code == exact.exit_code == under.exit_code == 0
+    assert "1 of more than 2 events" in capped.stderr
+    assert "1 of 3 events" in exact.stderr and "1 of 3 events" in under.stderr

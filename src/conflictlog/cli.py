@@ -261,17 +261,22 @@ def _print_table(events: list[Any]) -> None:
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(0, SQL_MAX_INT), default=None, help="At most this many events.")
+@click.option("--exact-total", is_flag=True,
+              help="Table: count every matching event (otherwise counting stops where GET /events stops).")
 @click.pass_context
-def events(ctx: click.Context, fmt: str, limit: int | None, **filters: Any) -> None:
+def events(ctx: click.Context, fmt: str, limit: int | None, exact_total: bool, **filters: Any) -> None:
     """List stored events, newest first, with filters."""
     from conflictlog.export import export_events
+    from conflictlog.store.base import COUNT_LIMIT
 
     flt = _event_filter(**filters)
     with _open_store(ctx, read_only=True) as store, _errors_as_messages():
         found = store.query_events(flt, limit=limit)
         if fmt == "table":
             _print_table(found)
-            click.echo(f"{len(found)} of {store.count_events(flt)} events", err=True)
+            total = store.count_events(flt, limit=None if exact_total else COUNT_LIMIT + 1)
+            counted = f"{total}" if exact_total or total <= COUNT_LIMIT else f"more than {COUNT_LIMIT:,}"
+            click.echo(f"{len(found)} of {counted} events", err=True)
         else:
             export_events(found, "acled-csv" if fmt == "csv" else fmt, sys.stdout)
 

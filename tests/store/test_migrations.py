@@ -99,6 +99,36 @@ def test_migrations_upgrade_keeps_old_events_searchable(tmp_path: Path, monkeypa
     store.close()
 
 
+def test_migrations_drop_event_actor_text_keeps_bbox_index_in_step(tmp_path: Path) -> None:
+    path = tmp_path / "v10.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, str(path), tuple(m for m in MIGRATIONS if m.version <= 10))
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events_actors'").fetchone()[0] == 1
+    insert = (
+        "INSERT INTO events(event_id, event_date, time_precision, event_type, sub_event_type, actor1, country, "
+        "country_iso3, latitude, longitude, fatalities, certainty, historical, notes, updated_at, actors_folded) "
+        "VALUES (?, '2024-03-01', 1, 'Battles', 'Armed clash', 'Militia', 'Syria', 'SYR', ?, ?, 0, 'reported', 0, '', "
+        "'now', '[\"militia\"]')"
+    )
+    conn.execute(insert, ("SYR-OLD", 36.2, 37.1))
+    conn.close()
+    store = open_store(path)
+    assert store.schema_migrations()[-1][0] == LATEST_VERSION
+    with store.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'events_actors%'").fetchone()[0] == 0
+        conn.execute("BEGIN")
+        conn.execute(insert, ("SYR-NEW", 35.9, 36.6))
+        conn.execute("DELETE FROM events WHERE event_id = 'SYR-OLD'")
+        filed = [r[0] for r in conn.execute("SELECT e.event_id FROM events_rtree r JOIN events e ON e.id = r.id")]
+        conn.execute("ROLLBACK")
+    assert filed == ["SYR-NEW"]  # the recreated triggers still file and remove bbox points
+    from conflictlog.store import EventFilter
+
+    assert [e.event_id for e in store.query_events(EventFilter(actor="milit", bbox=(37.0, 36.0, 37.2, 36.4)))] == [
+        "SYR-OLD"]
+    store.close()
+
+
 def _open_when_released(path: str, barrier: Any) -> str:
     barrier.wait()
     try:

@@ -102,15 +102,17 @@ def test_sqlite_filters_match_a_plain_filter_either_way(
     flt = EventFilter(actor=actor, bbox=bbox, min_fatalities=min_fatalities)
     expected = [e.event_id for e in events if _matches(e, flt)]
     page = expected[offset:] if limit is None else expected[offset:offset + limit]
-    original = sqlite_module._DRIVE_BELOW
+    original = sqlite_module._DRIVE_BELOW, sqlite_module._ROWS_PER_BBOX_EVENT
     try:
-        for drive_below in (0, 10**9):  # tested on each event of a walk; the index giving the events
-            sqlite_module._DRIVE_BELOW = drive_below
+        # tested on each event of a walk, and an actor-and-bbox count tested per event in the bbox; the index
+        # giving the events, and the count tested per row of the actor
+        for drive_below, rows_per_event in ((0, 0), (10**9, 10**9)):
+            sqlite_module._DRIVE_BELOW, sqlite_module._ROWS_PER_BBOX_EVENT = drive_below, rows_per_event
             assert [e.event_id for e in store.query_events(flt, limit=limit, offset=offset)] == page
             assert store.count_events(flt) == len(expected)
             assert store.count_events(flt, limit=5) == min(5, len(expected))
     finally:
-        sqlite_module._DRIVE_BELOW = original
+        sqlite_module._DRIVE_BELOW, sqlite_module._ROWS_PER_BBOX_EVENT = original
 
 
 @pytest.fixture(scope="module")
@@ -130,10 +132,11 @@ def _full_scan(plan: list[str]) -> bool:
 
 
 def test_sqlite_plan_few_matches_come_from_the_rtree_and_actor_index(large: SQLiteStore) -> None:
-    # events_rtree is "r" in the plan and event_actors "a", whose primary key begins with the name.
+    # events_rtree is "r" in the plan and event_actors "a", whose primary key and date index begin with the name.
     for flt, index in ((EventFilter(bbox=(38.0, 34.0, 38.01, 34.03)), "SCAN r VIRTUAL TABLE"),
-                       (EventFilter(actor="rare brig"), "SEARCH a USING PRIMARY KEY (name_id=?)"),
-                       (EventFilter(actor="brigade", bbox=(37.0, 33.0, 38.01, 34.03)), "SEARCH a USING PRIMARY KEY (name_id=?)"),
+                       (EventFilter(actor="rare brig"), "SEARCH a USING COVERING INDEX event_actors_date (name_id=?)"),
+                       (EventFilter(actor="brigade", bbox=(37.0, 33.0, 38.01, 34.03)),
+                        "SEARCH a USING COVERING INDEX event_actors_date (name_id=?)"),
                        (EventFilter(actor="a", bbox=(38.0, 34.0, 38.01, 34.03)), "SCAN r VIRTUAL TABLE")):
         plan = large.query_plan(flt)
         assert "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)" in plan, (flt, plan)
@@ -146,12 +149,41 @@ def test_sqlite_plan_many_matches_walk_the_date_index_and_stop(large: SQLiteStor
     # A bbox over most of the world or a common actor: the date index is walked in page order (no sort), each
     # event tested, the actor through event_actors by event.
     for flt in (EventFilter(bbox=(-180.0, -90.0, 180.0, 90.0)), EventFilter(actor="forces"),
-                EventFilter(actor="forces", bbox=(-170.0, -80.0, 170.0, 80.0))):
+                EventFilter(actor="forces", bbox=(-170.0, -80.0, 170.0, 80.0), min_fatalities=0)):
         plan = large.query_plan(flt)
         assert plan[0] == "SCAN e USING INDEX events_date", (flt, plan)
         assert not any("TEMP B-TREE" in step for step in plan), (flt, plan)
         if flt.actor:
             assert "SEARCH a USING COVERING INDEX event_actors_event (id=? AND name_id=?)" in plan, (flt, plan)
+
+
+def test_sqlite_plan_actor_and_bbox_walk_each_name_by_date(large: SQLiteStore) -> None:
+    # A common actor in a large bbox: each matching name's events are walked newest first in event_actors by
+    # name and date, up to the page's end; no event row is read but the candidates', and no whole table scanned.
+    flt = EventFilter(actor="forces", bbox=(-170.0, -80.0, 170.0, 80.0))
+    plan = large.query_plan(flt, limit=50)
+    assert "SEARCH a USING COVERING INDEX event_actors_date (name_id=? AND event_date>?)" in plan, plan
+    assert "SEARCH b USING COVERING INDEX event_actors_date (name_id=?)" in plan, plan
+    assert "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)" in plan and not _full_scan(plan), plan
+    assert not any(step.split()[:2] in (["SCAN", "a"], ["SCAN", "b"]) for step in plan), plan
+    # Beyond the page depth it walks, or with another filter beside them, the date index is walked instead.
+    for deep, other in (((990, 20), flt), ((50, 0), replace(flt, min_fatalities=0))):
+        assert large.query_plan(other, limit=deep[0], offset=deep[1])[0] == "SCAN e USING INDEX events_date"
+
+
+def test_sqlite_actor_dates_follow_an_event_redated() -> None:
+    store = open_store(":memory:")
+    events = [replace(e, actor1="Police Forces", actor2=None, latitude=10.0, longitude=10.0, event_date=date(2024, 1, 1))
+              for e in synthetic_events(3)]
+    store.bulk_load_events(events)
+    with store.write_transaction() as conn:
+        conn.execute("UPDATE events SET event_date = '2025-06-01' WHERE event_id = ?", (events[2].event_id,))
+    with store.reading() as conn:
+        dated = conn.execute("SELECT e.event_id, a.event_date FROM event_actors a JOIN events e ON e.id = a.id "
+                             "ORDER BY a.event_date DESC, e.event_id").fetchall()
+    assert dated[0] == (events[2].event_id, "2025-06-01") and len(dated) == 3
+    assert {d for _, d in dated[1:]} == {"2024-01-01"}
+    store.close()
 
 
 def test_sqlite_actor_index_follows_an_event_updated_in_place() -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conflictlog.store.base import COUNT_LIMIT
+
 
 class Source(BaseModel):
     """One article that reports the event."""
@@ -112,7 +114,6 @@ class EventDetail(Event):
     merge_decisions: list[MergeDecision]
 
 
-COUNT_LIMIT = 10_000  # GET /events counts matching events up to this many unless asked for the exact total
 
 
 class EventsPage(BaseModel):

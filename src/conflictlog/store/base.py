@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from conflictlog.records import Article, Event, ResolvedEvent, RunReport
 
+COUNT_LIMIT = 10_000  # `conflictlog events` and GET /events count matching events up to this many unless asked
+
 
 @dataclass(frozen=True, slots=True)
 class EventFilter:

@@ -407,6 +407,43 @@ CREATE TRIGGER events_names_ad AFTER DELETE ON events BEGIN
 END;
 """.replace("{file_names}", _FILE_NAMES.strip("\n") + "\n")
 
+# Actor filters read actor_names and event_actors (migration 10), so the per-event trigram table of actor text is
+# no longer read and is no longer written with each event.
+_DROP_EVENT_ACTOR_TEXT = """
+DROP TRIGGER events_ai;
+DROP TRIGGER events_ad;
+DROP TABLE events_actors;
+CREATE TRIGGER events_ai AFTER INSERT ON events BEGIN
+    INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat)
+        SELECT new.id, new.longitude, new.longitude, new.latitude, new.latitude
+        WHERE new.latitude IS NOT NULL AND new.longitude IS NOT NULL;
+END;
+CREATE TRIGGER events_ad AFTER DELETE ON events BEGIN
+    DELETE FROM events_rtree WHERE id = old.id;
+END;
+"""
+
+# An actor with a bbox that many events match each: a page walks each matching name's events newest first (an
+# index of event_actors by name and date, holding the coordinates the bbox tests) and stops after a page, instead
+# of testing the actor on every event of a walk down the date index.
+_FILE_NAMES_DATED = _FILE_NAMES.replace(
+    "event_actors(name_id, id, longitude, latitude)", "event_actors(name_id, id, longitude, latitude, event_date)"
+).replace("SELECT n.id, new.id, new.longitude, new.latitude", "SELECT n.id, new.id, new.longitude, new.latitude, new.event_date")
+_ACTOR_DATES = """
+ALTER TABLE event_actors ADD COLUMN event_date TEXT;
+UPDATE event_actors SET event_date = (SELECT e.event_date FROM events e WHERE e.id = event_actors.id);
+CREATE INDEX event_actors_date ON event_actors(name_id, event_date DESC, id, longitude, latitude);
+DROP TRIGGER events_names_ai;
+DROP TRIGGER events_names_au;
+CREATE TRIGGER events_names_ai AFTER INSERT ON events BEGIN
+{file_names}END;
+CREATE TRIGGER events_names_au AFTER UPDATE OF actors_folded, longitude, latitude, event_date ON events
+WHEN old.actors_folded IS NOT new.actors_folded OR old.longitude IS NOT new.longitude
+     OR old.latitude IS NOT new.latitude OR old.event_date IS NOT new.event_date BEGIN
+    DELETE FROM event_actors WHERE id = old.id;
+{file_names}END;
+""".replace("{file_names}", _FILE_NAMES_DATED.strip("\n") + "\n")
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL),
     Migration(2, "actor_scan_index_and_fatalities_cover", _ACTOR_SCAN),
@@ -418,6 +455,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "watch_feeds", _WATCH_FEEDS),
     Migration(9, "alert_subscriptions", _ALERTS),
     Migration(10, "actor_names_index", _ACTOR_NAMES),
+    Migration(11, "drop_event_actor_text", _DROP_EVENT_ACTOR_TEXT),
+    Migration(12, "actor_events_by_date", _ACTOR_DATES),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

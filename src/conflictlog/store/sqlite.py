@@ -87,16 +87,11 @@ _EVENT_SELECT = "SELECT " + ", ".join("e." + c for c in _EVENT_COLUMNS) + " FROM
 _WRITTEN_COLUMNS = (*_EVENT_COLUMNS, "row_json", "row_format")
 _EVENT_INSERT = f"INSERT INTO events ({', '.join(_WRITTEN_COLUMNS)}) VALUES ({', '.join('?' * len(_WRITTEN_COLUMNS))})"
 _EVENT_UPDATE = f"UPDATE events SET {', '.join(c + ' = ?' for c in _WRITTEN_COLUMNS[1:])} WHERE event_id = ?"
-# What the insert trigger (events_ai) puts in the bounding-box and actor indexes, for an event updated in place.
+# What the insert trigger (events_ai) puts in the bounding-box index, for an event updated in place.
 _EVENT_INDEXES = (
     "DELETE FROM events_rtree WHERE id = (SELECT id FROM events WHERE event_id = ?)",
     "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat) SELECT id, longitude, longitude, latitude, "
     "latitude FROM events WHERE event_id = ? AND latitude IS NOT NULL AND longitude IS NOT NULL",
-    "DELETE FROM events_actors WHERE rowid = (SELECT id FROM events WHERE event_id = ?)",
-    "INSERT INTO events_actors(rowid, actors) SELECT id, coalesce(actor1, '') || char(10) || coalesce(actor2, '') "
-    "|| char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(assoc_actor_1)), '') || char(10) "
-    "|| coalesce((SELECT group_concat(value, char(10)) FROM json_each(assoc_actor_2)), '') FROM events "
-    "WHERE event_id = ?",
 )
 _SOURCE_INSERT = ("INSERT INTO event_sources(event_id, position, article_id, mention_id, url, title, outlet, published, "
                   "original_outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -111,6 +106,16 @@ _ORDER = " ORDER BY e.event_date DESC, e.event_id"
 # matching the whole filter stay under _DRIVE_BELOW (a driven event costs about as much as that many walked ones),
 # so matches are counted only up to sqrt(_DRIVE_BELOW * events) to tell.
 _DRIVE_BELOW = 10
+# An actor-and-bbox page walks each matching name's events by date (_by_name_and_date) when the actor matches at
+# most this many names and the page ends within this many events.
+_NAME_WALKS_MAX = 16
+_NAME_WALK_MAX = 1000
+# An actor-and-bbox count tests the actor on each event in the bbox (an index look-up each) rather than the bbox on
+# each of the actor's rows (read in order) when the bbox holds under _BBOX_SIDE_MAX events and the actor has at least
+# _ROWS_PER_BBOX_EVENT rows per event in the bbox: about what one look-up costs in rows read. Telling costs up to
+# that many rows read, so it is tried only for small bboxes.
+_BBOX_SIDE_MAX = 2_000
+_ROWS_PER_BBOX_EVENT = 25
 
 
 def _row_format() -> str:
@@ -1302,9 +1307,14 @@ class SQLiteStore:
         (see _DRIVE_BELOW)."""
         if flt is None:
             return event_where(flt)
+        drive = self._driver(flt)
+        return event_where(flt, actor_index=drive == "actor", bbox_index=drive == "bbox")
+
+    def _driver(self, flt: EventFilter) -> str | None:
+        """Which index gives the events of a filter ("actor", "bbox"), or None to walk the date index."""
         needle = _actor_needle(flt.actor)
         if (not needle or "\x00" in needle) and flt.bbox is None:
-            return event_where(flt)
+            return None
         events = max(1, self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 1)
         cap = math.isqrt(_DRIVE_BELOW * events) + 1
         sizes: dict[str, int] = {}
@@ -1316,7 +1326,31 @@ class SQLiteStore:
         fraction = math.prod(min(n, events) / events for n in sizes.values())
         smallest = min(sizes, key=lambda k: sizes[k])
         drive = sizes[smallest] < cap and sizes[smallest] * fraction < _DRIVE_BELOW
-        return event_where(flt, actor_index=drive and smallest == "actor", bbox_index=drive and smallest == "bbox")
+        return smallest if drive else None
+
+    def _by_name_and_date(self, flt: EventFilter, limit: int | None, offset: int) -> tuple[str, list[Any]] | None:
+        """WHERE clause for a page of an actor-and-bbox filter that neither index drives: the candidates are each
+        matching name's newest events inside the bbox, as many as the page reaches plus those sharing the date of
+        the last (so ties order by event_id), from event_actors by name and date. None where it does not apply."""
+        needle = _actor_needle(flt.actor)
+        if (flt.bbox is None or not needle or "\x00" in needle or limit is None or limit < 1
+                or limit + offset > _NAME_WALK_MAX or replace(flt, actor=None, bbox=None) != EventFilter()):
+            return None
+        names, names_params = _actor_names(needle)
+        ids = [r[0] for r in self._conn.execute(names + " LIMIT ?", [*names_params, _NAME_WALKS_MAX + 1])]
+        if not ids or len(ids) > _NAME_WALKS_MAX or self._driver(flt) is not None:
+            return None
+        inside, inside_params = _bbox_test(flt.bbox, "a")
+        inside_b, _ = _bbox_test(flt.bbox, "b")
+        walks, params = [], []
+        for name_id in ids:
+            walks.append(
+                f"SELECT a.id FROM event_actors a WHERE a.name_id = ? AND {inside} AND a.event_date >= coalesce(("
+                f"SELECT b.event_date FROM event_actors b WHERE b.name_id = ? AND {inside_b} "
+                "ORDER BY b.event_date DESC LIMIT 1 OFFSET ?), '')")
+            params += [name_id, *inside_params, name_id, *inside_params, limit + offset - 1]
+        where, where_params = event_where(flt, actor_index=False, bbox_index=False)
+        return f"{where} AND e.id IN ({' UNION ALL '.join(walks)})", [*where_params, *params]
 
     def _matches(self, select: str, params: list[Any], cap: int) -> int:
         """Rows of ``select``, counted up to ``cap``."""
@@ -1333,16 +1367,30 @@ class SQLiteStore:
         names, names_params = _actor_names(needle) if needle else ("", [])
         if not needle and flt.bbox is not None:
             select, params = _bbox_ids(flt.bbox)
+        elif flt.bbox is not None and self._bbox_side_cheaper(flt.bbox, names, names_params):
+            ids, ids_params = _bbox_ids(flt.bbox)
+            select = (f"SELECT r.id FROM ({ids}) r WHERE EXISTS (SELECT 1 FROM event_actors a WHERE a.id = r.id "
+                      f"AND a.name_id IN ({names}))")
+            params = [*ids_params, *names_params]
         else:
             test, params = _bbox_test(flt.bbox, "a") if flt.bbox is not None else ("1", [])
             select = f"SELECT DISTINCT a.id FROM event_actors a WHERE a.name_id IN ({names}) AND {test}"
             params = [*names_params, *params]
         return self._matches(select, params, limit)
 
+    def _bbox_side_cheaper(self, bbox: tuple[float, float, float, float], names: str, params: list[Any]) -> bool:
+        """Whether an actor-and-bbox count is cheaper testing the actor on each event in the bbox (R*Tree) than
+        testing the bbox on each of the actor's rows in event_actors (see _ROWS_PER_BBOX_EVENT)."""
+        inside = self._matches(*_bbox_ids(bbox), _BBOX_SIDE_MAX)
+        if inside >= _BBOX_SIDE_MAX:
+            return False
+        enough = inside * _ROWS_PER_BBOX_EVENT
+        return self._matches(f"SELECT 1 FROM event_actors a WHERE a.name_id IN ({names})", params, enough) >= enough
+
     def _page_sql(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> tuple[str, list[Any]]:
         """SQL and parameters of ``select`` (over events ``e``) for the events matching the filter, newest first."""
         with self._lock, self._db_errors():
-            where, params = self._where(flt)
+            where, params = (flt is not None and self._by_name_and_date(flt, limit, offset)) or self._where(flt)
         sql = select + where + _ORDER
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
