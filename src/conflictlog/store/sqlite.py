@@ -224,12 +224,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._lock = threading.RLock()
-        self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
-        self._pairs = PairMemory()
-        self._parts: dict[str, tuple[EventParts, str]] = {}  # event id -> its parts and the JSON row written
-        self._copies: CopyIndex | None = None  # loaded on first use
-        self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
+        self._init_state()
         if self.path != MEMORY:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -244,6 +239,15 @@ class SQLiteStore:
             # Until the file is in WAL mode, another process creating it locks out even readers: every step
             # below can be repeated, so the whole set-up waits its turn.
             retry_busy(self._set_up, self.path)
+
+    def _init_state(self) -> None:
+        """The lock and the caches a store keeps in memory (a PostgresStore keeps the same)."""
+        self._lock = threading.RLock()
+        self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
+        self._pairs = PairMemory()
+        self._parts: dict[str, tuple[EventParts, str]] = {}  # event id -> its parts and the JSON row written
+        self._copies: CopyIndex | None = None  # loaded on first use
+        self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
 
     def _set_up(self) -> None:
         self._conn.execute("PRAGMA foreign_keys = ON")
@@ -1266,7 +1270,12 @@ class SQLiteStore:
 
 
 def open_store(path: str | Path) -> SQLiteStore:
-    """Open (and create or migrate) the SQLite store at ``path``; ``":memory:"`` gives a private in-memory store."""
+    """Open (and create or migrate) the store at ``path``: a ``postgresql://`` URL opens a PostgresStore, any
+    other path a SQLite file; ``":memory:"`` gives a private in-memory SQLite store."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        from conflictlog.store.postgres import PostgresStore
+
+        return PostgresStore(path)
     return SQLiteStore(path)
 
 
