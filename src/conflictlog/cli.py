@@ -48,7 +48,7 @@ def refuse_missing_db(db: str) -> None:
     of creating an empty one."""
     from conflictlog.errors import E604
 
-    if db != ":memory:" and not Path(db).is_file():
+    if db != ":memory:" and not db.startswith(("postgresql://", "postgres://")) and not Path(db).is_file():
         raise click.ClickException(f"[E604] {E604.format(path=db)}")
 
 
@@ -72,7 +72,8 @@ def _open_store(ctx: click.Context, read_only: bool = False) -> Iterator[Any]:
     envvar="CONFLICTLOG_DB",
     default=DEFAULT_DB,
     show_default=True,
-    help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
+    help="Database: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST/DB, PostGIS installed). Also set by "
+         "CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
 )
 @click.option("--outlets", "outlets", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Outlet registry file (TOML, like data/outlets.toml) that adds to or overrides the starter one; "
@@ -388,9 +389,12 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
               help="Near-copies of the seed article to ingest against a bare parse of them (0 skips).")
 @click.option("--gazetteer-lookups", type=int, default=2000, show_default=True,
               help="Village names to geocode for the gazetteer benchmark (0 skips).")
+@click.option("--store", "api_store", default=None,
+              help="Database the API benchmark loads its synthetic events into and queries, e.g. a scratch "
+                   "postgresql://... database (its BEN* events are replaced). Default: a temporary SQLite file.")
 def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[int, ...], load_events: tuple[int, ...],
           load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int,
-          gazetteer_lookups: int) -> None:
+          gazetteer_lookups: int, api_store: str | None) -> None:
     """Print throughput and memory figures: gazetteer load and lookups/s, ingest articles/s, merge time (a corpus; one incident of 1,000
     reports), near-copies against a bare parse, GET /events latency alone and under load (requests/s and
     p50/p95/p99 with concurrent clients while another process writes)."""
@@ -400,7 +404,7 @@ def bench(n_articles: int, merge_events: int, api_events: int, workers: tuple[in
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
                        workers=workers, load_events=[n for n in load_events if n > 0], load_clients=load_clients,
                        load_seconds=load_seconds, server_workers=server_workers, copies=copies,
-                       gazetteer_lookups=gazetteer_lookups)
+                       gazetteer_lookups=gazetteer_lookups, api_store=api_store)
 
 
 def _register_optional_commands() -> None:

@@ -385,7 +385,10 @@ _PG_INITIAL = "CREATE EXTENSION IF NOT EXISTS postgis;\n" + _swap(
      '    updated_at      TEXT COLLATE "C" NOT NULL,\n'
      "    geom            geometry(Point, 4326) GENERATED ALWAYS AS (CASE WHEN latitude IS NOT NULL AND longitude IS "
      "NOT NULL THEN ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED\n);"),
-    *((f"({column} COLLATE NOCASE,", f"(lower({column}),") for column in ("country", "admin1", "event_type", "sub_event_type")),
+    # (the column itself rides along, so a count is answered from the index alone)
+    *((f"({column} COLLATE NOCASE, event_date DESC, event_id);",
+       f"(lower({column}), event_date DESC, event_id) INCLUDE ({column});")
+      for column in ("country", "admin1", "event_type", "sub_event_type")),
     (_INITIAL[_INITIAL.index("-- Bounding-box filter"):_INITIAL.index("-- One row per supporting article")],
      "CREATE INDEX events_geom ON events USING gist (geom);\n\n"),
 )

@@ -1,0 +1,260 @@
+"""The PostgreSQL store: its dialect rewriting, migrations, indexes, coded errors, and several writers at once."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflictlog.bench_merge import make_place, make_report
+from conflictlog.errors import StoreError
+from conflictlog.export import export_events
+from conflictlog.records import Article, Event
+from conflictlog.store import EventFilter, open_store
+from conflictlog.store.migrations import LATEST_VERSION, MIGRATIONS
+from conflictlog.store.postgres import PostgresStore, display_url, is_postgres_url, migrate_postgres, translate
+
+ROOT = Path(__file__).resolve().parents[2]
+ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
+IDLIB = make_place("Idlib", latitude=35.93, longitude=36.63, admin1="Idlib", gazetteer_id="geonames:169389")
+
+
+def _article(article_id: str) -> Article:
+    return Article(article_id=article_id, source=f"{article_id}.md", text=f"Text of {article_id}.",
+                   url=f"https://news.example/{article_id}", title=f"Title {article_id}", outlet=f"Outlet {article_id}",
+                   published=date(2024, 3, 2))
+
+
+def _batch() -> list[tuple[Article, list[Any]]]:
+    return [
+        (_article("a1"), [make_report("m1", "a1", fatalities=1)]),
+        (_article("a2"), [make_report("m2", "a2", fatalities=3, evidence="b")]),
+        (_article("a3"), [make_report("m3", "a3", place=IDLIB, evidence="c")]),
+        (_article("a4"), [make_report("m4", "a4", fatalities=2, evidence="d"),
+                          make_report("m5", "a4", place=IDLIB, fatalities=4, evidence="e")]),
+    ]
+
+
+# -- the dialect --------------------------------------------------------------------------------------------------
+
+
+def test_postgres_translate_rewrites_sqlite_dialect() -> None:
+    assert translate("SELECT 1 FROM t WHERE a = ? AND b LIKE 'x%'") == "SELECT 1 FROM t WHERE a = %s AND b LIKE 'x%%'"
+    assert translate("INSERT OR IGNORE INTO t(a, b) VALUES (?, ?)") == \
+        "INSERT INTO t(a, b) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+    assert translate("INSERT OR REPLACE INTO event_aliases(old_event_id, event_id, changed_at) VALUES (?, ?, ?)") == (
+        "INSERT INTO event_aliases(old_event_id, event_id, changed_at) VALUES (%s, %s, %s) "
+        "ON CONFLICT (old_event_id) DO UPDATE SET event_id = excluded.event_id, changed_at = excluded.changed_at")
+    assert translate("SELECT 1 FROM events e WHERE e.country = ? COLLATE NOCASE") == \
+        "SELECT 1 FROM events e WHERE lower(e.country) = lower(%s)"
+    assert translate("SELECT 1 FROM e LIMIT ? OFFSET ?") == "SELECT 1 FROM e LIMIT NULLIF(%s, -1) OFFSET %s"
+    assert translate("INSERT INTO w(s, n) VALUES (?, ?) ON CONFLICT(s) DO UPDATE SET n = n + excluded.n, "
+                     "e = COALESCE(excluded.e, e)") == (
+        "INSERT INTO w(s, n) VALUES (%s, %s) ON CONFLICT(s) DO UPDATE SET n = w.n + excluded.n, "
+        "e = COALESCE(excluded.e, w.e)")
+    assert translate("DELETE FROM events_rtree WHERE id = ?") is None  # SQLite's own index tables
+    assert translate("PRAGMA optimize") is None
+    with pytest.raises(ValueError, match="no PostgreSQL form"):
+        translate("INSERT OR REPLACE INTO unknown_table(a) VALUES (?)")
+
+
+@given(st.lists(st.sampled_from(["?", "%", "a", " ", "'", "x = ?", "%s"]), max_size=30))
+def test_postgres_translate_keeps_every_placeholder_and_percent(parts: list[str]) -> None:
+    sql = "SELECT " + "".join(parts)
+    pg = translate(sql)
+    assert pg is not None
+    # Read as psycopg reads it (left to right), each '?' is one placeholder and each literal '%' stays itself.
+    assert "%" not in re.sub(r"%%|%s", "", pg)
+    assert re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else "?", pg) == sql
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="@/:"), min_size=1, max_size=20))
+def test_postgres_display_url_never_shows_the_password(password: str) -> None:
+    url = f"postgresql://analyst:{password}@db.example:5432/events"
+    shown = display_url(url)
+    assert shown == "postgresql://analyst:***@db.example:5432/events"
+    assert is_postgres_url(url) and not is_postgres_url("events.sqlite") and not is_postgres_url(Path("x"))
+
+
+# -- the server ---------------------------------------------------------------------------------------------------
+
+
+def test_postgres_migrations_recorded_like_sqlite_and_reopen_applies_nothing(postgres_server: Any) -> None:
+    url = postgres_server.new_database(migrated=False)
+    try:
+        with open_store(url) as store:
+            assert isinstance(store, PostgresStore)
+            assert store.schema_migrations() == [(m.version, m.name) for m in MIGRATIONS]
+            assert migrate_postgres(store._raw, store.path) == []
+            indexes = dict(store._raw.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'"))
+            column = store._raw.execute("SELECT type FROM geometry_columns WHERE f_table_name = 'events'").fetchone()
+        assert "USING gist (geom)" in indexes["events_geom"]
+        assert "gin_trgm_ops" in indexes["events_actors_folded"]
+        assert column == ("POINT",)
+    finally:
+        postgres_server.drop(url)
+
+
+def test_postgres_processes_opening_one_new_database_migrate_it_once(postgres_server: Any) -> None:
+    url = postgres_server.new_database(migrated=False)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            stores = list(pool.map(lambda _: open_store(url), range(4)))
+        for store in stores:
+            store.close()
+        with open_store(url) as store:
+            assert store._raw.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+    finally:
+        postgres_server.drop(url)
+
+
+def test_postgres_upgrade_from_version_one_keeps_old_events_searchable(postgres_server: Any) -> None:
+    import psycopg
+
+    url = postgres_server.new_database(migrated=False)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            migrate_postgres(conn, url, MIGRATIONS[:1])
+            conn.execute(
+                "INSERT INTO events(event_id, event_date, time_precision, event_type, sub_event_type, actor1, "
+                "assoc_actor_1, country, country_iso3, latitude, longitude, fatalities, certainty, historical, notes, "
+                "updated_at) VALUES ('SYR-old', '2020-01-01', 1, 'Battles', 'Armed clash', 'Old Army', "
+                "'[\"Allied Militia\"]', 'Syria', 'SYR', 36.2, 37.16, 0, 'reported', 0, '', '2020-01-02T00:00:00+00:00')")
+        with open_store(url) as store:
+            assert [e.event_id for e in store.query_events(EventFilter(actor="allied mil"))] == ["SYR-old"]
+            assert [e.event_id for e in store.query_events(EventFilter(bbox=(37, 36, 38, 37)))] == ["SYR-old"]
+            assert store.get_event("SYR1").event_id == "SYR-old"  # numbered by migration 4
+    finally:
+        postgres_server.drop(url)
+
+
+def test_postgres_newer_database_gives_e602(postgres_url: str) -> None:
+    with open_store(postgres_url) as store:
+        store._raw.execute("INSERT INTO schema_migrations(version, name, applied_at) VALUES (%s, 'future', 'now')",
+                           (LATEST_VERSION + 1,))
+    with pytest.raises(StoreError) as err:
+        open_store(postgres_url)
+    assert err.value.code == "E602" and str(LATEST_VERSION + 1) in str(err.value)
+
+
+def test_postgres_unreachable_database_is_a_coded_error_without_the_password(postgres_server: Any) -> None:
+    url = postgres_server.url("no_such_database").replace("postgres@", "postgres:hunter2@")
+    with pytest.raises(StoreError) as err:
+        open_store(url)
+    assert err.value.code == "E601"
+    assert "no_such_database" in str(err.value) and "hunter2" not in str(err.value)
+
+
+def test_postgres_filters_are_answered_by_the_gist_and_trigram_indexes(postgres_url: str) -> None:
+    with open_store(postgres_url) as store:
+        for flt, index in ((EventFilter(bbox=(36.0, 35.0, 38.0, 37.0)), "events_geom"),
+                           (EventFilter(actor="islamic"), "events_actors_folded")):
+            where, params = store._where(flt)
+            store._raw.execute("SET enable_seqscan = off")  # an empty table: ask whether the index can answer
+            plan = store._conn.execute("EXPLAIN SELECT e.event_id FROM events e" + where, params).fetchall()
+            assert index in "\n".join(row[0] for row in plan)
+
+
+def test_postgres_stores_and_exports_what_sqlite_does(postgres_url: str, tmp_path: Path) -> None:
+    exported = []
+    for db in (str(tmp_path / "s.sqlite"), postgres_url):
+        with open_store(db) as store:
+            for art, reports in _batch():
+                assert store.add_article(art, reports).stored
+            assert not store.add_article(*_batch()[0]).stored
+            events = list(store.iter_events())
+            out = tmp_path / f"{len(exported)}.jsonl"
+            export_events(events, "jsonl", out)
+            exported.append((events, out.read_text(encoding="utf-8")))
+    (sqlite_events, sqlite_text), (pg_events, pg_text) = exported
+
+    def comparable(events: list[Event]) -> list[Event]:  # written at other seconds
+        return [e.__class__(**{**{f: getattr(e, f) for f in e.__dataclass_fields__}, "timestamp": None})
+                for e in events]
+
+    assert comparable(pg_events) == comparable(sqlite_events)
+    assert len(pg_events) == 2 and sorted(len(e.sources) for e in pg_events) == [2, 3]
+    strip = [{k: v for k, v in json.loads(line).items() if k != "timestamp"} for line in pg_text.splitlines()]
+    assert strip == [{k: v for k, v in json.loads(line).items() if k != "timestamp"} for line in sqlite_text.splitlines()]
+
+
+def _add_all(url: str, part: int) -> None:
+    with open_store(url) as store:
+        batch = _batch()
+        for art, reports in batch[part::2] + batch:  # its half first, then all (the other half races the other)
+            store.add_article(art, reports)
+
+
+def test_postgres_two_writers_store_each_article_once_and_merge_as_one(postgres_server: Any, tmp_path: Path) -> None:
+    one, many = postgres_server.new_database(), postgres_server.new_database()
+    try:
+        _add_all(one, 0)
+        ctx = multiprocessing.get_context("fork")
+        procs = [ctx.Process(target=_add_all, args=(many, part)) for part in (0, 1)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(120)
+        assert [p.exitcode for p in procs] == [0, 0]
+
+        def summary(url: str) -> list[tuple[Any, ...]]:
+            with open_store(url) as store:
+                n = store._raw.execute("SELECT count(*) FROM articles").fetchone()[0]
+                return [n, *sorted((e.event_id, e.fatalities, tuple(sorted(s.article_id for s in e.sources)))
+                                   for e in store.iter_events())]
+
+        assert summary(many) == summary(one)
+    finally:
+        postgres_server.drop(one)
+        postgres_server.drop(many)
+
+
+FEED_ITEMS = (ROOT / "examples" / "feed.jsonl").read_text(encoding="utf-8").splitlines()
+
+
+def _cli(url: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "CONFLICTLOG_DB": url}
+    return subprocess.Popen([str(Path(sys.executable).with_name("conflictlog")), "ingest", "--no-progress", *args],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_postgres_two_concurrent_ingest_processes_equal_a_sequential_run(postgres_server: Any, tmp_path: Path) -> None:
+    # Overlapping feeds: item 3 is in both, and items 0 and 1 report one incident. (Item 2 is item 0's text under
+    # another URL: whichever is stored first names the article, in one process as in two.)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(f"{FEED_ITEMS[0]}\n{FEED_ITEMS[3]}\n", encoding="utf-8")
+    second.write_text(f"{FEED_ITEMS[1]}\n{FEED_ITEMS[3]}\n", encoding="utf-8")
+    sequential, concurrent = postgres_server.new_database(), postgres_server.new_database()
+    try:
+        done = _cli(sequential, str(first), str(second))
+        assert done.wait(300) == 0, done.communicate()[1]
+        procs = [_cli(concurrent, str(feed)) for feed in (first, second)]
+        for p in procs:
+            assert p.wait(300) == 0, p.communicate()[1]
+
+        def stored(url: str) -> tuple[int, list[tuple[Any, ...]]]:
+            with open_store(url) as store:
+                articles = store._raw.execute("SELECT count(*) FROM articles").fetchone()[0]
+                return articles, sorted(
+                    (e.event_id, e.event_type, e.location, e.fatalities, tuple(sorted(s.url or "" for s in e.sources)))
+                    for e in store.iter_events())
+
+        articles, events = stored(concurrent)
+        assert (articles, events) == stored(sequential)
+        assert articles > 0
+        assert any(len(e[-1]) > 1 for e in events)  # reports of one incident merged across the two processes
+    finally:
+        postgres_server.drop(sequential)
+        postgres_server.drop(concurrent)
