@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,34 @@ def test_postgres_stores_and_exports_what_sqlite_does(postgres_url: str, tmp_pat
     assert len(pg_events) == 2 and sorted(len(e.sources) for e in pg_events) == [2, 3]
     strip = [{k: v for k, v in json.loads(line).items() if k != "timestamp"} for line in pg_text.splitlines()]
     assert strip == [{k: v for k, v in json.loads(line).items() if k != "timestamp"} for line in sqlite_text.splitlines()]
+
+
+BODY = " ".join(f"Line {n}: shelling hit district {n} of the city while crews cleared rubble on street {n * 11}."
+                for n in range(10))
+
+
+def test_postgres_near_copy_of_an_article_another_process_stored_is_found(postgres_url: str) -> None:
+    original = replace(_article("a1"), text=BODY)
+    with open_store(postgres_url) as first, open_store(postgres_url) as second:
+        assert second.claim_original(replace(_article("x"), text="Unrelated. " * 70)) is None  # index read now
+        first.add_article(original, [make_report("m1", "a1", place=ALEPPO)])
+        # stored by the other process after this one read its index: the claim finds it all the same
+        copy = replace(_article("c1"), text="New headline.\n" + BODY)
+        assert second.claim_original(copy) == "a1"
+        assert second.add_copy(copy, "a1").stored  # type: ignore[union-attr]
+        (event,) = first.iter_events()
+        assert [s.article_id for s in event.sources] == ["a1", "c1"]
+
+
+def test_postgres_claimed_original_stored_by_another_process_first_makes_this_one_its_copy(postgres_url: str) -> None:
+    with open_store(postgres_url) as first, open_store(postgres_url) as second:
+        mine = replace(_article("b2"), text="My own headline.\n" + BODY)
+        assert second.claim_original(mine) is None  # an original here: it is parsed
+        first.add_article(replace(_article("a1"), text=BODY), [make_report("m1", "a1", place=ALEPPO)])
+        result = second.add_article(mine, [make_report("m2", "b2", place=IDLIB)])
+        assert result.stored and result.n_mentions == 0
+        assert second._raw.execute("SELECT copy_of FROM articles WHERE article_id = 'b2'").fetchone() == ("a1",)
+        assert [len(e.sources) for e in second.iter_events()] == [2]
 
 
 def _add_all(url: str, part: int) -> None:

@@ -28,8 +28,9 @@ from functools import lru_cache
 from typing import Any
 
 from conflictlog.errors import E601, E602, StoreError
-from conflictlog.records import Event
-from conflictlog.store.base import EventFilter
+from conflictlog.ingest.copies import CopyIndex, from_bytes, signature
+from conflictlog.records import Article, Event, ResolvedEvent
+from conflictlog.store.base import AddResult, EventFilter
 from conflictlog.store.migrations import MIGRATIONS, Migration
 from conflictlog.store.sqlite import (
     _EVENT_COLUMNS,
@@ -182,7 +183,7 @@ class PostgresStore(SQLiteStore):
         self.url = url
         self.path = display_url(url)
         self._init_state()
-        self._psycopg = psycopg
+        self._signatures_read = 0  # the last article_signatures.seq read into the copy index
         with self._db_errors():
             self._raw = psycopg.connect(url, autocommit=True)
             self._conn = PgConnection(self._raw)  # type: ignore[assignment]
@@ -214,6 +215,49 @@ class PostgresStore(SQLiteStore):
 
     def __enter__(self) -> PostgresStore:
         return self
+
+    # -- near-copies stored by other processes ----------------------------------------------------------------
+
+    def _copy_index(self) -> CopyIndex:
+        """The signatures of stored original bodies, with those other processes stored since the last call."""
+        with self._lock, self._db_errors():
+            if self._copies is None:
+                self._copies, self._signatures_read = CopyIndex(), 0
+            for seq, article_id, data in self._conn.execute(
+                    "SELECT seq, article_id, minhash FROM article_signatures WHERE seq > ? ORDER BY seq",
+                    (self._signatures_read,)):
+                self._copies.add(article_id, from_bytes(data))
+                self._signatures_read = seq
+            return self._copies
+
+    def _stored_original(self, article: Article) -> str | None:
+        """A stored article (of any process) this one is a near-copy of, else None."""
+        minhash = self._on_its_way.get(article.article_id) or signature(article.text)
+        if minhash is None:
+            return None
+        index = self._copy_index()
+        own = article.article_id in index
+        index.discard(article.article_id)  # its own claim would be the closest match
+        try:
+            found = index.find(minhash)
+        finally:
+            if own:
+                index.add(article.article_id, minhash)
+        if found is None or found in self._on_its_way or not self.has_article(found):
+            return None
+        return found
+
+    def add_article(self, article: Article, resolved: Sequence[ResolvedEvent]) -> AddResult:
+        """SQLiteStore.add_article, except that an article another process stored a near-copy of while this one was
+        being parsed is stored as a copy of it, as one process would have stored it: the check and the write
+        are one transaction under the merge lock."""
+        with self._transaction():
+            original = self._stored_original(article)
+            if original is not None:
+                result = self.add_copy(article, original)
+                if result is not None:
+                    return result
+            return super().add_article(article, resolved)
 
     def _where(self, flt: EventFilter | None) -> tuple[str, list[Any]]:
         """WHERE clause for a filter: SQLite's for the plain columns; the actor substring through the trigram index
