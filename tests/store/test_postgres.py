@@ -287,3 +287,35 @@ def test_postgres_two_concurrent_ingest_processes_equal_a_sequential_run(postgre
     finally:
         postgres_server.drop(sequential)
         postgres_server.drop(concurrent)
+
+
+# -- both stores --------------------------------------------------------------------------------------------------
+
+
+def test_postgres_watch_state_adds_up_passes_like_sqlite(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.record_watch("feed", status="200", etag='"v1"', last_modified=None,
+                           items=[("k1", "https://x.example/1", "stored")], error=None)
+        store.record_watch("feed", status="500", etag=None, last_modified="Tue", items=[("k1", None, "stored"),
+                           ("k2", None, "failed")], error="HTTP 500")
+        state, seen = store.watch_state("feed")
+        assert seen == {"k1", "k2"}
+        assert (state["etag"], state["last_modified"], state["items"], state["errors"]) == ('"v1"', "Tue", 3, 1)
+        assert [(w["source"], w["last_status"], w["last_error"]) for w in store.watch_status()] == \
+            [("feed", "500", "HTTP 500")]
+
+
+def test_postgres_cli_reads_and_writes_a_database_named_by_url(store_url: str, no_model: None) -> None:
+    from click.testing import CliRunner
+
+    from conflictlog.cli import cli
+
+    runner = CliRunner()
+    feed = ROOT / "examples" / "feed.jsonl"
+    done = runner.invoke(cli, ["--db", store_url, "ingest", "--no-progress", str(feed)])
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(cli, ["--db", store_url, "events"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "0 of 0 events" in shown.output  # no model: articles without events
+    with open_store(store_url) as store:
+        (run,) = store.runs()
+        assert run["counts"]["articles.stored"] == 3 and run["counts"]["docs.duplicate"] == 1
