@@ -98,10 +98,11 @@ def test_postgres_migrations_recorded_like_sqlite_and_reopen_applies_nothing(pos
             assert isinstance(store, PostgresStore)
             assert store.schema_migrations() == [(m.version, m.name) for m in MIGRATIONS]
             assert migrate_postgres(store._raw, store.path) == []
-            indexes = dict(store._raw.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'"))
+            indexes = dict(store._raw.execute("SELECT indexname, indexdef FROM pg_indexes "
+                                              "WHERE tablename IN ('events', 'actor_names')"))
             column = store._raw.execute("SELECT type FROM geometry_columns WHERE f_table_name = 'events'").fetchone()
         assert "USING gist (geom)" in indexes["events_geom"]
-        assert "gin_trgm_ops" in indexes["events_actors_folded"]
+        assert "gin_trgm_ops" in indexes["actor_names_folded"]
         assert column == ("POINT",)
     finally:
         postgres_server.drop(url)
@@ -160,7 +161,7 @@ def test_postgres_unreachable_database_is_a_coded_error_without_the_password(pos
 def test_postgres_filters_are_answered_by_the_gist_and_trigram_indexes(postgres_url: str) -> None:
     with open_store(postgres_url) as store:
         for flt, index in ((EventFilter(bbox=(36.0, 35.0, 38.0, 37.0)), "events_geom"),
-                           (EventFilter(actor="islamic"), "events_actors_folded")):
+                           (EventFilter(actor="islamic"), "actor_names_folded")):
             where, params = store._where(flt)
             store._raw.execute("SET enable_seqscan = off")  # an empty table: ask whether the index can answer
             plan = store._conn.execute("EXPLAIN SELECT e.event_id FROM events e" + where, params).fetchall()
@@ -319,3 +320,21 @@ def test_postgres_cli_reads_and_writes_a_database_named_by_url(store_url: str, n
     with open_store(store_url) as store:
         (run,) = store.runs()
         assert run["counts"]["articles.stored"] == 3 and run["counts"]["docs.duplicate"] == 1
+
+
+def test_postgres_actor_filter_follows_events_rewritten_and_removed(store_url: str) -> None:
+    from conflictlog.bench_api import synthetic_events
+
+    first, second = synthetic_events(2)
+    with open_store(store_url) as store:
+        store.bulk_load_events([replace(first, actor1="Old Army", actor2=None),
+                                replace(second, actor1="Old Army", actor2=None)])
+        store.bulk_load_events([replace(first, actor1="New Militia", actor2="Old Guard")])
+        assert [e.event_id for e in store.query_events(EventFilter(actor="old army"))] == [second.event_id]
+        assert [e.event_id for e in store.query_events(EventFilter(actor="w mil"))] == [first.event_id]
+        assert store.count_events(EventFilter(actor="old ")) == 2  # "old army", "old guard"
+        assert store.count_events(EventFilter(actor="militia\nold")) == 1  # across two names of one event
+        store.add_article(_article("a1"), [make_report("m1", "a1", actors=("Fresh Brigade",))])
+        assert store.count_events(EventFilter(actor="fresh brig")) == 1
+        store.unmerge(store.query_events(EventFilter(actor="fresh brig"))[0].event_id)
+        assert store.count_events(EventFilter(actor="fresh brig")) == 1

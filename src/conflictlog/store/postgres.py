@@ -261,7 +261,7 @@ class PostgresStore(SQLiteStore):
 
     def _where(self, flt: EventFilter | None) -> tuple[str, list[Any]]:
         """WHERE clause for a filter: SQLite's for the plain columns; the actor substring through the trigram index
-        on actors_folded and the bounding box through the GiST index on geom."""
+        on the distinct actor names and the bounding box through the GiST index on geom."""
         if flt is None:
             return "", []
         where, params = event_where(replace(flt, actor=None, bbox=None))
@@ -271,8 +271,13 @@ class PostgresStore(SQLiteStore):
             if "\x00" in needle:
                 clauses.append("FALSE")  # no actor's name holds a NUL (and PostgreSQL text cannot)
             elif needle:
-                clauses.append("e.actors_folded LIKE ?")
-                params.append("%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%")
+                pattern = "%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%"
+                if "\n" in needle:  # spans two names: only the joined names hold it
+                    clauses.append("e.actors_folded LIKE ?")
+                else:
+                    clauses.append("e.id IN (SELECT l.event_pk FROM event_actor_names l JOIN actor_names a "
+                                   "ON a.name_id = l.name_id WHERE a.folded LIKE ?)")
+                params.append(pattern)
         if flt.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
             spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
