@@ -160,12 +160,17 @@ def test_postgres_unreachable_database_is_a_coded_error_without_the_password(pos
 
 def test_postgres_filters_are_answered_by_the_gist_and_trigram_indexes(postgres_url: str) -> None:
     with open_store(postgres_url) as store:
+        store.add_article(_article("a1"), [make_report("m1", "a1", actors=("Islamic State (Syria)",))])
+        store._raw.execute("SET enable_seqscan = off")  # a small table: ask whether an index can answer
         for flt, index in ((EventFilter(bbox=(36.0, 35.0, 38.0, 37.0)), "events_geom"),
-                           (EventFilter(actor="islamic"), "actor_names_folded")):
+                           (EventFilter(actor="islamic"), "event_actor_names_pkey")):
             where, params = store._where(flt)
-            store._raw.execute("SET enable_seqscan = off")  # an empty table: ask whether the index can answer
             plan = store._conn.execute("EXPLAIN SELECT e.event_id FROM events e" + where, params).fetchall()
             assert index in "\n".join(row[0] for row in plan)
+        plan = store._raw.execute("EXPLAIN SELECT name_id FROM actor_names WHERE folded LIKE '%islamic%'").fetchall()
+        assert "actor_names_folded" in "\n".join(row[0] for row in plan)
+        assert store.count_events(EventFilter(actor="islamic")) == 1
+        assert store.count_events(EventFilter(actor="islamic", country="Iraq")) == 0
 
 
 def test_postgres_stores_and_exports_what_sqlite_does(postgres_url: str, tmp_path: Path) -> None:

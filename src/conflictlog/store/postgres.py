@@ -61,6 +61,11 @@ def display_url(url: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
+def _contains(needle: str) -> str:
+    """A LIKE pattern for text containing ``needle`` (its own %, _ and backslashes taken literally)."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%"
+
+
 class _NoRows:
     """The result of a statement that PostgreSQL does not need (SQLite's own index tables, PRAGMAs)."""
 
@@ -150,8 +155,13 @@ def migrate_postgres(conn: Any, name: str, migrations: tuple[Migration, ...] = M
     new database at once wait on an advisory lock, so each migration is applied once. E602 when the database
     records a newer version than any known here."""
     newest = migrations[-1].version if migrations else 0
+    done = applied_versions(conn)
+    if max(done, default=0) > newest:
+        raise StoreError(E602.format(path=name, found=max(done), supported=newest), code="E602")
     applied: list[str] = []
     for migration in migrations:
+        if migration.version in done:
+            continue
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -271,13 +281,14 @@ class PostgresStore(SQLiteStore):
             if "\x00" in needle:
                 clauses.append("FALSE")  # no actor's name holds a NUL (and PostgreSQL text cannot)
             elif needle:
-                pattern = "%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%"
+                pattern = _contains(needle)
                 if "\n" in needle:  # spans two names: only the joined names hold it
                     clauses.append("e.actors_folded LIKE ?")
+                    params.append(pattern)
                 else:
-                    clauses.append("e.id IN (SELECT l.event_pk FROM event_actor_names l JOIN actor_names a "
-                                   "ON a.name_id = l.name_id WHERE a.folded LIKE ?)")
-                params.append(pattern)
+                    # the names first: given their ids, the planner knows how many events it is about to join
+                    clauses.append("e.id IN (SELECT l.event_pk FROM event_actor_names l WHERE l.name_id = ANY(?))")
+                    params.append(self._actor_names(pattern))
         if flt.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
             spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
@@ -290,6 +301,20 @@ class PostgresStore(SQLiteStore):
         if not clauses:
             return where, params
         return (where + " AND " if where else " WHERE ") + " AND ".join(clauses), params
+
+    def _actor_names(self, pattern: str) -> list[int]:
+        """Ids of the folded actor names LIKE a pattern."""
+        return [row[0] for row in self._raw.execute("SELECT name_id FROM actor_names WHERE folded LIKE %s", (pattern,))]
+
+    def count_events(self, flt: EventFilter) -> int:
+        """How many events match the filter; an actor alone is counted in the actor link table."""
+        needle = (flt.actor or "").strip().casefold()
+        if needle and "\n" not in needle and "\x00" not in needle and replace(flt, actor=None) == EventFilter():
+            with self._lock, self._db_errors():
+                ids = self._actor_names(_contains(needle))
+                return int(self._raw.execute("SELECT count(DISTINCT event_pk) FROM event_actor_names "
+                                             "WHERE name_id = ANY(%s)", (ids,)).fetchone()[0])
+        return super().count_events(flt)
 
     def bulk_load_events(self, events: Iterable[Event]) -> int:
         """Insert ready-made events directly (benchmarks and fixtures), replacing same-id events; returns how many
