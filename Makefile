@@ -7,7 +7,7 @@ WEB_STAMP := src/conflictlog/serve/static/vendor/.built
 DEMO_DB ?= demo.sqlite
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: setup venv web-assets demo demo-stop test test-fast bench evaluate basemap dask-start dask-stop clean
+.PHONY: setup venv web-assets demo demo-stop test test-fast bench evaluate basemap dask-start dask-stop clean pg-start pg-stop
 
 setup: venv web-assets
 
@@ -36,6 +36,13 @@ demo: setup
 
 demo-stop:
 	@if [ -f .demo-server.pid ]; then kill $$(cat .demo-server.pid) 2>/dev/null || true; rm -f .demo-server.pid; fi
+
+# A local PostgreSQL + PostGIS server (Debian's packages) in .postgres/; pg-start prints the --db URL.
+pg-start:
+	@bash scripts/local_postgres.sh start
+
+pg-stop:
+	@bash scripts/local_postgres.sh stop
 
 test: setup
 	$(PY) -m pytest -q

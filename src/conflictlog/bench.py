@@ -292,12 +292,13 @@ def bench_copies(n_copies: int = 200, workers: int = 2, seed_article: Path = EXA
 
 
 def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Callable[[str], None],
-                   api_db: Path | None = None, api_requests: int = 200, workers: Sequence[int] = (1,),
+                   api_db: Path | str | None = None, api_requests: int = 200, workers: Sequence[int] = (1,),
                    load_events: Sequence[int] = (), load_clients: int = 20,
                    load_seconds: float = 10.0, server_workers: Sequence[int] = (1,), copies: int = 0,
                    gazetteer_lookups: int = 2000, cluster_workers: Sequence[int] = ()) -> None:
     """Run the gazetteer, ingest (once per worker count, then once per Dask cluster size), merge (a corpus and one
-    large incident), copies, API and API-under-load benchmarks and print their figures."""
+    large incident), copies, API (on ``api_db`` when given: a SQLite file or a PostgreSQL URL) and API-under-load
+    benchmarks and print their figures."""
     if gazetteer_lookups > 0:
         g = bench_gazetteer(gazetteer_lookups)
         echo(f"gazetteer: towns and areas loaded in {g['towns_load_seconds']:.2f} s (+{g['towns_rss_mb']:.0f} MB RSS); "
@@ -350,8 +351,11 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
     if api_events > 0:
         from conflictlog.bench_api import bench_api
 
+        from conflictlog.store.postgres import display_url, is_postgres_url
+
         figures = bench_api(api_events, n_requests=api_requests, db_path=api_db)
-        echo("api: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
+        store = f" ({display_url(api_db)})" if is_postgres_url(api_db) else ""
+        echo(f"api{store}: " + ", ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
     for n_events in load_events:
         from conflictlog.bench_load import bench_load
 

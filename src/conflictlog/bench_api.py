@@ -135,8 +135,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def bench_api(n_events: int = 1_000_000, n_requests: int = 200, db_path: Path | None = None) -> dict[str, Any]:
-    """Load `n_events` synthetic events (store.bulk_load_events) and time `n_requests` GET /events requests.
+def bench_api(n_events: int = 1_000_000, n_requests: int = 200, db_path: Path | str | None = None) -> dict[str, Any]:
+    """Load `n_events` synthetic events (store.bulk_load_events) into `db_path` (a SQLite file or PostgreSQL URL;
+    default a temporary SQLite file) and time `n_requests` GET /events requests.
 
     A ``db_path`` that already holds events is measured as it is (load_seconds 0), so a large database is built
     once and reused. Returns counts, load time, p50/p95/max latency in milliseconds overall and p50/p95 per kind

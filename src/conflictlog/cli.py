@@ -48,7 +48,7 @@ def refuse_missing_db(db: str) -> None:
     of creating an empty one."""
     from conflictlog.errors import E604
 
-    if db != ":memory:" and not Path(db).is_file():
+    if db != ":memory:" and not db.startswith(("postgresql://", "postgres://")) and not Path(db).is_file():
         raise click.ClickException(f"[E604] {E604.format(path=db)}")
 
 
@@ -72,7 +72,8 @@ def _open_store(ctx: click.Context, read_only: bool = False) -> Iterator[Any]:
     envvar="CONFLICTLOG_DB",
     default=DEFAULT_DB,
     show_default=True,
-    help="Database file (SQLite). Also set by CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
+    help="Database: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST/DB, PostGIS installed). Also set by "
+         "CONFLICTLOG_DB. Created by ingest; read-only commands need it to exist.",
 )
 @click.option("--outlets", "outlets", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Outlet registry file (TOML, like data/outlets.toml) that adds to or overrides the starter one; "
@@ -389,9 +390,10 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
 @click.option("--articles", "n_articles", type=int, default=300, show_default=True, help="Articles in the ingest corpus.")
 @click.option("--merge-events", type=int, default=100_000, show_default=True, help="Synthetic events for the merge benchmark (0 skips).")
 @click.option("--api-events", type=int, default=1_000_000, show_default=True, help="Synthetic events for the API latency benchmark (0 skips).")
-@click.option("--api-db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Database for the API latency benchmark: filled with --api-events synthetic events when empty, "
-                   "measured as it is when not (build a large one once and reuse it).")
+@click.option("--api-db", "--store", "api_db", default=None,
+              help="Database for the API latency benchmark, a SQLite file or a postgresql://... URL: filled with "
+                   "--api-events synthetic events when empty, measured as it is when not (build a large one once "
+                   "and reuse it).")
 @click.option("--api-requests", type=click.IntRange(1), default=200, show_default=True,
               help="GET /events requests timed in the API latency benchmark.")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,
@@ -410,7 +412,7 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
               help="Near-copies of the seed article to ingest against a bare parse of them (0 skips).")
 @click.option("--gazetteer-lookups", type=int, default=2000, show_default=True,
               help="Village names to geocode for the gazetteer benchmark (0 skips).")
-def bench(n_articles: int, merge_events: int, api_events: int, api_db: Path | None, api_requests: int,
+def bench(n_articles: int, merge_events: int, api_events: int, api_db: str | None, api_requests: int,
           workers: tuple[int, ...], cluster_workers: tuple[int, ...], load_events: tuple[int, ...],
           load_clients: int, load_seconds: float, server_workers: tuple[int, ...], copies: int,
           gazetteer_lookups: int) -> None:
@@ -419,10 +421,12 @@ def bench(n_articles: int, merge_events: int, api_events: int, api_db: Path | No
     reports), near-copies against a bare parse, GET /events latency alone and under load (requests/s and
     p50/p95/p99 with concurrent clients while another process writes)."""
     from conflictlog.bench import run_benchmarks
+    from conflictlog.store.postgres import is_postgres_url
 
     with _errors_as_messages():
         run_benchmarks(n_articles=n_articles, merge_events=merge_events, api_events=api_events, echo=click.echo,
-                       api_db=api_db, api_requests=api_requests, workers=workers,
+                       api_db=api_db if api_db is None or is_postgres_url(api_db) else Path(api_db),
+                       api_requests=api_requests, workers=workers,
                        cluster_workers=[n for n in cluster_workers if n > 0],
                        load_events=[n for n in load_events if n > 0], load_clients=load_clients,
                        load_seconds=load_seconds, server_workers=server_workers, copies=copies,

@@ -1,4 +1,4 @@
-"""Fixtures for the API tests: a SQLite fixture database (hand-built events) and apps over it."""
+"""Fixtures for the API tests: a fixture database of each backend (hand-built events) and apps over it."""
 
 from __future__ import annotations
 
@@ -29,10 +29,12 @@ def _load_fixture_data() -> ModuleType:
 data = _load_fixture_data()
 
 
-@pytest.fixture()
-def fixture_db(tmp_path: Path) -> Path:
-    """A fresh SQLite store with the fixture events and articles."""
-    return data.build_fixture_db(tmp_path / "fixture.sqlite", with_xss=True)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fixture_db(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """A fresh store with the fixture events and articles: a SQLite file, and a PostgreSQL database (its URL)."""
+    if request.param == "sqlite":
+        return data.build_fixture_db(tmp_path / "fixture.sqlite", with_xss=True)
+    return data.build_fixture_db(request.getfixturevalue("postgres_url"), with_xss=True)
 
 
 @pytest.fixture()

@@ -190,8 +190,8 @@ def xss_event() -> Event:
     )
 
 
-def build_fixture_db(path: Path, with_xss: bool = False) -> Path:
-    """Create a SQLite store at `path` holding the fixture events (and the markup-laden article and event)."""
+def build_fixture_db(path: Path | str, with_xss: bool = False) -> Path | str:
+    """Create a store at `path` (a SQLite file or a PostgreSQL URL) holding the fixture events (and the markup-laden article and event)."""
     from conflictlog.store import open_store
 
     store = open_store(path)

@@ -37,3 +37,10 @@ def test_bench_api_reuses_a_database_that_holds_events(tmp_path: Path) -> None:
     assert first["events"] == again["events"] == 120
     assert first["load_seconds"] > 0 and again["load_seconds"] == 0
     assert not math.isnan(again["p50_ms_bbox_actor"])
+
+
+def test_bench_api_runs_on_a_postgresql_store(postgres_url: str) -> None:
+    figures = bench_api(n_events=300, n_requests=14, db_path=postgres_url)
+    assert figures["events"] == 300 and figures["requests"] == 14
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert not math.isnan(figures["p95_ms_actor"]) and not math.isnan(figures["p95_ms_bbox"])

@@ -42,7 +42,7 @@ def test_command_serve_uses_db_from_context_and_token_from_env(
     [call] = calls
     assert (call["host"], call["port"]) == ("127.0.0.1", 8123)
     app = call["app"]
-    assert Path(app.state.db_path) == fixture_db
+    assert str(app.state.db_path) == str(fixture_db)
     with TestClient(app, base_url="http://127.0.0.1:8123") as client:  # a loopback Host, as a browser sends
         assert client.get("/events").json()["total"] == 6
         refused = client.post("/articles", json={"text": "x"}, headers={"Authorization": "Bearer wrong"})

@@ -1,4 +1,4 @@
-"""The SQLite store: round-trips, filters, idempotent and atomic ingest, incremental merge, unmerge."""
+"""The stores (SQLite, and PostgreSQL where the test server runs): round-trips, filters, idempotent and atomic ingest, incremental merge, unmerge."""
 
 from __future__ import annotations
 
@@ -46,9 +46,10 @@ def article(article_id: str, outlet: str = "Outlet", published: date = date(2024
     )
 
 
-@pytest.fixture
-def store() -> SQLiteStore:
-    s = open_store(":memory:")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest) -> SQLiteStore:
+    """A fresh store of each backend: in-memory SQLite, and a PostgreSQL + PostGIS database."""
+    s = open_store(":memory:" if request.param == "sqlite" else request.getfixturevalue("postgres_url"))
     yield s  # type: ignore[misc]
     s.close()
 

@@ -452,7 +452,9 @@ def create_app(
     given, are the only Host headers answered (see HostAllowList). `deliver_alerts` sends queued alerts from a
     background thread while the app runs (`conflictlog serve` does).
     """
-    db_path = Path(db_path)
+    from conflictlog.store.postgres import display_url, is_postgres_url
+
+    db_path = db_path if is_postgres_url(db_path) else Path(db_path)
     ingest_token = token if token is not None else os.environ.get(TOKEN_ENV) or None
 
     reuse = store_factory is None
@@ -563,7 +565,8 @@ def create_app(
 
     def public(message: str) -> str:
         # Error bodies name the database, never where it lies on the server.
-        for path in (str(db_path.resolve()), str(db_path)):
+        names = (db_path, display_url(db_path)) if isinstance(db_path, str) else (str(db_path.resolve()), str(db_path))
+        for path in names:
             message = message.replace(path, "database")
         return message
 

@@ -55,7 +55,9 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, workers: 
     hosts = list(allowed_hosts) or (None if host in _ANY_ADDRESS else sorted({*LOOPBACK_HOSTS, host}))
     if hosts is None:
         logger.warning("serving on every address without --allowed-host: any Host header is answered")
-    click.echo(f"conflictlog: serving {db} at http://{host}:{port}/ (API docs at /docs)", err=True)
+    from conflictlog.store.postgres import display_url
+
+    click.echo(f"conflictlog: serving {display_url(db)} at http://{host}:{port}/ (API docs at /docs)", err=True)
     if workers == 1:
         app = create_app(db, token=token, allowed_hosts=hosts, deliver_alerts=True)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
@@ -70,7 +72,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, workers: 
 
 
 @click.group()
-@click.option("--db", envvar="CONFLICTLOG_DB", default="conflictlog.sqlite", show_default=True, help="Database file.")
+@click.option("--db", envvar="CONFLICTLOG_DB", default="conflictlog.sqlite", show_default=True, help="Database file, or PostgreSQL URL.")
 @click.pass_context
 def main(ctx: click.Context, db: str) -> None:
     """Standalone entry (`python -m conflictlog.serve.command --db FILE serve`), same as `conflictlog serve`."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 READ_PREFIXES = ("/events", "/articles")
 
 
-def database_version(db_path: Path) -> Callable[[], str | None]:
+def database_version(db_path: Path | str) -> Callable[[], str | None]:
     """A function giving a text that changes whenever the database's events, their ids or its articles are
     written (the store's change counter, read through a read-only connection), or None without a database."""
+    if isinstance(db_path, str) and db_path.startswith(("postgresql://", "postgres://")):
+        return _postgres_version(db_path)
+    db_path = Path(db_path)
 
     def version() -> str | None:
         try:
@@ -29,6 +33,29 @@ def database_version(db_path: Path) -> Callable[[], str | None]:
         except (OSError, sqlite3.Error):
             return None
         return f"{inode}:{row[0]}" if row else None
+
+    return version
+
+
+def _postgres_version(url: str) -> Callable[[], str | None]:
+    """database_version for a PostgreSQL store: its change counter, read through one connection kept open (and
+    opened again after a failure), or None when the database cannot be read."""
+    import psycopg
+
+    held: list[psycopg.Connection] = []
+    lock = threading.Lock()
+
+    def version() -> str | None:
+        with lock:
+            try:
+                if not held or held[0].closed:
+                    held[:] = [psycopg.connect(url, autocommit=True, connect_timeout=5)]
+                row = held[0].execute("SELECT n FROM store_changes WHERE id = 1").fetchone()
+            except psycopg.Error:
+                if held:
+                    held.pop().close()
+                return None
+        return f"pg:{row[0]}" if row else None
 
     return version
 

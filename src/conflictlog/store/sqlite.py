@@ -336,14 +336,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._lock = threading.RLock()
-        self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
-        self._pairs = PairMemory()
-        # event id -> its parts, its row's pieces, the JSON row written with them and its envelope
-        self._parts: dict[str, tuple[EventParts, RowPieces, str, EventEnvelope]] = {}
-        self._stale: set[str] = set()  # events whose JSON row and evidence a join left stale (refresh_stale_rows)
-        self._copies: CopyIndex | None = None  # loaded on first use
-        self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
+        self._init_state()
         if self.path != MEMORY:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -358,6 +351,17 @@ class SQLiteStore:
             # Until the file is in WAL mode, another process creating it locks out even readers: every step
             # below can be repeated, so the whole set-up waits its turn.
             retry_busy(self._set_up, self.path)
+
+    def _init_state(self) -> None:
+        """The lock and the caches a store keeps in memory (a PostgresStore keeps the same)."""
+        self._lock = threading.RLock()
+        self._decoded: dict[str, tuple[ResolvedEvent, SourceRef]] = {}
+        self._pairs = PairMemory()
+        # event id -> its parts, its row's pieces, the JSON row written with them and its envelope
+        self._parts: dict[str, tuple[EventParts, RowPieces, str, EventEnvelope]] = {}
+        self._stale: set[str] = set()  # events whose JSON row and evidence a join left stale (refresh_stale_rows)
+        self._copies: CopyIndex | None = None  # loaded on first use
+        self._on_its_way: dict[str, MinHash] = {}  # originals claimed by the pipeline, not yet stored
 
     def _set_up(self) -> None:
         self._conn.execute("PRAGMA foreign_keys = ON")
@@ -1354,7 +1358,7 @@ class SQLiteStore:
 
     def _matches(self, select: str, params: list[Any], cap: int) -> int:
         """Rows of ``select``, counted up to ``cap``."""
-        return int(self._conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", [*params, cap]).fetchone()[0])
+        return int(self._conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?) AS capped", [*params, cap]).fetchone()[0])
 
     def _count_in_indexes(self, flt: EventFilter, limit: int) -> int | None:
         """Matches of a filter that is only an actor and/or a bbox, counted up to ``limit`` in event_actors or the
@@ -1439,7 +1443,7 @@ class SQLiteStore:
             where, params = self._where(flt)
         sql = "SELECT count(*) FROM events e" + where
         if limit is not None:
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e{where} LIMIT ?)"
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) AS capped"
             params = [*params, int(limit)]
         with self._lock, self._db_errors():
             return int(self._conn.execute(sql, params).fetchone()[0])
@@ -1630,7 +1634,12 @@ class SQLiteStore:
 
 
 def open_store(path: str | Path) -> SQLiteStore:
-    """Open (and create or migrate) the SQLite store at ``path``; ``":memory:"`` gives a private in-memory store."""
+    """Open (and create or migrate) the store at ``path``: a ``postgresql://`` URL opens a PostgresStore, any
+    other path a SQLite file; ``":memory:"`` gives a private in-memory SQLite store."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        from conflictlog.store.postgres import PostgresStore
+
+        return PostgresStore(path)
     return SQLiteStore(path)
 
 
