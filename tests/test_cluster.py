@@ -24,10 +24,21 @@ from conflictlog.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+def _sqlite_url(request: pytest.FixtureRequest, tmp: Path, name: str) -> str:
+    return str(tmp / f"{name}.sqlite")
+
+
+def _postgres_url(request: pytest.FixtureRequest, tmp: Path, name: str) -> str:
+    """A new database on conftest's throw-away PostgreSQL server (skipped, or failed under CI, where it cannot start)."""
+    return str(request.getfixturevalue("postgres_server").new_database())
+
+
 # Store URLs the cluster tests write to, each made fresh for one database name; another backend is tested by
-# adding its URL maker here.
-STORE_URLS: dict[str, Callable[[Path, str], str]] = {
-    "sqlite": lambda tmp, name: str(tmp / f"{name}.sqlite"),
+# adding its URL maker here. Each backend's cluster run is compared with a single-process run into SQLite.
+STORE_URLS: dict[str, Callable[[pytest.FixtureRequest, Path, str], str]] = {
+    "sqlite": _sqlite_url,
+    "postgresql": _postgres_url,
 }
 
 
@@ -103,10 +114,9 @@ def _ingest(url: str, corpus: Path, **kwargs: object) -> tuple[dict[str, int], l
 
 
 @pytest.fixture(scope="module")
-def single_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[str, int], list[Event]]]:
-    """The counts and events of a single-process run into each store backend."""
-    tmp = tmp_path_factory.mktemp("single")
-    return {name: _ingest(make(tmp, "single"), corpus) for name, make in STORE_URLS.items()}
+def single_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, int], list[Event]]:
+    """The counts and events of a single-process run into SQLite."""
+    return _ingest(str(tmp_path_factory.mktemp("single") / "single.sqlite"), corpus)
 
 
 def _assert_same_events(got: list[Event], want: list[Event]) -> None:
@@ -126,10 +136,11 @@ def _assert_same_run(got: dict[str, int], want: dict[str, int]) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", sorted(STORE_URLS))
 def test_cluster_stores_the_same_events_as_one_process(backend: str, cluster: ClusterPool, corpus: Path,
-                                                       single_run: dict, tmp_path: Path) -> None:
-    url = STORE_URLS[backend](tmp_path, "cluster")
+                                                       single_run: tuple, tmp_path: Path,
+                                                       request: pytest.FixtureRequest) -> None:
+    url = STORE_URLS[backend](request, tmp_path, "cluster")
     counts, events = _ingest(url, corpus, cluster=cluster)
-    want_counts, want_events = single_run[backend]
+    want_counts, want_events = single_run
     if backend == "sqlite":  # the workers read the places imported for this database, as one process does
         seen = cluster.client.run(lambda: str(pipeline.default_pipeline().resolver.geocoder.villages.imported))
         assert set(seen.values()) == {str(imported_path(url).absolute())}
@@ -162,17 +173,17 @@ def _flaky(marker: Path, calls: Path, die: bool) -> Callable[[list[Article], boo
 @pytest.mark.slow
 @pytest.mark.parametrize("die", [False, True], ids=["task-raised", "worker-died"])
 def test_cluster_runs_a_failed_batch_again_and_stores_it_once(die: bool, cluster: ClusterPool, corpus: Path,
-                                                              single_run: dict, tmp_path: Path) -> None:
+                                                              single_run: tuple, tmp_path: Path) -> None:
     calls, marker = tmp_path / "calls.log", tmp_path / "failed-once"
     pool = ClusterPool(cluster.client, task=_flaky(marker, calls, die))
-    url = STORE_URLS["sqlite"](tmp_path, "retried")
+    url = str(tmp_path / "retried.sqlite")
     counts, events = _ingest(url, corpus, cluster=pool)
     started = calls.read_text(encoding="utf-8").splitlines()
     failed = marker.read_text(encoding="utf-8")
     assert started.count(failed) == 2  # the failed batch ran again
     if not die:  # (a dead worker also loses the results it held, which the scheduler computes again)
         assert len(started) == len(set(started)) + 1
-    want_counts, want_events = single_run["sqlite"]
+    want_counts, want_events = single_run
     _assert_same_run(counts, want_counts)
     _assert_same_events(events, want_events)
     again, _ = _ingest(url, corpus, cluster=pool)  # every article is stored, once
@@ -202,14 +213,14 @@ class _CountingPool(ClusterPool):
 
 
 @pytest.mark.slow
-def test_cluster_keeps_a_bounded_window_of_batches_in_flight(cluster: ClusterPool, corpus: Path, single_run: dict,
+def test_cluster_keeps_a_bounded_window_of_batches_in_flight(cluster: ClusterPool, corpus: Path, single_run: tuple,
                                                              tmp_path: Path) -> None:
     pool = _CountingPool(cluster.client, window=2)
-    counts, events = _ingest(STORE_URLS["sqlite"](tmp_path, "window"), corpus, cluster=pool)
+    counts, events = _ingest(str(tmp_path / "window.sqlite"), corpus, cluster=pool)
     assert pool.sent >= 4  # more batches than the window holds
     assert pool.most_in_flight == pool.window + 1  # the window, and the batch just sent beside it
-    _assert_same_run(counts, single_run["sqlite"][0])
-    _assert_same_events(events, single_run["sqlite"][1])
+    _assert_same_run(counts, single_run[0])
+    _assert_same_events(events, single_run[1])
 
 
 def _fails_with(source_end: str) -> Callable[[list[Article], bool, str | None], list]:
@@ -224,10 +235,10 @@ def _fails_with(source_end: str) -> Callable[[list[Article], bool, str | None], 
 
 
 @pytest.mark.slow
-def test_cluster_fails_each_article_of_a_batch_lost_for_good(cluster: ClusterPool, corpus: Path, single_run: dict,
+def test_cluster_fails_each_article_of_a_batch_lost_for_good(cluster: ClusterPool, corpus: Path, single_run: tuple,
                                                              tmp_path: Path) -> None:
     pool = ClusterPool(cluster.client, task=_fails_with("seed-article.md"), retries=0)
-    store = open_store(STORE_URLS["sqlite"](tmp_path, "lost"))
+    store = open_store(str(tmp_path / "lost.sqlite"))
     try:
         report = ingest_paths([corpus], store, progress=False, cluster=pool)  # (not _ingest: articles fail here)
     finally:
@@ -237,5 +248,5 @@ def test_cluster_fails_each_article_of_a_batch_lost_for_good(cluster: ClusterPoo
     assert any(failure.source.endswith("seed-article.md") for failure in lost)
     assert all(failure.source in failure.message and "after 1 tries" in failure.message for failure in lost)
     kept = report.counts["articles.stored"] + report.counts.get("articles.copies", 0)
-    want = single_run["sqlite"][0]
+    want = single_run[0]
     assert kept == want["articles.stored"] + want.get("articles.copies", 0) - len(lost)  # the rest are stored
