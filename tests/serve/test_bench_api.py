@@ -44,3 +44,19 @@ def test_bench_api_runs_on_a_postgresql_store(postgres_url: str) -> None:
     assert figures["events"] == 300 and figures["requests"] == 14
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert not math.isnan(figures["p95_ms_actor"]) and not math.isnan(figures["p95_ms_bbox"])
+
+
+def test_bench_command_measures_the_api_on_a_database_named_by_path_or_url(store_url: str) -> None:
+    from click.testing import CliRunner
+
+    from conflictlog.cli import cli
+
+    for option, events in (("--store", "120"), ("--api-db", "500")):  # the second run finds the first one's events
+        result = CliRunner().invoke(cli, ["bench", "--articles", "0", "--merge-events", "0", "--api-events", events,
+                                          "--api-requests", "8", "--load-events", "0", "--copies", "0",
+                                          "--gazetteer-lookups", "0", "--cluster-workers", "0", option, store_url],
+                                    obj={})
+        assert result.exit_code == 0, result.output
+        (line,) = [text for text in result.stdout.splitlines() if text.startswith("api")]
+        assert "events=120," in line and "requests=8," in line
+        assert ("(postgresql://" in line) == store_url.startswith("postgresql://")

@@ -343,3 +343,34 @@ def test_postgres_actor_filter_follows_events_rewritten_and_removed(store_url: s
         assert store.count_events(EventFilter(actor="fresh brig")) == 1
         store.unmerge(store.query_events(EventFilter(actor="fresh brig"))[0].event_id)
         assert store.count_events(EventFilter(actor="fresh brig")) == 1
+
+
+def test_postgres_counts_capped_or_not_agree_with_sqlite(postgres_url: str, tmp_path: Path) -> None:
+    from conflictlog.bench_api import synthetic_events
+
+    events = list(synthetic_events(300))
+    filters = [EventFilter(), EventFilter(actor="islamic"), EventFilter(actor="Police"), EventFilter(actor="zzz"),
+               EventFilter(actor="a\x00"), EventFilter(bbox=(36.0, 32.0, 44.0, 37.0)),
+               EventFilter(bbox=(36.0, 32.0, 44.0, 37.0), actor="islamic"), EventFilter(actor="police", country="SYR"),
+               EventFilter(bbox=(170.0, -90.0, -170.0, 90.0))]
+    counts = []
+    for db in (str(tmp_path / "s.sqlite"), postgres_url):
+        with open_store(db) as store:
+            store.bulk_load_events(events)
+            full = [store.count_events(flt) for flt in filters]
+            assert full == [len(store.query_events(flt)) for flt in filters]
+            for limit in (1, 7):
+                assert [store.count_events(flt, limit) for flt in filters] == [min(n, limit) for n in full]
+            counts.append(full)
+    assert counts[0] == counts[1] and max(counts[0][1:]) > 7  # the same answers, and some filters reach the cap
+
+
+def test_postgres_query_plan_is_explain_of_the_page_query(postgres_url: str) -> None:
+    from conflictlog.bench_api import synthetic_events
+
+    with open_store(postgres_url) as store:
+        store.bulk_load_events(synthetic_events(200))
+        store._raw.execute("SET enable_seqscan = off")  # a small table: ask whether an index can answer
+        plan = store.query_plan(EventFilter(actor="islamic"), limit=20)
+        assert plan[0].startswith("Limit") and "event_folded_actors" in "\n".join(plan)
+        assert "events_geom" in "\n".join(store.query_plan(EventFilter(bbox=(36.0, 32.0, 44.0, 37.0))))
