@@ -596,6 +596,44 @@ def test_sqlite_near_copy_joins_the_original_events_as_a_source(store: SQLiteSto
     assert not store.add_copy(again, "a1").stored  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("n_copies", [1, 3, 70])
+def test_sqlite_copies_join_in_place_and_every_row_read_is_the_event_s(store: SQLiteStore, n_copies: int) -> None:
+    # the first copy rebuilds the event and keeps its parts; later ones add their source in place (past
+    # STALE_AFTER the row is left stale until the run's end); what a reader gets is always the whole event
+    store.add_article(replace(article("a1", outlet="Wire"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
+    for i in range(n_copies):
+        copy = replace(article(f"c{i:03d}", outlet=f"Outlet {i % 5}"), text=f"Lead {i}.\n" + COPY_BODY)
+        assert store.add_copy(copy, "a1").stored  # type: ignore[union-attr]
+        (event,) = store.iter_events()
+        assert [s.article_id for s in event.sources] == ["a1", *(f"c{j:03d}" for j in range(i + 1))]
+        assert event.corroboration == 1 + min(i + 1, 5)
+        assert store.query_event_json(EventFilter()) == [sqlite_module.row_json(store.get_event(event.event_id))]
+    store.refresh_stale_rows()
+    (event,) = store.iter_events()
+    assert event.acled_id is not None
+    assert store.query_event_json(EventFilter()) == [sqlite_module.row_json(event)]
+    assert store._conn.execute("SELECT count(*) FROM events WHERE row_json IS NULL").fetchone()[0] == 0
+
+
+def test_sqlite_copies_after_the_first_do_not_rebuild_the_event(store: SQLiteStore,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_article(replace(article("a1"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
+    store.add_copy(replace(article("c0", outlet="Daily"), text="Lead.\n" + COPY_BODY), "a1")
+    built: list[str] = []
+    real = sqlite_module.EventParts.build
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append("build")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite_module.EventParts, "build", counting)
+    for i in range(1, 6):
+        store.add_copy(replace(article(f"c{i}", outlet="Daily"), text=f"Lead {i}.\n" + COPY_BODY), "a1")
+    assert built == []
+    (event,) = store.iter_events()
+    assert len(event.sources) == 7 and event.corroboration == 2
+
+
 def test_sqlite_copy_sources_survive_a_later_merge_and_remerge(store: SQLiteStore) -> None:
     store.add_article(replace(article("a1"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
     store.add_copy(replace(article("c1", outlet="Daily"), text="New lead.\n" + COPY_BODY), "a1")

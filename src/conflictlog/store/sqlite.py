@@ -534,7 +534,7 @@ class SQLiteStore:
                     return None
                 root = row[0] or original_id
                 self._insert_article(conn, article, copy_of=root)
-                updated = self._refresh_events_of(conn, root)
+                updated = self._refresh_events_of(conn, root, copy_id=article.article_id)
         except BaseException:
             self._pairs.discard()
             raise
@@ -558,12 +558,17 @@ class SQLiteStore:
                     SourceRef(article_id, "", url, title, outlet, codec.from_iso(published), original))
         return out
 
-    def _refresh_events_of(self, conn: sqlite3.Connection, article_id: str) -> list[str]:
-        """Rebuild every event an article's reports are part of (same reports and decisions, sources anew)."""
+    def _refresh_events_of(self, conn: sqlite3.Connection, article_id: str, copy_id: str | None = None) -> list[str]:
+        """Rebuild every event an article's reports are part of (same reports and decisions, sources anew). With
+        ``copy_id``, a near-copy of the article just stored, an event whose parts are kept gains that one source
+        in place instead, so the n-th copy of an article costs what the first does."""
         event_ids = [row[0] for row in conn.execute(
             "SELECT DISTINCT em.event_id FROM mentions m JOIN event_mentions em ON em.mention_id = m.mention_id "
             "WHERE m.article_id = ? ORDER BY em.event_id", (article_id,))]
+        copy = self._copies_of_one(conn, copy_id) if copy_id is not None else None
         for event_id in event_ids:
+            if copy is not None and self._add_copy_kept(conn, event_id, article_id, copy):
+                continue
             rows = conn.execute(
                 "SELECT d.mention_id, d.joined_to, d.score, d.reason, m.split_from FROM merge_decisions d "
                 "JOIN mentions m ON m.mention_id = d.mention_id WHERE d.event_id = ? ORDER BY d.mention_id",
@@ -576,9 +581,62 @@ class SQLiteStore:
             decisions = tuple(sorted((MergeDecision(r[0], r[1], r[2], r[3]) for r in rows),
                                      key=lambda d: (d.joined_to is not None, d.mention_id)))
             copies = self._copies_for(conn, {m.mention.article_id for m in members})
-            event = build_event(key, members, sources, copies)
+            parts = EventParts.build(key, members, sources, copies)
+            event = parts.event()
             self._write_event(conn, event, Cluster(key, tuple(r[0] for r in rows), decisions))
+            self._assign_acled_ids(conn, [event])  # the row written names the event's id again
+            if copy is not None and event.event_id == event_id and not split:
+                stored = conn.execute("SELECT row_json FROM events WHERE event_id = ?", (event_id,)).fetchone()
+                if stored is not None and stored[0] is not None:
+                    self._keep_parts(event_id, parts, RowPieces(event), stored[0],
+                                     EventEnvelope.build(key, members, decisions))
         return event_ids
+
+    def _copies_of_one(self, conn: sqlite3.Connection, copy_id: str) -> SourceRef:
+        """The SourceRef of one stored near-copy (mention_id left for the event's parts to fill)."""
+        url, title, outlet, published, original = conn.execute(
+            "SELECT url, title, outlet, published, original_outlet FROM articles WHERE article_id = ?",
+            (copy_id,)).fetchone()
+        return SourceRef(copy_id, "", url, title, outlet, codec.from_iso(published), original)
+
+    def _add_copy_kept(self, conn: sqlite3.Connection, event_id: str, original_id: str, copy: SourceRef) -> bool:
+        """Add a near-copy's source to an event in place, from the event's kept parts: its row, and one source row
+        at its position. False, writing nothing, when no current parts are kept or the copy changes more than
+        one source (the event is then rebuilt)."""
+        kept = self._parts.pop(event_id, None)
+        if kept is None or not self._is_current(conn, event_id, kept[2]):
+            return False
+        parts, pieces, _, envelope = kept
+        parts.edits = []
+        parts.add_copies({original_id: [copy]})
+        edits, parts.edits = parts.edits, None
+        event = parts.event()
+        if len(edits) != 1 or edits[0][0] != "sources" or event.event_id != event_id:
+            return False  # the parts popped are dropped: the rebuild starts afresh
+        at = edits[0][1]
+        pieces.follow(edits)
+        row = conn.execute("SELECT acled_id FROM acled_ids WHERE event_id = ?", (event_id,)).fetchone()
+        if row is not None:
+            event = replace(event, acled_id=row[0])
+        items = len(pieces.sources) + len(pieces.evidence) + len(pieces.claims)
+        stale = f"{_STALE_MARK}{uuid.uuid4().hex}" if items > STALE_AFTER else None
+        written = self._event_row(event, _now(), pieces, stale)
+        conn.execute(_EVENT_UPDATE, (*written[1:], event_id))
+        if stale is not None:
+            self._stale.add(event_id)
+        self._insert_at(conn, "event_sources", _SOURCE_INSERT, event_id, at, self._source_row(event.sources[at]))
+        self._keep_parts(event_id, parts, pieces, stale or written[_WRITTEN_COLUMNS.index("row_json")], envelope)
+        return True
+
+    @staticmethod
+    def _insert_at(conn: sqlite3.Connection, table: str, insert: str, event_id: str, position: int,
+                   values: Sequence[Any]) -> None:
+        """Insert one of an event's ordered child rows at ``position``, moving the later ones up (in two steps, as
+        (event_id, position) is unique throughout)."""
+        conn.execute(f"UPDATE {table} SET position = -position - 1 WHERE event_id = ? AND position >= ?",
+                     (event_id, position))
+        conn.execute(f"UPDATE {table} SET position = -position WHERE event_id = ? AND position < 0", (event_id,))
+        conn.execute(insert, (event_id, position, *values))
 
     def add_article(self, article: Article, resolved: Sequence[ResolvedEvent]) -> AddResult:
         """Store one article with its resolved event mentions and merge them into events, in one transaction.
@@ -1064,11 +1122,7 @@ class SQLiteStore:
             ("event_sources", at_source[0], _SOURCE_INSERT, self._source_row(event.sources[at_source[0]])),
             ("claims", at_claim[0], _CLAIM_INSERT, self._claim_row(event.claims[at_claim[0]])),
         ):
-            # make room at the new row's position (in two steps, as (event_id, position) is unique throughout)
-            conn.execute(f"UPDATE {table} SET position = -position - 1 WHERE event_id = ? AND position >= ?",
-                         (event_id, position))
-            conn.execute(f"UPDATE {table} SET position = -position WHERE event_id = ? AND position < 0", (event_id,))
-            conn.execute(insert, (event_id, position, *values))
+            self._insert_at(conn, table, insert, event_id, position, values)
         conn.execute("INSERT INTO event_mentions(event_id, mention_id) VALUES (?, ?)", (event_id, n))
         for d in decisions:
             if d.mention_id == n:
