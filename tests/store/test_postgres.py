@@ -374,3 +374,13 @@ def test_postgres_query_plan_is_explain_of_the_page_query(postgres_url: str) -> 
         plan = store.query_plan(EventFilter(actor="islamic"), limit=20)
         assert plan[0].startswith("Limit") and "event_folded_actors" in "\n".join(plan)
         assert "events_geom" in "\n".join(store.query_plan(EventFilter(bbox=(36.0, 32.0, 44.0, 37.0))))
+
+
+def test_postgres_bulk_load_leaves_statistics_for_every_table_an_actor_page_reads(postgres_url: str) -> None:
+    from conflictlog.bench_api import synthetic_events
+
+    with open_store(postgres_url) as store:
+        store.bulk_load_events(synthetic_events(50))
+        analyzed = dict(store._raw.execute("SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                                           "WHERE relname IN ('events', 'folded_actor_names', 'event_folded_actors')"))
+    assert analyzed == {"events": True, "folded_actor_names": True, "event_folded_actors": True}
