@@ -30,7 +30,8 @@ def _sqlite_url(request: pytest.FixtureRequest, tmp: Path, name: str) -> str:
 
 
 def _postgres_url(request: pytest.FixtureRequest, tmp: Path, name: str) -> str:
-    """A new database on conftest's throw-away PostgreSQL server (skipped, or failed under CI, where it cannot start)."""
+    """A new database on conftest's throw-away PostgreSQL server (skipped, or failed under CI, where it cannot
+    start)."""
     return str(request.getfixturevalue("postgres_server").new_database())
 
 

@@ -167,7 +167,8 @@ def test_postgres_filters_are_answered_by_the_gist_and_trigram_indexes(postgres_
             where, params = store._where(flt)
             plan = store._conn.execute("EXPLAIN SELECT e.event_id FROM events e" + where, params).fetchall()
             assert index in "\n".join(row[0] for row in plan)
-        plan = store._raw.execute("EXPLAIN SELECT name_id FROM folded_actor_names WHERE folded LIKE '%islamic%'").fetchall()
+        plan = store._raw.execute(
+            "EXPLAIN SELECT name_id FROM folded_actor_names WHERE folded LIKE '%islamic%'").fetchall()
         assert "folded_actor_names_folded" in "\n".join(row[0] for row in plan)
         assert store.count_events(EventFilter(actor="islamic")) == 1
         assert store.count_events(EventFilter(actor="islamic", country="Iraq")) == 0

@@ -493,7 +493,8 @@ _PG_INITIAL = "CREATE EXTENSION IF NOT EXISTS postgis;\n" + _swap(
 # events counted from a narrow link table kept by statement triggers, instead of rechecking every matching event's
 # wide row. actors_folded holds an event's distinct case-folded actor names as a JSON array (SQLiteStore writes
 # it). The tables are named apart from SQLite's actor_names and event_actors (migration 10), whose columns differ.
-_PG_NAMES = "json_array_elements_text(CASE WHEN {row}.actors_folded LIKE '[%' THEN {row}.actors_folded ELSE '[]' END::json)"
+_PG_NAMES = ("json_array_elements_text("
+             "CASE WHEN {row}.actors_folded LIKE '[%' THEN {row}.actors_folded ELSE '[]' END::json)")
 _PG_ACTOR_SCAN = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 ALTER TABLE events ADD COLUMN actors_folded TEXT COLLATE "C" NOT NULL DEFAULT '[]';

@@ -347,7 +347,8 @@ class PostgresStore(SQLiteStore):
         with self._lock, self._db_errors():
             # fresh statistics for the planner (the actor link table's too: without them it guesses few events per
             # name and sorts all of a common actor's events), and a visibility map that lets counts read indexes alone
-            for table in ("events", "event_sources", "claims", "acled_ids", "folded_actor_names", "event_folded_actors"):
+            for table in ("events", "event_sources", "claims", "acled_ids", "folded_actor_names",
+                          "event_folded_actors"):
                 self._raw.execute(f"VACUUM ANALYZE {table}")
         return n
 

@@ -1412,7 +1412,8 @@ class SQLiteStore:
 
     def _matches(self, select: str, params: list[Any], cap: int) -> int:
         """Rows of ``select``, counted up to ``cap``."""
-        return int(self._conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?) AS capped", [*params, cap]).fetchone()[0])
+        sql = f"SELECT count(*) FROM ({select} LIMIT ?) AS capped"
+        return int(self._conn.execute(sql, [*params, cap]).fetchone()[0])
 
     def _count_in_indexes(self, flt: EventFilter, limit: int) -> int | None:
         """Matches of a filter that is only an actor and/or a bbox, counted up to ``limit`` in event_actors or the
