@@ -56,6 +56,8 @@ def test_cli_bad_db_path_gives_coded_message_not_traceback(tmp_path: Path, make_
 def test_cli_events_stored_since(tmp_path: Path) -> None:
     from datetime import date
 
+    from datetime import date, timedelta
+
     from conflictlog.bench_merge import make_report
     from conflictlog.records import Article
     from conflictlog.store import open_store
@@ -72,6 +74,8 @@ def test_cli_events_stored_since(tmp_path: Path) -> None:
 
 def test_cli_events_table_counts_up_to_the_limit_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
+
+    from datetime import date, timedelta
 
     from conflictlog.bench_merge import make_report
     from conflictlog.records import Article
@@ -91,3 +95,23 @@ def test_cli_events_table_counts_up_to_the_limit_unless_asked(tmp_path: Path, mo
     assert capped.exit_code == exact.exit_code == under.exit_code == 0
     assert "1 of more than 2 events" in capped.stderr
     assert "1 of 3 events" in exact.stderr and "1 of 3 events" in under.stderr
+
+
+def test_cli_refresh_rows_rewrites_rows_of_another_format(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from conflictlog.bench_merge import make_report
+    from conflictlog.records import Article
+    from conflictlog.store import open_store
+
+    db = str(tmp_path / "r.sqlite")
+    with open_store(db) as store:
+        for i in range(3):
+            store.add_article(Article(article_id=f"a{i}", source=f"a{i}.txt", text=f"Text {i}."), [make_report(f"m{i}", f"a{i}", day=date(2024, 3, 1) + timedelta(days=7 * i))])
+        with store.write_transaction() as conn:
+            conn.execute("UPDATE events SET row_format = 'an older version'")
+    result = CliRunner().invoke(cli, ["--db", db, "refresh-rows", "--no-progress"], obj={})
+    assert result.exit_code == 0, result.output
+    assert "3 event rows rewritten" in result.stderr
+    again = CliRunner().invoke(cli, ["--db", db, "refresh-rows", "--no-progress"], obj={})
+    assert "0 event rows rewritten" in again.stderr

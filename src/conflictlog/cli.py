@@ -386,6 +386,23 @@ def unmerge(ctx: click.Context, event_id: str) -> None:
         click.echo(new_id)
 
 
+@cli.command("refresh-rows")
+@click.option("--progress/--no-progress", default=True, help="Show a progress line on stderr.")
+@click.pass_context
+def refresh_rows(ctx: click.Context, progress: bool) -> None:
+    """Rewrite the stored JSON rows of events written by another version of conflictlog (once after an upgrade
+    that changed the row format), so GET /events and exports stop rebuilding them on every read."""
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    with _open_store(ctx) as store, _errors_as_messages():
+        with Progress(TextColumn("{task.completed:,} rows rewritten"), TimeElapsedColumn(),
+                      disable=not progress, console=Console(stderr=True)) as bar:
+            task = bar.add_task("rows")
+            written = store.refresh_rows(progress=lambda n: bar.advance(task, n))
+    click.echo(f"{written} event rows rewritten", err=True)
+
+
 @cli.command()
 @click.option("--articles", "n_articles", type=int, default=300, show_default=True, help="Articles in the ingest corpus.")
 @click.option("--merge-events", type=int, default=100_000, show_default=True, help="Synthetic events for the merge benchmark (0 skips).")

@@ -634,6 +634,25 @@ def test_sqlite_copies_after_the_first_do_not_rebuild_the_event(store: SQLiteSto
     assert len(event.sources) == 7 and event.corroboration == 2
 
 
+def test_sqlite_refresh_rows_rewrites_rows_of_another_format_and_nothing_else(store: SQLiteStore) -> None:
+    # rows written by another version (another row_format) are rebuilt on every read until refresh_rows
+    # rewrites them, once; rows already in this version's format are left as they are
+    for i in range(5):
+        store.add_article(article(f"a{i}", outlet=f"Outlet {i}"),
+                          [make_report(f"m{i}", f"a{i}", day=date(2024, 3, 1) + timedelta(days=7 * i), evidence=f"Clash {i}.")])
+    expected = store.query_event_json(EventFilter())
+    assert len(expected) == 5
+    with store.write_transaction() as conn:
+        conn.execute("UPDATE events SET row_json = '{}', row_format = 'an older version' WHERE event_id IN "
+                     "(SELECT event_id FROM events ORDER BY event_id LIMIT 3)")
+    assert store.query_event_json(EventFilter()) == expected  # rebuilt on read
+    seen: list[int] = []
+    assert store.refresh_rows(batch=2, progress=seen.append) == 3 and sum(seen) == 3
+    stored = [r[0] for r in store._conn.execute("SELECT row_json FROM events ORDER BY event_date DESC, event_id")]
+    assert sorted(stored) == sorted(expected)
+    assert store.refresh_rows() == 0
+
+
 def test_sqlite_copy_sources_survive_a_later_merge_and_remerge(store: SQLiteStore) -> None:
     store.add_article(replace(article("a1"), text=COPY_BODY), [make_report("m1", "a1", place=ALEPPO)])
     store.add_copy(replace(article("c1", outlet="Daily"), text="New lead.\n" + COPY_BODY), "a1")

@@ -14,7 +14,7 @@ import math
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -1316,6 +1316,31 @@ class SQLiteStore:
             ):
                 found[event_id].append((mention_id, codec.evidence_from_list(json.loads(evidence))))
         return {event_id: event_evidence(reports) for event_id, reports in found.items()}
+
+    def refresh_rows(self, batch: int = _BATCH, progress: Callable[[int], None] | None = None) -> int:
+        """Rewrite the JSON row and evidence of every event stored in another row format than this version's (or
+        left stale), in batches of one transaction each, so reads stop rebuilding them; returns how many were
+        written. ``progress`` is told each batch's size."""
+        current = row_format()
+        written, last = 0, ""
+        while True:
+            with self._transaction() as conn:
+                ids = [r[0] for r in conn.execute(
+                    "SELECT event_id FROM events WHERE event_id > ? AND (row_json IS NULL OR row_format <> ?) "
+                    "ORDER BY event_id LIMIT ?", (last, current, batch))]
+                if not ids:
+                    break
+                rows = conn.execute(_EVENT_SELECT + f" WHERE e.event_id IN ({', '.join('?' * len(ids))})",
+                                    ids).fetchall()
+                conn.executemany(
+                    "UPDATE events SET evidence = ?, row_json = ?, row_format = ? WHERE event_id = ?",
+                    [(codec.dumps(codec.evidence_to_list(e.evidence)), row_json(e), current, e.event_id)
+                     for e in self._events_from_rows(rows)])
+            last, written = ids[-1], written + len(ids)
+            self._stale.difference_update(ids)
+            if progress is not None:
+                progress(len(ids))
+        return written
 
     def refresh_stale_rows(self) -> int:
         """Write the JSON row and evidence of every event a join left stale (see STALE_AFTER), in one transaction;
