@@ -15,9 +15,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from conflictlog.store.postgres import is_postgres_url
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -179,21 +184,58 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dict[str, float]:
-    """Ingest a corpus of ``n_articles`` into a fresh database through a local Dask cluster of ``workers`` worker
-    processes (one thread each), or through ``pool`` (a ``cluster.ClusterPool`` already open); articles/s excludes
-    starting the cluster and loading the model on its workers."""
+@contextmanager
+def _fresh_store(folder: Path, server_url: str | None = None) -> Iterator[Any]:
+    """A store holding nothing: a SQLite file in ``folder``, or, given a PostgreSQL URL, a new database beside
+    that one on its server (created with PostGIS, dropped afterwards; needs the right to create databases)."""
+    from conflictlog.store import open_store
+    from conflictlog.store.postgres import is_postgres_url
+
+    if not is_postgres_url(server_url):
+        store = open_store(folder / "bench.sqlite")
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    import psycopg
+    from psycopg import sql
+
+    assert server_url is not None
+    name = f"conflictlog_bench_{uuid.uuid4().hex[:12]}"
+    url = urlunsplit(urlsplit(server_url)._replace(path="/" + name))
+    admin_url = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))  # the server's maintenance database
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        store = open_store(url)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None,
+                         server_url: str | None = None) -> dict[str, float]:
+    """Ingest a corpus of ``n_articles`` into a fresh database (SQLite, or a new database on the PostgreSQL server
+    of ``server_url``) through a local Dask cluster of ``workers`` worker processes (one thread each), or through
+    ``pool`` (a ``cluster.ClusterPool`` already open); articles/s excludes starting the cluster and loading the
+    model on its workers."""
     from contextlib import nullcontext
 
     from conflictlog.cluster import cluster_pool
     from conflictlog.pipeline import ingest_paths
-    from conflictlog.store import open_store
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _fresh_store(Path(tmp), server_url) as fresh:
         folder = Path(tmp) / "corpus"
         folder.mkdir()
         words = build_corpus(n_articles, folder)
-        store = _TimedStore(open_store(Path(tmp) / "bench.sqlite"))
+        store = _TimedStore(fresh)
         t0 = time.perf_counter()
         with nullcontext(pool) if pool is not None else cluster_pool(f"local:{workers}") as cluster:
             start_s = time.perf_counter() - t0
@@ -204,7 +246,6 @@ def bench_cluster_ingest(n_articles: int, workers: int, pool: Any = None) -> dic
             after = cluster.client.run(_cpu_seconds)
             workers_cpu_s = sum(after[w] - workers_cpu[w] for w in after if w in workers_cpu)
             threads = cluster.threads
-        store.close()
     stored = report.counts.get("articles.stored", 0)
     return {
         **_ingest_rates(report, words, run_s),
@@ -318,8 +359,9 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
             f"{figures['events_created']:.0f} events; peak memory {figures['peak_rss_mb']:.0f} MB{worker_memory}"
         )
     first_rate = None
+    into = " into a new database on the PostgreSQL server" if is_postgres_url(api_db) else " into SQLite"
     for n_workers in cluster_workers if n_articles > 0 else ():
-        figures = bench_cluster_ingest(n_articles, n_workers)
+        figures = bench_cluster_ingest(n_articles, n_workers, server_url=str(api_db) if api_db else None)
         first_rate = first_rate or (figures["articles_per_second"], n_workers)
         speedup = (f"; {figures['articles_per_second'] / first_rate[0]:.2f}x the rate with {first_rate[1]}"
                    if n_workers != first_rate[1] and first_rate[0] else "")
@@ -330,7 +372,7 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
             f"worker{speedup}; cluster start and model load on the workers {figures['start_seconds']:.1f} s; "
             f"{figures['events_created']:.0f} events; CPU per article: {figures['worker_cpu_ms_per_article']:.0f} ms "
             f"on the workers, {figures['client_cpu_ms_per_article']:.1f} ms in the client "
-            f"({figures['store_ms_per_article']:.1f} ms of it storing and merging)"
+            f"({figures['store_ms_per_article']:.1f} ms of it storing and merging{into})"
         )
     if merge_events > 0:
         from conflictlog.bench_merge import bench_incident, bench_merge
@@ -351,7 +393,7 @@ def run_benchmarks(n_articles: int, merge_events: int, api_events: int, echo: Ca
     if api_events > 0:
         from conflictlog.bench_api import bench_api
 
-        from conflictlog.store.postgres import display_url, is_postgres_url
+        from conflictlog.store.postgres import display_url
 
         figures = bench_api(api_events, n_requests=api_requests, db_path=api_db)
         store = f" ({display_url(api_db)})" if is_postgres_url(api_db) else ""

@@ -410,7 +410,8 @@ def refresh_rows(ctx: click.Context, progress: bool) -> None:
 @click.option("--api-db", "--store", "api_db", default=None,
               help="Database for the API latency benchmark, a SQLite file or a postgresql://... URL: filled with "
                    "--api-events synthetic events when empty, measured as it is when not (build a large one once "
-                   "and reuse it).")
+                   "and reuse it). With a PostgreSQL URL the Dask ingest figures store into a new database on that server "
+                   "(created and dropped by the benchmark).")
 @click.option("--api-requests", type=click.IntRange(1), default=200, show_default=True,
               help="GET /events requests timed in the API latency benchmark.")
 @click.option("--workers", type=click.IntRange(1, 64), multiple=True, default=(1, 2), show_default=True,

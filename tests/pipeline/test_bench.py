@@ -61,3 +61,31 @@ def test_bench_gazetteer_figures_count_lookups() -> None:
     assert figures["lookups"] == 50 and 0 < figures["found"] <= 50
     assert figures["lookups_per_second"] > 0 and figures["villages"] > 100_000
     assert figures["towns_load_seconds"] >= 0 and figures["villages_open_seconds"] >= 0
+
+
+def test_bench_fresh_store_on_a_postgresql_server_is_a_new_database_dropped_after(postgres_url: str,
+                                                                                 tmp_path: Path) -> None:
+    # bench --store URL ingests into a database of its own on that server, so each run starts empty and the
+    # database the URL names (holding the API benchmark's events) is left as it was
+    import psycopg
+
+    from conflictlog.bench import _fresh_store
+    from conflictlog.store import EventFilter
+
+    def databases() -> set[str]:
+        with psycopg.connect(postgres_url) as conn:
+            return {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+
+    before = databases()
+    with _fresh_store(tmp_path, postgres_url) as store:
+        during = databases() - before
+        assert len(during) == 1 and next(iter(during)).startswith("conflictlog_bench_")
+        assert store.count_events(EventFilter()) == 0
+    assert databases() == before
+
+
+def test_bench_fresh_store_without_a_server_is_a_sqlite_file(tmp_path: Path) -> None:
+    from conflictlog.bench import _fresh_store
+
+    with _fresh_store(tmp_path) as store:
+        assert (tmp_path / "bench.sqlite").exists() and store.has_article("x") is False
