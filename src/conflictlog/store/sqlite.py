@@ -615,17 +615,9 @@ class SQLiteStore:
             return False  # the parts popped are dropped: the rebuild starts afresh
         at = edits[0][1]
         pieces.follow(edits)
-        row = conn.execute("SELECT acled_id FROM acled_ids WHERE event_id = ?", (event_id,)).fetchone()
-        if row is not None:
-            event = replace(event, acled_id=row[0])
-        items = len(pieces.sources) + len(pieces.evidence) + len(pieces.claims)
-        stale = f"{_STALE_MARK}{uuid.uuid4().hex}" if items > STALE_AFTER else None
-        written = self._event_row(event, _now(), pieces, stale)
-        conn.execute(_EVENT_UPDATE, (*written[1:], event_id))
-        if stale is not None:
-            self._stale.add(event_id)
+        event, kept_row = self._update_row(conn, event, pieces, _now())
         self._insert_at(conn, "event_sources", _SOURCE_INSERT, event_id, at, self._source_row(event.sources[at]))
-        self._keep_parts(event_id, parts, pieces, stale or written[_WRITTEN_COLUMNS.index("row_json")], envelope)
+        self._keep_parts(event_id, parts, pieces, kept_row, envelope)
         return True
 
     @staticmethod
@@ -1103,16 +1095,8 @@ class SQLiteStore:
                     or stored_claims != [c.mention_id for i, c in enumerate(event.claims) if i != at_claim[0]]):
                 return None
             pieces = RowPieces(event)
-        row = conn.execute("SELECT acled_id FROM acled_ids WHERE event_id = ?", (event_id,)).fetchone()
-        if row is not None:  # named in the row now, so _assign_acled_ids has nothing to rewrite
-            event = replace(event, acled_id=row[0])
         now = _now()
-        items = len(pieces.sources) + len(pieces.evidence) + len(pieces.claims)
-        stale = f"{_STALE_MARK}{uuid.uuid4().hex}" if items > STALE_AFTER else None
-        written = self._event_row(event, now, pieces, stale)
-        conn.execute(_EVENT_UPDATE, (*written[1:], event_id))
-        if stale is not None:
-            self._stale.add(event_id)
+        event, kept_row = self._update_row(conn, event, pieces, now)
         indexed = (event.latitude, event.longitude, event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2)
         if pieces.indexed != indexed:
             for sql in _EVENT_INDEXES:
@@ -1131,7 +1115,22 @@ class SQLiteStore:
                 conn.execute("UPDATE merge_decisions SET joined_to = ?, score = ?, reason = ?, decided_at = ? "
                              "WHERE event_id = ? AND mention_id = ?",
                              (d.joined_to, d.score, d.reason, now, event_id, d.mention_id))
-        return event, pieces, stale or written[_WRITTEN_COLUMNS.index("row_json")]
+        return event, pieces, kept_row
+
+    def _update_row(self, conn: sqlite3.Connection, event: Event, pieces: RowPieces, now: str) -> tuple[Event, str]:
+        """Rewrite an events row in place from its row pieces, naming its ACLED-style id (so _assign_acled_ids has
+        nothing to rewrite); past STALE_AFTER items the JSON row and evidence are left stale. Returns the event as
+        written and its JSON row, or its stale mark."""
+        row = conn.execute("SELECT acled_id FROM acled_ids WHERE event_id = ?", (event.event_id,)).fetchone()
+        if row is not None:
+            event = replace(event, acled_id=row[0])
+        items = len(pieces.sources) + len(pieces.evidence) + len(pieces.claims)
+        stale = f"{_STALE_MARK}{uuid.uuid4().hex}" if items > STALE_AFTER else None
+        written = self._event_row(event, now, pieces, stale)
+        conn.execute(_EVENT_UPDATE, (*written[1:], event.event_id))
+        if stale is not None:
+            self._stale.add(event.event_id)
+        return event, stale or written[_WRITTEN_COLUMNS.index("row_json")]
 
     def _column_of(self, conn: sqlite3.Connection, what: str, mention_ids: Sequence[str]) -> dict[str, str]:
         """mention_id -> its link component (``what="component"``) or its event (``what="event"``)."""
