@@ -10,12 +10,13 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conflictlog.bench_merge import make_place, make_report
@@ -25,6 +26,7 @@ from conflictlog.records import Article, Event
 from conflictlog.store import EventFilter, open_store
 from conflictlog.store.migrations import LATEST_VERSION, MIGRATIONS
 from conflictlog.store.postgres import PostgresStore, display_url, is_postgres_url, migrate_postgres, translate
+from tests.store.test_sqlite_filters import _bboxes, _generated_events, _matches, _needles
 
 ROOT = Path(__file__).resolve().parents[2]
 ALEPPO = make_place("Aleppo", latitude=36.2, longitude=37.16, gazetteer_id="geonames:170063")
@@ -366,15 +368,94 @@ def test_postgres_counts_capped_or_not_agree_with_sqlite(postgres_url: str, tmp_
     assert counts[0] == counts[1] and max(counts[0][1:]) > 7  # the same answers, and some filters reach the cap
 
 
+@pytest.fixture(scope="module")
+def generated_pg(postgres_server: Any) -> Iterator[tuple[PostgresStore, list[Event]]]:
+    """The events of the SQLite filter tests (names folding beyond ASCII, coordinates on a box's edges, some
+    unplaced) in one PostgreSQL database, newest first."""
+    url = postgres_server.new_database()
+    events = list(_generated_events())
+    store = open_store(url)
+    store.bulk_load_events(events)
+    yield store, sorted(sorted(events, key=lambda e: e.event_id), key=lambda e: e.event_date, reverse=True)
+    store.close()
+    postgres_server.drop(url)
+
+
+_days = st.none() | st.integers(0, 45).map(lambda n: date(2024, 1, 1) + timedelta(days=n))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(actor=None, bbox=(179.9, 0.0, -179.9, 36.0), since=None, until=None, limit=None, offset=0)  # antimeridian
+@example(actor="İdlib", bbox=(36.0, 35.9999999, 37.25, 36.0000001), since=None, until=None, limit=7, offset=3)
+@given(actor=st.none() | _needles(), bbox=st.none() | _bboxes, since=_days, until=_days,
+       limit=st.sampled_from((None, 1, 7)), offset=st.sampled_from((0, 3)))
+def test_postgres_bbox_actor_and_date_filters_match_a_plain_filter(
+    generated_pg: tuple[PostgresStore, list[Event]], actor: str | None, bbox: tuple[float, float, float, float] | None,
+    since: date | None, until: date | None, limit: int | None, offset: int,
+) -> None:
+    store, events = generated_pg
+    flt = EventFilter(actor=actor, bbox=bbox, since=since, until=until)
+    expected = [e.event_id for e in events if _matches(e, flt) and (since is None or e.event_date >= since)
+                and (until is None or e.event_date <= until)]
+    page = expected[offset:] if limit is None else expected[offset:offset + limit]
+    assert [e.event_id for e in store.query_events(flt, limit=limit, offset=offset)] == page
+    assert [json.loads(row)["event_id"] for row in store.query_event_json(flt, limit=limit, offset=offset)] == page
+    assert store.count_events(flt) == len(expected)
+    assert store.count_events(flt, limit=5) == min(5, len(expected))
+
+
+def _points_agree_with_events(store: PostgresStore) -> None:
+    """event_points holds exactly the placed events, each with its date, id, coordinates and actor name ids."""
+    mismatched = store._raw.execute(
+        "SELECT count(*) FROM (SELECT e.id, e.event_date, e.event_id, e.longitude, e.latitude, "
+        "ARRAY(SELECT l.name_id FROM event_folded_actors l WHERE l.event_pk = e.id ORDER BY 1) FROM events e "
+        "WHERE e.latitude IS NOT NULL AND e.longitude IS NOT NULL "
+        "EXCEPT SELECT id, event_date, event_id, pt[0], pt[1], name_ids FROM event_points) AS missing").fetchone()[0]
+    counts = store._raw.execute("SELECT (SELECT count(*) FROM event_points), (SELECT count(*) FROM events "
+                                "WHERE latitude IS NOT NULL AND longitude IS NOT NULL)").fetchone()
+    assert mismatched == 0 and counts[0] == counts[1]
+
+
+def test_postgres_point_index_follows_events_placed_moved_renamed_and_removed(postgres_url: str) -> None:
+    from conflictlog.bench_api import synthetic_events
+
+    first, second, third = synthetic_events(3)
+    box = (36.0, 35.0, 38.0, 37.0)
+    with open_store(postgres_url) as store:
+        store.bulk_load_events([replace(first, latitude=36.2, longitude=37.1, actor1="Old Army", actor2=None),
+                                replace(second, latitude=None, longitude=None), third])
+        _points_agree_with_events(store)
+        assert [e.event_id for e in store.query_events(EventFilter(bbox=box, actor="old army"))] == [first.event_id]
+        # moved out of the box and renamed; the unplaced one placed inside it
+        store.bulk_load_events([replace(first, latitude=10.0, longitude=10.0, actor1="New Militia"),
+                                replace(second, latitude=36.5, longitude=37.5, actor1="Old Army", actor2=None)])
+        _points_agree_with_events(store)
+        assert [e.event_id for e in store.query_events(EventFilter(bbox=box, actor="old army"))] == [second.event_id]
+        assert store.count_events(EventFilter(bbox=(9.0, 9.0, 11.0, 11.0), actor="new mil")) == 1
+        store.add_article(_article("a1"), [make_report("m1", "a1", place=ALEPPO, actors=("Fresh Brigade",))])
+        _points_agree_with_events(store)
+        (fresh,) = store.query_events(EventFilter(bbox=box, actor="fresh brig"))
+        store.unmerge(fresh.event_id)
+        _points_agree_with_events(store)
+        assert store.count_events(EventFilter(bbox=box, actor="fresh brig")) == 1
+
+
 def test_postgres_query_plan_is_explain_of_the_page_query(postgres_url: str) -> None:
     from conflictlog.bench_api import synthetic_events
 
     with open_store(postgres_url) as store:
         store.bulk_load_events(synthetic_events(200))
         store._raw.execute("SET enable_seqscan = off")  # a small table: ask whether an index can answer
-        plan = store.query_plan(EventFilter(actor="islamic"), limit=20)
-        assert plan[0].startswith("Limit") and "event_folded_actors" in "\n".join(plan)
-        assert "events_geom" in "\n".join(store.query_plan(EventFilter(bbox=(36.0, 32.0, 44.0, 37.0))))
+        plan = "\n".join(store.query_plan(EventFilter(actor="islamic"), limit=20))
+        assert "event_folded_actors" in plan
+        # a box (with an actor and dates) is read from the point index alone, a deep page's offset from the date
+        # index alone; then only the page's rows are read
+        for flt in (EventFilter(bbox=(36.0, 32.0, 44.0, 37.0)),
+                    EventFilter(bbox=(36.0, 32.0, 44.0, 37.0), actor="islamic", since=date(2016, 1, 1))):
+            plan = "\n".join(store.query_plan(flt))
+            assert "Index Only Scan using event_points_pt" in plan and "Bitmap Heap Scan" not in plan
+        plan = "\n".join(store.query_plan(EventFilter(), offset=150))
+        assert "Index Only Scan using events_date" in plan and "Index Scan using events_pkey" in plan
 
 
 def test_postgres_bulk_load_leaves_statistics_for_every_table_an_actor_page_reads(postgres_url: str) -> None:

@@ -34,6 +34,7 @@ from conflictlog.store.base import AddResult, EventFilter
 from conflictlog.store.migrations import MIGRATIONS, Migration
 from conflictlog.store.sqlite import (
     _EVENT_COLUMNS,
+    _ORDER,
     SQLiteStore,
     _country_code,
     _actor_needle,
@@ -198,7 +199,8 @@ class PostgresStore(SQLiteStore):
         with self._db_errors():
             self._raw = psycopg.connect(url, autocommit=True)
             self._conn = PgConnection(self._raw)  # type: ignore[assignment]
-            migrate_postgres(self._raw, self.path)
+            if "bbox_point_index" in migrate_postgres(self._raw, self.path):
+                self._raw.execute("VACUUM ANALYZE event_points")  # its index-only scans want the visibility map set
 
     @contextmanager
     def _db_errors(self) -> Iterator[None]:
@@ -306,22 +308,83 @@ class PostgresStore(SQLiteStore):
         """None: SQLite's walk of each name's events by date has no PostgreSQL table; the planner picks the index."""
         return None
 
+    def _points(self, flt: EventFilter | None) -> tuple[str, list[Any]] | None:
+        """A select of (id, event_date, event_id) from event_points for a filter that is a bbox with at most an
+        actor and dates, answered from the point index alone (migration 13); None for any other filter."""
+        if flt is None or flt.bbox is None:
+            return None
+        if replace(flt, bbox=None, actor=None, since=None, until=None) != EventFilter():
+            return None
+        tests: list[str] = []
+        test_params: list[Any] = []
+        needle = _actor_needle(flt.actor)
+        if "\x00" in needle:
+            tests.append("FALSE")
+        elif needle:
+            tests.append("p.name_ids && ?::bigint[]")
+            test_params.append(self._actor_names(needle))
+        for clause, day in (("p.event_date >= ?", flt.since), ("p.event_date <= ?", flt.until)):
+            if day is not None:
+                tests.append(clause)
+                test_params.append(day.isoformat())
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
+        spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+        selects, params = [], []
+        for lo, hi in spans:  # a box crossing the antimeridian is two boxes, holding no point in common
+            # <@ finds the points; the coordinates, read from the same index entries, are tested exactly
+            selects.append("SELECT p.id, p.event_date, p.event_id FROM event_points p "
+                           "WHERE p.pt <@ box(point(?, ?), point(?, ?)) "
+                           "AND p.pt[0] BETWEEN ? AND ? AND p.pt[1] BETWEEN ? AND ?"
+                           + "".join(" AND " + test for test in tests))
+            params += [lo, min_lat, hi, max_lat, lo, hi, min_lat, max_lat, *test_params]
+        return " UNION ALL ".join(selects), params
+
+    def _page_sql(self, select: str, flt: EventFilter, limit: int | None, offset: int) -> tuple[str, list[Any]]:
+        """SQLite's page query, except that a page of a bbox (see _points), an actor alone or no filter takes its
+        event ids from indexes alone first (the point index, or the date index, which carries the ids, walked past
+        the offset), then reads just those rows."""
+        with self._lock, self._db_errors():
+            points = self._points(flt)
+            if limit is None:
+                return super()._page_sql(select, flt, limit, offset)
+            if points is not None:
+                ids, params = f"SELECT p.id FROM ({points[0]}) AS p ORDER BY p.event_date DESC, p.event_id", points[1]
+            elif flt is None or replace(flt, actor=None) == EventFilter():
+                where, params = self._where(flt)
+                ids = f"SELECT e.id FROM events e{where}{_ORDER}"  # (its own events e, inside the outer one)
+            else:
+                return super()._page_sql(select, flt, limit, offset)
+        return f"{select} WHERE e.id IN ({ids} LIMIT ? OFFSET ?){_ORDER}", [*params, int(limit), int(offset)]
+
     def _count_in_indexes(self, flt: EventFilter, limit: int | None) -> int | None:
         """Matches of an actor alone, counted in the actor link table (up to ``limit`` when given); None for any
         other filter."""
         needle = _actor_needle(flt.actor)
         if not needle or "\x00" in needle or replace(flt, actor=None) != EventFilter():
             return None
+        names = self._actor_names(needle)
+        # each name's events, counted up to the limit through the primary key (name_id, event_pk)
+        most, rows = self._raw.execute(
+            "SELECT coalesce(max(n), 0), coalesce(sum(n), 0) FROM unnest(%s::bigint[]) AS names(name_id), "
+            "LATERAL (SELECT count(*) AS n FROM (SELECT 1 FROM event_folded_actors l "
+            "WHERE l.name_id = names.name_id LIMIT %s) AS capped) AS counted", (names, limit)).fetchone()
+        if len(names) <= 1 or (limit is not None and most >= limit) or most == rows:
+            return int(most) if limit is None else min(int(most), limit)
         return int(self._raw.execute("SELECT count(*) FROM (SELECT DISTINCT event_pk FROM event_folded_actors "
-                                     "WHERE name_id = ANY(%s) LIMIT %s) AS capped",
-                                     (self._actor_names(needle), limit)).fetchone()[0])
+                                     "WHERE name_id = ANY(%s) LIMIT %s) AS capped", (names, limit)).fetchone()[0])
 
     def count_events(self, flt: EventFilter, limit: int | None = None) -> int:
-        """How many events match the filter, counting up to ``limit`` when given; an actor alone is counted in the
-        actor link table."""
-        if limit is None and flt is not None:
+        """How many events match the filter, counting up to ``limit`` when given; a bbox (with at most an actor and
+        dates) is counted in the point index, an actor alone in the actor link table."""
+        if flt is not None:
             with self._lock, self._db_errors():
-                counted = self._count_in_indexes(flt, None)
+                points = self._points(flt)
+                if points is not None:
+                    sql, params = points
+                    if limit is not None:
+                        sql, params = f"{sql} LIMIT ?", [*params, int(limit)]
+                    return int(self._conn.execute(f"SELECT count(*) FROM ({sql}) AS capped", params).fetchone()[0])
+                counted = self._count_in_indexes(flt, limit)
             if counted is not None:
                 return counted
         return super().count_events(flt, limit)
@@ -348,7 +411,7 @@ class PostgresStore(SQLiteStore):
             # fresh statistics for the planner (the actor link table's too: without them it guesses few events per
             # name and sorts all of a common actor's events), and a visibility map that lets counts read indexes alone
             for table in ("events", "event_sources", "claims", "acled_ids", "folded_actor_names",
-                          "event_folded_actors"):
+                          "event_folded_actors", "event_points"):
                 self._raw.execute(f"VACUUM ANALYZE {table}")
         return n
 
