@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 ARTICLE_BATCH = 16  # full-article batches of 8-16 keep the parser's peak memory flat
 # Seconds one article may spend in parse, extract and resolve before it fails with E305, so a runaway document
-# cannot stall a run (a capped article of nlp.parse.MAX_PARSED_CHARS takes well under a minute). Enforced in a
-# process's main thread (the CLI and ingest workers); in server threads the parse cap bounds the work.
+# cannot stall a run (a capped article of nlp.parse.MAX_PARSED_CHARS takes well under a minute). Enforced in
+# every thread (see time_budget): the CLI's, ingest workers', Dask workers'.
 ARTICLE_BUDGET_S = 120.0
 
 
@@ -197,16 +197,23 @@ def _run(
 ) -> RunReport:
     """Push raw documents through every stage into the store, one transaction per article."""
     counts = _Counts()
-    articles = _clean_stream(raws, counts, strict, set(), store.has_article)
+    in_flight: set[str] = set()
+    articles = _clean_stream(raws, counts, strict, in_flight, store.has_article)
     return _ingest(articles, store, counts, pipeline=pipeline, strict=strict, progress=progress, total=total,
-                   workers=workers, cluster=cluster)
+                   workers=workers, cluster=cluster, in_flight=in_flight)
 
 
 def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipeline: Pipeline | None, strict: bool,
-            progress: bool, total: int | None, workers: int, cluster: str | BatchPool | None = None) -> RunReport:
+            progress: bool, total: int | None, workers: int, cluster: str | BatchPool | None = None,
+            in_flight: set[str] | None = None) -> RunReport:
     """Parse, extract, resolve and store clean articles (near-copies of stored ones are not parsed: they join
     the original's events); record the run. With ``cluster`` (an address, ``local:N`` or a pool already open) the
-    stages run on a Dask cluster's workers and no model is loaded here."""
+    stages run on a Dask cluster's workers and no model is loaded here.
+
+    ``in_flight`` holds the ids of articles given to the stages and not yet stored, by which the caller spots an
+    article given twice: each id leaves it once its article is stored, from when the store answers for it, so a
+    run's memory does not grow with its articles (only the ids of articles that failed stay)."""
+    done = in_flight.discard if in_flight is not None else (lambda article_id: None)
     started = time.time()
     pool_context: Any
     if isinstance(cluster, str):
@@ -222,12 +229,13 @@ def _ingest(articles: Iterable[Article], store: Any, counts: _Counts, *, pipelin
         pool_context = worker_pool(pipeline, workers)
     waiting: list[tuple[Article, str]] = []
     with pool_context as pool:
-        originals = _skip_copies(articles, store, counts, strict, waiting)
-        _store_all(pipeline, originals, store, counts, strict, pool, _progress(total, progress), total)
+        originals = _skip_copies(articles, store, counts, strict, waiting, done)
+        _store_all(pipeline, originals, store, counts, strict, pool, _progress(total, progress), total, done)
         # copies of an original still being parsed waited for it; those whose original failed are parsed now
-        orphans = [article for article, original in waiting if not _store_copy(store, article, original, counts, strict)]
+        orphans = [article for article, original in waiting
+                   if not _store_copy(store, article, original, counts, strict, done)]
         if orphans:
-            _store_all(pipeline, orphans, store, counts, strict, pool, None, None)
+            _store_all(pipeline, orphans, store, counts, strict, pool, None, None, done)
     counts.counter["seconds"] = int(round(time.time() - started))
     report = RunReport(run_id=uuid.uuid4().hex[:12], counts=dict(counts.counter), failures=tuple(counts.failures))
     refresh = getattr(store, "refresh_stale_rows", None)
@@ -265,7 +273,7 @@ def use_places(pipeline: Any, places: str | None) -> None:
 
 
 def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
-                 waiting: list[tuple[Article, str]]) -> Iterator[Article]:
+                 waiting: list[tuple[Article, str]], done: Callable[[str], None]) -> Iterator[Article]:
     """The articles to parse: a near-copy of a stored article joins the original's events here instead (a hash,
     not a parse); a copy of an original still on its way through the stages waits in ``waiting``."""
     claim = getattr(store, "claim_original", None)
@@ -273,12 +281,14 @@ def _skip_copies(articles: Iterable[Article], store: Any, counts: _Counts, stric
         original = claim(article) if claim is not None else None
         if original is None:
             yield article
-        elif not _store_copy(store, article, original, counts, strict):
+        elif not _store_copy(store, article, original, counts, strict, done):
             waiting.append((article, original))
 
 
-def _store_copy(store: Any, article: Article, original: str, counts: _Counts, strict: bool) -> bool:
-    """Store a near-copy of ``original``, naming its original outlet; False when the original is not stored (yet)."""
+def _store_copy(store: Any, article: Article, original: str, counts: _Counts, strict: bool,
+                done: Callable[[str], None]) -> bool:
+    """Store a near-copy of ``original``, naming its original outlet; False when the original is not stored (yet).
+    ``done`` is called with the article's id once the store holds it."""
     from conflictlog.outlets import registry
 
     try:
@@ -292,6 +302,7 @@ def _store_copy(store: Any, article: Article, original: str, counts: _Counts, st
         return True
     if result is None:
         return False
+    done(article.article_id)
     if result.stored:
         counts.counter["articles.copies"] += 1
         counts.counter["events.updated"] += len(result.events_updated)
@@ -301,8 +312,9 @@ def _store_copy(store: Any, article: Article, original: str, counts: _Counts, st
 
 
 def _store_all(pipeline: Pipeline | None, articles: Iterable[Article], store: Any, counts: _Counts, strict: bool,
-               pool: BatchPool | None, bar: Any, total: int | None) -> None:
-    """Store each article with its events as it comes out of the stages, advancing the progress bar."""
+               pool: BatchPool | None, bar: Any, total: int | None, done: Callable[[str], None]) -> None:
+    """Store each article with its events as it comes out of the stages, advancing the progress bar; ``done`` is
+    called with each stored article's id."""
     task = bar.add_task("ingest", total=total) if bar is not None else None
     if bar is not None:
         bar.start()
@@ -315,6 +327,7 @@ def _store_all(pipeline: Pipeline | None, articles: Iterable[Article], store: An
                     raise
                 counts.fail(Failure(article.source, "store", err.code, f"{article.source}: {err.args[0]}"))
                 continue
+            done(article.article_id)
             if result.stored:
                 counts.counter["articles.stored"] += 1
                 counts.counter["mentions.stored"] += result.n_mentions
@@ -331,14 +344,20 @@ def _store_all(pipeline: Pipeline | None, articles: Iterable[Article], store: An
 
 @contextmanager
 def time_budget(seconds: float, source: str) -> Iterator[None]:
-    """Raise OverTimeBudget (E305, naming ``source``) if the block runs longer than ``seconds``. Works in the
-    main thread only, where signals arrive; elsewhere the block runs unbounded."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    """Raise OverTimeBudget (E305, naming ``source``) if the block runs longer than ``seconds``: by a signal in the
+    main thread, and in any other thread (a Dask worker's, a server's) by an exception a timer sets in it. Either
+    arrives between two Python steps, so it cannot cut into one long call of compiled code."""
+    message = E305.format(source=source, seconds=seconds)
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_budget(seconds, message):
+            yield
+        return
+    if not hasattr(signal, "setitimer"):
         yield
         return
 
     def over(signum: int, frame: Any) -> None:
-        raise OverTimeBudget(E305.format(source=source, seconds=seconds))
+        raise OverTimeBudget(message)
 
     previous = signal.signal(signal.SIGALRM, over)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -347,6 +366,39 @@ def time_budget(seconds: float, source: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_budget(seconds: float, message: str) -> Iterator[None]:
+    """time_budget in a thread that is not the main one: a timer raises OverTimeBudget in it
+    (PyThreadState_SetAsyncExc), never after the block has ended."""
+    import ctypes
+
+    class ThisArticleOverBudget(OverTimeBudget):
+        def __init__(self) -> None:  # raised by class, without arguments
+            super().__init__(message)
+
+    target = ctypes.c_ulong(threading.get_ident())
+    state = {"ended": False, "raised": False}
+    lock = threading.Lock()
+
+    def over() -> None:
+        with lock:
+            if not state["ended"]:
+                state["raised"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(ThisArticleOverBudget))
+
+    timer = threading.Timer(seconds, over)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["ended"] = True
+            if state["raised"]:  # set but perhaps not yet delivered: it must not go off outside the block
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def _process_batch(pipeline: Pipeline, batch: list[Article], strict: bool
@@ -528,7 +580,7 @@ def ingest_articles(
             yield article
 
     return _ingest(fresh(), store, counts, pipeline=pipeline, strict=strict, progress=progress, total=None,
-                   workers=workers, cluster=cluster)
+                   workers=workers, cluster=cluster, in_flight=seen)
 
 
 def ingest_records(

@@ -99,3 +99,59 @@ def test_pipeline_run_ends_with_no_stale_event_row(monkeypatch: pytest.MonkeyPat
             assert conn.execute("SELECT count(*) FROM events WHERE row_json IS NULL").fetchone()[0] == 0
         (event,) = store.iter_events()
         assert len(event.claims) == 6 and store.query_event_json(EventFilter()) == [sqlite_module.row_json(event)]
+
+
+class _BreaksOnWord(_OneIncident):
+    """_OneIncident, except that an article saying 'broken' cannot be coded."""
+
+    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
+        for article in articles:
+            if "broken" in article.text:
+                raise ValueError("cannot code this article")
+            yield from super().process_many([article])
+
+
+class _ThreadPool:
+    """A BatchPool coding batches on another thread, several in flight (as a cluster does)."""
+
+    window = 2
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(1)
+
+    def submit(self, batch: list[Article], strict: bool):  # type: ignore[no-untyped-def]
+        return self.executor.submit(pipeline._process_batch, _BreaksOnWord(), batch, strict).result
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["one-process", "batches-in-flight"])
+def test_pipeline_run_forgets_the_ids_of_stored_articles(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                         pooled: bool) -> None:
+    # a run spots an article given twice while it is on its way, then by the store: the ids it keeps in memory
+    # are those of articles the store does not hold (here the one that failed), not one per article read
+    monkeypatch.setattr(pipeline, "ARTICLE_BATCH", 2)
+    kept: list[set[str]] = []
+    clean_stream = pipeline._clean_stream
+
+    def spied(raws, counts, strict, seen, already_stored):  # type: ignore[no-untyped-def]
+        kept.append(seen)
+        return clean_stream(raws, counts, strict, seen, already_stored)
+
+    monkeypatch.setattr(pipeline, "_clean_stream", spied)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = ["calm", "quiet", "broken", "rainy", "windy", "sunny", "misty"]
+    for i, word in enumerate(words):
+        (corpus / f"{i}.txt").write_text(f"Residents said the {word} week near the town of number {i} ended with "
+                                         "more families leaving.\n", encoding="utf-8")
+    for i in (0, 6):  # the same texts again, later in the run
+        (corpus / f"z{i}.txt").write_text((corpus / f"{i}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    store = open_store(tmp_path / "run.sqlite")
+    try:
+        report = pipeline.ingest_paths([corpus], store, pipeline=_BreaksOnWord(), progress=False,
+                                       cluster=_ThreadPool() if pooled else None)
+        (failed,) = report.failures
+        assert report.counts["articles.stored"] == 6 and report.counts["docs.duplicate"] == 2
+        assert len(kept) == 1 and len(kept[0]) == 1 and not store.has_article(next(iter(kept[0])))
+    finally:
+        store.close()
+    assert failed.source.endswith("2.txt")
