@@ -25,17 +25,26 @@ class StuckOnRunaway(pipeline.Pipeline):
     def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
         for article in articles:
             if "runaway" in article.text:
-                time.sleep(60)
+                self.stall()
             yield article, []
 
+    def stall(self) -> None:
+        time.sleep(60)
 
-def test_budget_runaway_article_is_a_coded_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "ARTICLE_BUDGET_S", 0.5)
+
+def _corpus(tmp_path: Path) -> Path:
+    """Three articles; the second says 'runaway'."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name, words in (("a.txt", "calm"), ("b.txt", "runaway"), ("c.txt", "quiet")):
         (corpus / name).write_text(f"Residents said the {words} week near the town ended with rain and more "
                                      "families leaving for the nearby villages.\n", encoding="utf-8")
+    return corpus
+
+
+def test_budget_runaway_article_is_a_coded_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "ARTICLE_BUDGET_S", 0.5)
+    corpus = _corpus(tmp_path)
     store = open_store(tmp_path / "b.sqlite")
     try:
         report = pipeline.ingest_paths([corpus], store, pipeline=StuckOnRunaway(), progress=False)
@@ -95,17 +104,11 @@ def test_budget_in_a_thread_never_goes_off_after_its_block() -> None:
     assert _in_thread(work) is None
 
 
-class SpinsOnRunaway(pipeline.Pipeline):
+class SpinsOnRunaway(StuckOnRunaway):
     """Codes nothing, and spins without end on an article that says 'runaway'."""
 
-    def __init__(self) -> None:
-        super().__init__(parser=None, resolver=None)
-
-    def process_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[ResolvedEvent]]]:
-        for article in articles:
-            if "runaway" in article.text:
-                _spin(60)
-            yield article, []
+    def stall(self) -> None:
+        _spin(60)
 
 
 class ThreadPool:
@@ -123,11 +126,7 @@ class ThreadPool:
 
 def test_budget_runaway_article_fails_alone_on_worker_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "ARTICLE_BUDGET_S", 0.5)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, words in (("a.txt", "calm"), ("b.txt", "runaway"), ("c.txt", "quiet")):
-        (corpus / name).write_text(f"Residents said the {words} week near the town ended with rain and more "
-                                     "families leaving for the nearby villages.\n", encoding="utf-8")
+    corpus = _corpus(tmp_path)
     store = open_store(tmp_path / "t.sqlite")
     try:
         report = pipeline.ingest_paths([corpus], store, progress=False, cluster=ThreadPool())
