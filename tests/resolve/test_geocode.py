@@ -294,3 +294,28 @@ def test_geocode_named_province_outweighs_a_foreign_town_of_the_name(geocoder: G
     # a country named as the area still beats a foreign district of the same name ("Mali" in Guinea)
     mali = geocoder.geocode(PlaceMention("Douentza, Mali"), ("Mali",))
     assert mali is not None and mali.country == "Mali"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("context", [(), ("Madagascar",)])
+def test_geocode_loose_spelling_of_a_small_town_abroad_is_not_taken(geocoder: Geocoder,
+                                                                    context: tuple[str, ...]) -> None:
+    # "Dahaly" only resembles a small Indian town (Dahali): in a story of no country, or of another one, it is a
+    # group's or a person's name as likely as that town
+    assert geocoder.geocode(PlaceMention("Dahaly"), context) is None
+    assert geocoder.geocode(PlaceMention("Dahali"), ("India",)) is not None
+
+
+@pytest.mark.slow
+def test_geocode_small_place_abroad_needs_a_country_or_province_named(geocoder: Geocoder) -> None:
+    # "White" (a building's nickname) is a few small US counties and towns: nothing in the text supports them
+    assert geocoder.geocode(PlaceMention("White")) is None
+    assert geocoder.geocode(PlaceMention("White"), ("United States",)) is not None
+    assert geocoder.geocode(PlaceMention("Swellendam")) is None
+    named = geocoder.geocode(PlaceMention("Swellendam"), article_text="Farm workers marched in Swellendam, Western "
+                             "Cape, on Monday.")
+    assert named is not None and named.admin1 == "Western Cape"
+    # a large city or a town in a conflict country is meant without support
+    assert geocoder.geocode(PlaceMention("Paris")) is not None
+    mayadin = geocoder.geocode(PlaceMention("al-Mayadin"))
+    assert mayadin is not None and mayadin.country == "Syria"

@@ -163,6 +163,12 @@ SIZEABLE_ELSEWHERE = 20_000
 VILLAGE_COUNTRIES = 2
 
 
+def _weak_elsewhere(entry: GazetteerEntry) -> bool:
+    """Whether a place outside the conflict countries is too small to be meant without a country to support it."""
+    return (entry.country_iso2 not in CONFLICT_COUNTRIES and entry.feature in ("city", "town", "facility", "admin2")
+            and _weight(entry) < 50_000)
+
+
 def _one_place(entries: Sequence[GazetteerEntry]) -> bool:
     """Whether same-named places all lie within ``CLUSTER_KM`` of the first."""
     first = entries[0]
@@ -195,7 +201,7 @@ class Geocoder:
         if areas:
             # a named containing area outweighs the countries the article mentions
             context = [areas[0][0].country_iso2, *(c for c in context if c != areas[0][0].country_iso2)]
-        entry, score = self._choose(reading, context, areas, strict=strict)
+        entry, score = self._choose(reading, context, areas, strict=strict, article_text=article_text)
         precision: GeoPrecision | None = None
         admin_from: GazetteerEntry | None = None
         if self.villages is not None and context and self._wants_village(entry, context, areas):
@@ -445,13 +451,15 @@ class Geocoder:
         in_context = [e for e in loose if e.country_iso2 in context]
         if in_context:
             return in_context, False
-        # otherwise only a spelling that points to one country is trusted: across a border from the context,
-        # else in a conflict country, else anywhere
+        # otherwise a spelling merely alike is a person's or a group's name as often as a place's: only a
+        # sizeable town, known in many spellings, is trusted, and only where it points to one country (across a
+        # border from the context, else in a conflict country)
         near = self._neighbours(context)
         for group in ([e for e in loose if e.country_iso2 in near],
                       [e for e in loose if e.country_iso2 in CONFLICT_COUNTRIES]):
             if len({e.country_iso2 for e in group}) == 1:
-                return group, False
+                return [e for e in group if e.feature not in ("city", "town", "facility", "admin2")
+                        or _weight(e) >= SIZEABLE_ELSEWHERE], False
         return [], False
 
     def _across_border(self, reading: _Reading, areas: Sequence[list[GazetteerEntry]]) -> GazetteerEntry | None:
@@ -531,8 +539,9 @@ class Geocoder:
         return finer or chosen
 
     def _choose(self, reading: _Reading, context: list[str], areas: Sequence[list[GazetteerEntry]] = (),
-                strict: bool = False) -> tuple[GazetteerEntry | None, float]:
-        """Best entry for the mention; ``strict`` keeps only places in the context countries."""
+                strict: bool = False, article_text: str | None = None) -> tuple[GazetteerEntry | None, float]:
+        """Best entry for the mention; ``strict`` keeps only places in the context countries, and with no
+        context a small place abroad needs its province named in ``article_text``."""
         candidates: list[GazetteerEntry] = []
         exact = False
         # every spelling exactly first, then every spelling loosely
@@ -550,6 +559,13 @@ class Geocoder:
             inside = [e for e in candidates if _inside_all(e, areas)]
             candidates = inside or candidates
         in_context = [e for e in candidates if e.country_iso2 in context]
+        if not context:
+            # nothing in the story says which country: a small place outside the conflict countries is as likely
+            # a word of a building's, a person's or a group's name ("White House") as the place
+            candidates = [e for e in candidates if not _weak_elsewhere(e) or article_text and e.admin1
+                          and e.admin1 in self._provinces_named(article_text, e.country_iso2)]
+            if not candidates:
+                return None, 0.0
         if context and not in_context:
             if strict:
                 return None, 0.0
