@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.records import GeoPrecision, PlaceMention
 from conflictlog.resolve.gazetteer import distance_km
@@ -319,3 +321,54 @@ def test_geocode_small_place_abroad_needs_a_country_or_province_named(geocoder: 
     assert geocoder.geocode(PlaceMention("Paris")) is not None
     mayadin = geocoder.geocode(PlaceMention("al-Mayadin"))
     assert mayadin is not None and mayadin.country == "Syria"
+
+
+# Invented villages: the gazetteer has none of these names, so only the area named beside them can place them.
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("place", "sentence", "context", "location", "admin1", "precision"),
+    [
+        ("Kolorpur", "A mob attacked residents of Kolorpur village of Habiganj district of Bangladesh.",
+         ("Bangladesh",), "Habiganj", "Sylhet", GeoPrecision.NEAR),
+        ("Qolpatenabad", "Gunmen stormed Qolpatenabad area near Kunduz on Monday.", ("Afghanistan",), "Kunduz",
+         "Kunduz", GeoPrecision.NEAR),
+        ("Qolpatenabad", "A roadside bomb went off in Qolpatenabad, Helmand province, killing two.", (), "Helmand",
+         "Helmand", GeoPrecision.REGION),
+        ("Tolapara", "Two were hurt at Tolapara village under Sunamganj District Police watch.", ("Bangladesh",),
+         "Sunamganj", "Sylhet", GeoPrecision.NEAR),
+    ],
+)
+def test_geocode_containing_area_of_an_unknown_village(geocoder: Geocoder, place: str, sentence: str,
+                                                       context: tuple[str, ...], location: str, admin1: str,
+                                                       precision: GeoPrecision) -> None:
+    assert geocoder.geocode(PlaceMention(place), context) is None
+    found = geocoder.containing_area(PlaceMention(place), sentence, context)
+    assert found is not None
+    assert (found.location, found.admin1, found.geo_precision) == (location, admin1, precision)
+    assert found.admin2 is not None or precision is GeoPrecision.REGION
+
+
+@pytest.mark.slow
+def test_geocode_containing_area_named_elsewhere_in_the_article(geocoder: Geocoder) -> None:
+    article = ("Families of Tolapara village of Sunamganj district fled on Sunday.\n"
+               "They were attacked in Tolapara over a land dispute.")
+    found = geocoder.containing_area(PlaceMention("Tolapara"), "They were attacked in Tolapara over a land dispute.",
+                                     ("Bangladesh",), article_text=article)
+    assert found is not None and found.admin2 == "Sunamganj" and found.geo_precision is GeoPrecision.NEAR
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence", ["Gunmen attacked Qolpatenabad on Monday.",
+                                      "Gunmen attacked Qolpatenabad village of Afghanistan.",
+                                      "Gunmen attacked Qolpatenabad, Police said.",
+                                      "Gunmen attacked a village."])
+def test_geocode_containing_area_none_without_an_area(geocoder: Geocoder, sentence: str) -> None:
+    assert geocoder.containing_area(PlaceMention("Qolpatenabad"), sentence, ("Afghanistan",)) is None
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None)
+@given(place=st.text(max_size=20), sentence=st.text(max_size=120))
+def test_geocode_containing_area_of_any_text_property(geocoder: Geocoder, place: str, sentence: str) -> None:
+    found = geocoder.containing_area(PlaceMention(place or "x"), sentence, ("Syria",), article_text=sentence)
+    assert found is None or found.geo_precision in (GeoPrecision.NEAR, GeoPrecision.REGION)

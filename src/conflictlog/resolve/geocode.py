@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import (
@@ -148,6 +148,15 @@ _PHRASE = re.compile(r"(?:\b(?:al|el|ad|as|ash|az|ar|an|at)-)?\b[A-Z][\w'’]+(?
                      r"[ -])?[A-Z][\w'’]+){0,3}")
 _NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)?|vicinity of|km|kilometres|"
                           r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
+# What follows a place the gazetteer lacks and names the area holding it: "village of Habiganj district",
+# "area near Kunduz", ", Helmand province", "under Chhatak upazila".
+_AREA_AFTER = re.compile(
+    r"(?:\s+(?:village|villages|town|hamlet|area|areas|locality|neighbou?rhood|settlement|camp|union|ward))?"
+    r"\s*(?:,|\bof\b|\bin\b|\bunder\b|\bnear\b|\bclose to\b|\boutside\b)\s+(?:the\s+)?"
+    r"(?P<name>(?:(?:al|el|ad|as|ash|az|ar|an|at)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ad|as|ash|az|ar|an|at)-)?"
+    r"[A-Z][\w'’-]*){0,2})"
+    r"(?:\s+(?P<unit>district|province|governorate|state|region|county|upazila|tehsil|lga|LGA|municipality|"
+    r"sub-district|subdistrict|department|prefecture|oblast|agency|division))?\b")
 #: Least confidence of a transliteration match for a place named beside the area an event was coded to.
 FINER_LOOSE_CONFIDENCE = 0.7
 #: A namesake this much nearer (as a share of the next one's distance) the area coded is the one meant.
@@ -418,6 +427,40 @@ class Geocoder:
         near, second = (distance_km(area.latitude, area.longitude, e.latitude, e.longitude)
                         for e, _ in by_distance[:2])
         return by_distance[0] if near <= NEARER_RATIO * second else None
+
+    def containing_area(self, place: PlaceMention, sentence: str, context_countries: Sequence[str] = (),
+                        article_text: str | None = None) -> Place | None:
+        """The district, province or town the sentence (else the article) names as holding a place the gazetteer
+        lacks ("X village of Y district", "X area near Y", "X, Y province"), coded as ACLED codes such a place:
+        the district (precision 2), the province (3) or the countryside of the town (2); None when none is."""
+        head = place.text.split(",")[0].strip()
+        if not head:
+            return None
+        for text in (sentence, article_text or ""):
+            for at in re.finditer(re.escape(head), text):
+                after = _AREA_AFTER.match(text, at.end())
+                found = self._area_named(after, place, context_countries, article_text) if after else None
+                if found is not None:
+                    return found
+        return None
+
+    def _area_named(self, after: re.Match[str], place: PlaceMention, context_countries: Sequence[str],
+                    article_text: str | None) -> Place | None:
+        words, unit = after.group("name").split(), after.group("unit")
+        found: Place | None = None
+        for n in range(len(words), 0, -1):  # "Kunduz Province Police": the longest name that is a place
+            name = " ".join(words[:n])
+            if self.gazetteer.is_country(name) or self.gazetteer.is_common_word(name):
+                continue
+            text = f"{name} {unit}" if unit and n == len(words) else name
+            found = self.geocode(PlaceMention(text, country_hint=place.country_hint), context_countries,
+                                 article_text=article_text)
+            if found is not None:
+                break
+        if found is None or found.location == found.country or not found.admin1:
+            return None
+        precision = found.geo_precision if found.geo_precision is not GeoPrecision.TOWN else GeoPrecision.NEAR
+        return replace(found, geo_precision=precision, score=round(min(found.score, 0.5), 2))
 
     def _place(self, entry: GazetteerEntry, precision: GeoPrecision, score: float) -> Place:
         info = self.gazetteer.country_info(entry.country_iso2)
