@@ -372,3 +372,29 @@ def test_geocode_containing_area_none_without_an_area(geocoder: Geocoder, senten
 def test_geocode_containing_area_of_any_text_property(geocoder: Geocoder, place: str, sentence: str) -> None:
     found = geocoder.containing_area(PlaceMention(place or "x"), sentence, ("Syria",), article_text=sentence)
     assert found is None or found.geo_precision in (GeoPrecision.NEAR, GeoPrecision.REGION)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("article", "admin1"),
+    [
+        (None, "Maharashtra"),  # nothing else named: the larger namesake
+        ("Police fired on protesters in Aurangabad in Bihar on Monday.", "Bihar"),
+        ("Police fired on protesters in Aurangabad, some 80 km from Gaya, on Monday.", "Bihar"),
+        ("Police fired on protesters in Aurangabad, east of Pune, on Monday.", "Maharashtra"),
+    ],
+)
+def test_geocode_namesakes_told_apart_by_the_places_the_article_names(geocoder: Geocoder, article: str | None,
+                                                                      admin1: str) -> None:
+    place = geocoder.geocode(PlaceMention("Aurangabad"), ("India",), article_text=article)
+    assert place is not None and place.admin1 == admin1
+
+
+@pytest.mark.slow
+def test_geocode_small_town_after_a_city_is_a_part_of_it_not_its_area(geocoder: Geocoder) -> None:
+    # "the Cape Town area (Swellendam)": a town 200 km away cannot hold a city a hundred times its size, so the
+    # name in brackets is a part of the city the gazetteer does not know, and the city is the place
+    place = geocoder.geocode(PlaceMention("Cape Town, Swellendam", qualifier="area"), ("South Africa",))
+    assert place is not None and place.location == "Cape Town" and place.geo_precision is GeoPrecision.NEAR
+    town = geocoder.geocode(PlaceMention("Swellendam, Western Cape"), ("South Africa",))
+    assert town is not None and town.location == "Swellendam" and town.geo_precision is GeoPrecision.TOWN

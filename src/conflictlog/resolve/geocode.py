@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from conflictlog.records import GeoPrecision, Place, PlaceMention
@@ -168,6 +168,8 @@ PROMINENCE_RATIO = 10
 MIN_PROMINENT = 1000
 #: A town of this many people in another country than the story's outweighs a same-named village in it.
 SIZEABLE_ELSEWHERE = 20_000
+#: How near a town the article names a namesake must lie to be read as the one meant.
+ANCHOR_KM = 50.0
 #: How many of the article's countries, most relevant first, villages are searched in.
 VILLAGE_COUNTRIES = 2
 
@@ -193,6 +195,7 @@ class Geocoder:
         self.gazetteer = gazetteer
         self.villages = villages
         self._mentioned: dict[tuple[int, str], frozenset[str]] = {}
+        self._anchors: dict[tuple[int, str], tuple[GazetteerEntry, ...]] = {}
 
     def geocode(self, place: PlaceMention, context_countries: Sequence[str] = (), *,
                 strict: bool = False, article_text: str | None = None) -> Place | None:
@@ -206,7 +209,8 @@ class Geocoder:
         countries = [c for c in (place.country_hint, *context_countries) if c]
         context = list(dict.fromkeys(iso for iso in (self.gazetteer.country_iso2(c) for c in countries) if iso))
         reading = read_place_text(head, place.qualifier)
-        areas = self._areas(area_texts, reading, context)
+        areas = [readings for readings in self._areas(area_texts, reading, context)
+                 if not self._names_a_part(readings, reading)]
         if areas:
             # a named containing area outweighs the countries the article mentions
             context = [areas[0][0].country_iso2, *(c for c in context if c != areas[0][0].country_iso2)]
@@ -251,6 +255,19 @@ class Geocoder:
         logger.debug("geocode: %r -> %s (%s, precision %d)", place.text, entry.gazetteer_id, entry.feature,
                      int(precision))
         return result
+
+    def _names_a_part(self, readings: Sequence[GazetteerEntry], reading: _Reading) -> bool:
+        """Whether a name after the comma is a part of the place rather than its area ("the Pretoria area
+        (Mamelodi)"): it is only small towns, all far from a city of the head's name many times their size, which
+        none of them can hold."""
+        if not readings or any(e.feature not in ("city", "town") for e in readings):
+            return False
+        largest = max(_weight(e) for e in readings)
+        heads = [e for name in reading.names if not self.gazetteer.is_common_word(name)
+                 for e in self.gazetteer.lookup(name, loose=False)
+                 if e.feature in ("city", "town") and e.country_iso2 == readings[0].country_iso2
+                 and _weight(e) >= PROMINENCE_RATIO * max(largest, MIN_PROMINENT)]
+        return any(all(not _inside(h, area) for area in readings) for h in heads)
 
     @staticmethod
     def _wants_village(entry: GazetteerEntry | None, context: Sequence[str],
@@ -297,9 +314,10 @@ class Geocoder:
                 matches = [m for m in matches
                            if all(self._in_district(m.entry, d.name, d.latitude, d.longitude) for d in districts)]
         elif article_text and len(matches) > 1:
-            named = self._provinces_named(article_text, iso2)
-            inside = [m for m in matches if m.entry.admin1 in named]
-            matches = inside or matches
+            keys = {normalize_name(name) for name in reading.names}
+            supported = {m.entry.gazetteer_id for m in matches} & {
+                e.gazetteer_id for e in self.by_places_named([m.entry for m in matches], article_text, keys)}
+            matches = [m for m in matches if m.entry.gazetteer_id in supported] or matches
         if not matches:
             return None
         wanted = self._feature_preference(reading, [m.entry for m in matches])
@@ -345,12 +363,60 @@ class Geocoder:
             return district, 0.5, GeoPrecision.NEAR
         return province, 0.5, GeoPrecision.REGION
 
+    def by_places_named(self, entries: Sequence[GazetteerEntry], article_text: str,
+                        own: Collection[str] = ()) -> list[GazetteerEntry]:
+        """The namesakes among ``entries`` that lie in a province the article names or within ``ANCHOR_KM`` of
+        a town it names (not the place itself, whose normalised spellings are ``own``), else the one much nearer
+        such a town than the rest; [] when the places named tell none apart."""
+        if not entries:
+            return []
+        iso2 = entries[0].country_iso2
+        provinces = self._provinces_named(article_text, iso2)
+        towns = [t for t in self._towns_named(article_text, iso2) if normalize_name(t.name) not in own]
+        kept = [e for e in entries if e.admin1 and e.admin1 in provinces or any(
+            distance_km(e.latitude, e.longitude, t.latitude, t.longitude) <= ANCHOR_KM for t in towns)]
+        if 0 < len(kept) < len(entries):
+            return kept
+        if not towns:
+            return []
+
+        def far(e: GazetteerEntry) -> float:
+            return min(distance_km(e.latitude, e.longitude, t.latitude, t.longitude) for t in towns)
+
+        # the namesake nearest a town named, when much nearer than any other (one place may be several entries)
+        ranked = sorted(entries, key=far)
+        nearest = [e for e in ranked if distance_km(e.latitude, e.longitude, ranked[0].latitude,
+                                                    ranked[0].longitude) <= CLUSTER_KM]
+        others = [far(e) for e in ranked if e not in nearest]
+        return nearest if others and far(ranked[0]) <= NEARER_RATIO * others[0] else []
+
+    def _towns_named(self, text: str, iso2: str) -> tuple[GazetteerEntry, ...]:
+        """Towns and cities of a country the text names by their own name, one place each (a name with
+        namesakes far apart says nowhere)."""
+        key = (hash(text), iso2)
+        found = self._anchors.get(key)
+        if found is None:
+            towns: dict[str, GazetteerEntry] = {}
+            for match in _PHRASE.finditer(text):
+                phrase = match.group(0)
+                if phrase in towns or self.gazetteer.is_common_word(phrase) or self.gazetteer.is_country(phrase):
+                    continue
+                entries = [e for e in self.gazetteer.lookup(phrase, loose=False)
+                           if e.country_iso2 == iso2 and e.feature in ("city", "town")]
+                if entries and _one_place(entries):
+                    towns[phrase] = entries[0]
+            if len(self._anchors) > 256:
+                self._anchors.clear()
+            found = self._anchors[key] = tuple(towns.values())
+        return found
+
     def _provinces_named(self, text: str, iso2: str) -> frozenset[str]:
         """ACLED names of the provinces of a country that a text names (one to three words at a time)."""
         key = (hash(text), iso2)
         found = self._mentioned.get(key)
         if found is None:
-            words = re.findall(r"[A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}", text)
+            # every capitalised word starts a phrase ("Aurangabad in Bihar" names Bihar)
+            words = re.findall(r"(?=\b([A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}))", text)
             names: set[str] = set()
             for phrase in words:
                 parts = phrase.split()
@@ -656,6 +722,9 @@ class Geocoder:
 
         country = min({e.country_iso2 for e in pool}, key=importance)
         pool = [e for e in pool if e.country_iso2 == country]
+        if article_text and len(pool) > 1 and not _one_place(pool):
+            # namesakes in one country: the one in a province, or near a town, the article also names
+            pool = self.by_places_named(pool, article_text, keys) or pool
         wanted = self._feature_preference(reading, pool)
         pool.sort(key=lambda e: (wanted.get(e.feature, 9), alternate(e), -e.population, FEATURE_RANK[e.feature]))
         best = pool[0]
