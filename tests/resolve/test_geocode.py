@@ -398,3 +398,21 @@ def test_geocode_small_town_after_a_city_is_a_part_of_it_not_its_area(geocoder: 
     assert place is not None and place.location == "Cape Town" and place.geo_precision is GeoPrecision.NEAR
     town = geocoder.geocode(PlaceMention("Swellendam, Western Cape"), ("South Africa",))
     assert town is not None and town.location == "Swellendam" and town.geo_precision is GeoPrecision.TOWN
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("article", "found"),
+    [
+        # "Pyu" only heads a militia's name, and the town lies in none of the provinces the report names
+        ("Near a village of Kale district, Sagaing region, the local PDF attacked Pyu Saw Htee members.", False),
+        ("Near a village of Kale district, Sagaing region, the local PDF attacked members in Pyu.", True),
+        ("Near a village of Kale district, Sagaing region, the local PDF attacked members in Pyu Town.", True),
+        ("In Bago region, the local PDF attacked Pyu Saw Htee members.", True),
+        ("The local PDF attacked Pyu Saw Htee members.", True),
+    ],
+)
+def test_geocode_town_heading_a_group_name_outside_the_provinces_named(geocoder: Geocoder, article: str,
+                                                                       found: bool) -> None:
+    place = geocoder.geocode(PlaceMention("Pyu"), ("Myanmar",), article_text=article)
+    assert (place is not None) is found

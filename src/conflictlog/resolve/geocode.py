@@ -157,6 +157,8 @@ _AREA_AFTER = re.compile(
     r"[A-Z][\w'’-]*){0,2})"
     r"(?:\s+(?P<unit>district|province|governorate|state|region|county|upazila|tehsil|lga|LGA|municipality|"
     r"sub-district|subdistrict|department|prefecture|oblast|agency|division))?\b")
+# A proper name going on after a place's name ("Pyu Saw Htee"), not a unit word ("Pyu Town") or a new clause.
+_NAME_GOES_ON = re.compile(r"[ -](?!(?:City|Town|Village|District|Province|Region|State|Township|County|Governorate|Area|Camp|Market|Road|Street|Police|Hospital)\b)[A-Z][a-z]")
 #: Least confidence of a transliteration match for a place named beside the area an event was coded to.
 FINER_LOOSE_CONFIDENCE = 0.7
 #: A namesake this much nearer (as a share of the next one's distance) the area coded is the one meant.
@@ -168,6 +170,8 @@ PROMINENCE_RATIO = 10
 MIN_PROMINENT = 1000
 #: A town of this many people in another country than the story's outweighs a same-named village in it.
 SIZEABLE_ELSEWHERE = 20_000
+#: A city this populous is meant by its name even in a story that names only other provinces of its country.
+KNOWN_CITY = 100_000
 #: How near a town the article names a namesake must lie to be read as the one meant.
 ANCHOR_KM = 50.0
 #: How many of the article's countries, most relevant first, villages are searched in.
@@ -234,6 +238,10 @@ class Geocoder:
                 # innermost of those areas, as ACLED does for a village it cannot locate
                 entry, score = areas[0][0], 0.5
                 precision = GeoPrecision.REGION if entry.feature == "admin1" else GeoPrecision.NEAR
+        if entry is not None and not areas and article_text and self._elsewhere(entry, article_text, reading):
+            logger.debug("geocode: %r is %s, in none of the provinces the article names", place.text,
+                         entry.gazetteer_id)
+            entry = None
         if entry is None:
             logger.debug("geocode: %r not found (context %s)", place.text, context)
             return None
@@ -362,6 +370,23 @@ class Geocoder:
                                       first.country, first.admin1, first.admin2, lat, lon, 0, first.source)
             return district, 0.5, GeoPrecision.NEAR
         return province, 0.5, GeoPrecision.REGION
+
+    def _elsewhere(self, entry: GazetteerEntry, article_text: str, reading: _Reading) -> bool:
+        """Whether the place is only ever written at the head of a longer proper name ("Pyu Saw Htee") and is a
+        town outside every province of its country the article names, far from the towns it names: then the
+        name is a group's or a person's, not that town's."""
+        if entry.feature not in ("city", "town") or _weight(entry) >= KNOWN_CITY or not entry.admin1:
+            return False
+        written = [m for name in reading.names[-1:] for m in re.finditer(rf"\b{re.escape(name)}\b", article_text)]
+        if not written or not all(_NAME_GOES_ON.match(article_text, m.end()) for m in written):
+            return False
+        provinces = self._provinces_named(article_text, entry.country_iso2)
+        if not provinces or entry.admin1 in provinces:
+            return False
+        own = {normalize_name(name) for name in reading.names}
+        return not any(distance_km(entry.latitude, entry.longitude, t.latitude, t.longitude) <= ANCHOR_KM
+                       for t in self._towns_named(article_text, entry.country_iso2)
+                       if normalize_name(t.name) not in own)
 
     def by_places_named(self, entries: Sequence[GazetteerEntry], article_text: str,
                         own: Collection[str] = ()) -> list[GazetteerEntry]:
