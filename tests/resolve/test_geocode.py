@@ -367,6 +367,17 @@ def test_geocode_containing_area_none_without_an_area(geocoder: Geocoder, senten
 
 
 @pytest.mark.slow
+def test_geocode_containing_area_lies_in_the_story_country(geocoder: Geocoder) -> None:
+    # "Le" of an unknown "Le Marin" is not Leh in India, and an area abroad is not the place of a story elsewhere
+    sentence = "Workers blocked the road in Qolpatenabad, Le Marin, on Monday."
+    found = geocoder.containing_area(PlaceMention("Qolpatenabad"), sentence, ("Martinique",))
+    assert found is None or found.country == "Martinique"
+    found = geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Kunduz.",
+                                     ("Pakistan",))
+    assert found is None
+
+
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(place=st.text(max_size=20), sentence=st.text(max_size=120))
 def test_geocode_containing_area_of_any_text_property(geocoder: Geocoder, place: str, sentence: str) -> None:

@@ -541,11 +541,13 @@ class Geocoder:
         found: Place | None = None
         for n in range(len(words), 0, -1):  # "Kunduz Province Police": the longest name that is a place
             name = " ".join(words[:n])
-            if self.gazetteer.is_country(name) or self.gazetteer.is_common_word(name):
-                continue
+            if (n < len(words) and len(name) < 4 or self.gazetteer.is_country(name)
+                    or self.gazetteer.is_common_word(name)):
+                continue  # "Le" of "Le Marin" is no place of its own
             text = f"{name} {unit}" if unit and n == len(words) else name
+            # the area must lie in the story's countries, when it names any
             found = self.geocode(PlaceMention(text, country_hint=place.country_hint), context_countries,
-                                 article_text=article_text)
+                                 strict=bool(context_countries or place.country_hint), article_text=article_text)
             if found is not None:
                 break
         if found is None or found.location == found.country or not found.admin1:
