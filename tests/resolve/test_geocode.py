@@ -336,6 +336,10 @@ def test_geocode_small_place_abroad_needs_a_country_or_province_named(geocoder: 
          "Helmand", GeoPrecision.REGION),
         ("Tolapara", "Two were hurt at Tolapara village under Sunamganj District Police watch.", ("Bangladesh",),
          "Sunamganj", "Sylhet", GeoPrecision.NEAR),
+        ("Qolpatenabad", "Troops raided Qolpatenabad village (Kunduz province) at dawn.", ("Afghanistan",), "Kunduz",
+         "Kunduz", GeoPrecision.REGION),
+        ("Qolpatenabad", "Troops exchanged fire in the Qolpatenabad sector of Kupwara district.", ("India",),
+         "Kupwara", "Jammu and Kashmir", GeoPrecision.NEAR),
     ],
 )
 def test_geocode_containing_area_of_an_unknown_village(geocoder: Geocoder, place: str, sentence: str,

@@ -149,10 +149,10 @@ _PHRASE = re.compile(r"(?:\b(?:al|el|ad|as|ash|az|ar|an|at)-)?\b[A-Z][\w'’]+(?
 _NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)?|vicinity of|km|kilometres|"
                           r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
 # What follows a place the gazetteer lacks and names the area holding it: "village of Habiganj district",
-# "area near Kunduz", ", Helmand province", "under Chhatak upazila".
+# "area near Kunduz", ", Helmand province", "under Chhatak upazila", "village (Kale district, ...)".
 _AREA_AFTER = re.compile(
-    r"(?:\s+(?:village|villages|town|hamlet|area|areas|locality|neighbou?rhood|settlement|camp|union|ward))?"
-    r"\s*(?:,|\bof\b|\bin\b|\bunder\b|\bnear\b|\bclose to\b|\boutside\b)\s+(?:the\s+)?"
+    r"(?:\s+(?:village|villages|town|hamlet|area|areas|locality|neighbou?rhood|settlement|camp|union|ward|"
+    r"sector))?\s*(?:,|\(|\bof\b|\bin\b|\bunder\b|\bnear\b|\bclose to\b|\boutside\b)\s*(?:the\s+)?"
     r"(?P<name>(?:(?:al|el|ad|as|ash|az|ar|an|at)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ad|as|ash|az|ar|an|at)-)?"
     r"[A-Z][\w'’-]*){0,2})"
     r"(?:\s+(?P<unit>district|province|governorate|state|region|county|upazila|tehsil|lga|LGA|municipality|"
