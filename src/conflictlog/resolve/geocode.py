@@ -238,9 +238,9 @@ class Geocoder:
                 # innermost of those areas, as ACLED does for a village it cannot locate
                 entry, score = areas[0][0], 0.5
                 precision = GeoPrecision.REGION if entry.feature == "admin1" else GeoPrecision.NEAR
-        if entry is not None and not areas and article_text and self._elsewhere(entry, article_text, reading):
-            logger.debug("geocode: %r is %s, in none of the provinces the article names", place.text,
-                         entry.gazetteer_id)
+        if entry is not None and not areas and article_text and self._elsewhere(entry, article_text, reading,
+                                                                         weak=score < 0.95):
+            logger.debug("geocode: %r heads a longer name; %s is not supported", place.text, entry.gazetteer_id)
             entry = None
         if entry is None:
             logger.debug("geocode: %r not found (context %s)", place.text, context)
@@ -371,15 +371,18 @@ class Geocoder:
             return district, 0.5, GeoPrecision.NEAR
         return province, 0.5, GeoPrecision.REGION
 
-    def _elsewhere(self, entry: GazetteerEntry, article_text: str, reading: _Reading) -> bool:
-        """Whether the place is only ever written at the head of a longer proper name ("Pyu Saw Htee") and is a
-        town outside every province of its country the article names, far from the towns it names: then the
+    def _elsewhere(self, entry: GazetteerEntry, article_text: str, reading: _Reading, weak: bool = False) -> bool:
+        """Whether the place is only ever written at the head of a longer proper name ("Pyu Saw Htee", "Niladri
+        Sen") and is a town found by a ``weak`` match (a spelling merely alike, or one of several countries') or
+        one outside every province of its country the article names, far from the towns it names: then the
         name is a group's or a person's, not that town's."""
         if entry.feature not in ("city", "town") or _weight(entry) >= KNOWN_CITY or not entry.admin1:
             return False
         written = [m for name in reading.names[-1:] for m in re.finditer(rf"\b{re.escape(name)}\b", article_text)]
         if not written or not all(_NAME_GOES_ON.match(article_text, m.end()) for m in written):
             return False
+        if weak:
+            return True
         provinces = self._provinces_named(article_text, entry.country_iso2)
         if not provinces or entry.admin1 in provinces:
             return False
