@@ -158,7 +158,8 @@ _AREA_AFTER = re.compile(
     r"(?:\s+(?P<unit>district|province|governorate|state|region|county|upazila|tehsil|lga|LGA|municipality|"
     r"sub-district|subdistrict|department|prefecture|oblast|agency|division))?\b")
 # A proper name going on after a place's name ("Pyu Saw Htee"), not a unit word ("Pyu Town") or a new clause.
-_NAME_GOES_ON = re.compile(r"[ -](?!(?:City|Town|Village|District|Province|Region|State|Township|County|Governorate|Area|Camp|Market|Road|Street|Police|Hospital)\b)[A-Z][a-z]")
+_NAME_GOES_ON = re.compile(r"[ -](?!(?:City|Town|Village|District|Province|Region|State|Township|County|Governorate|"
+                           r"Area|Camp|Market|Road|Street|Police|Hospital)\b)[A-Z][a-z]")
 #: Least confidence of a transliteration match for a place named beside the area an event was coded to.
 FINER_LOOSE_CONFIDENCE = 0.7
 #: A namesake this much nearer (as a share of the next one's distance) the area coded is the one meant.
