@@ -379,6 +379,12 @@ def test_geocode_containing_area_lies_in_the_story_country(geocoder: Geocoder) -
     found = geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Kunduz.",
                                      ("Pakistan",))
     assert found is None
+    # an area found only by a spelling merely alike is none
+    loose = geocoder.geocode(PlaceMention("Manbaj"))
+    assert loose is not None and loose.score < 0.8
+    assert geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Manbaj.") is None
+    exact = geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Manbij.")
+    assert exact is not None and exact.admin1 == "Aleppo"
 
 
 @pytest.mark.slow

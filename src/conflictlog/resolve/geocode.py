@@ -554,8 +554,8 @@ class Geocoder:
                                  strict=bool(context_countries or place.country_hint), article_text=article_text)
             if found is not None:
                 break
-        if found is None or found.location == found.country or not found.admin1:
-            return None
+        if found is None or found.location == found.country or not found.admin1 or found.score < 0.8:
+            return None  # a spelling merely alike ("Bethlehem", Belem) or a name of many countries is no area
         precision = found.geo_precision if found.geo_precision is not GeoPrecision.TOWN else GeoPrecision.NEAR
         return replace(found, geo_precision=precision, score=round(min(found.score, 0.5), 2))
 
