@@ -437,3 +437,11 @@ def test_geocode_town_heading_a_group_name_outside_the_provinces_named(geocoder:
                                                                        found: bool) -> None:
     place = geocoder.geocode(PlaceMention("Pyu"), ("Myanmar",), article_text=article)
     assert (place is not None) is found
+
+
+@pytest.mark.slow
+def test_geocode_large_city_with_the_name_only_as_an_alternate_does_not_outweigh_the_context(
+        geocoder: Geocoder) -> None:
+    # Belem (1.5 million) lists "Bethlehem" among its old names: in a story of Palestine, Bethlehem is meant
+    place = geocoder.geocode(PlaceMention("Bethlehem"), ("Palestine",))
+    assert place is not None and place.country == "Palestine" and place.score == 1.0

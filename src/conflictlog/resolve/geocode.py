@@ -721,18 +721,6 @@ class Geocoder:
                 return None, 0.0
         near = self._neighbours(context)
         pool = in_context or candidates
-        # a capital-size city outweighs a same-named hamlet in the context country ("Kabul" vs "Cabool")
-        if in_context:
-            local = max(_weight(e) for e in in_context)
-            major = [e for e in candidates if e.feature == "city" and e.population >= 1_000_000
-                     and e.population >= 20 * max(local, 1)]
-            if major:
-                pool = major
-
-        # pick the country first (context order, then neighbours, then a place of the kind the words ask for,
-        # then the most important match), then the feature
-        wanted_all = self._feature_preference(reading, pool)
-
         # a place called by its own name beats one that has the name only among its alternate spellings
         keys = {normalize_name(name) for name in reading.names}
 
@@ -740,6 +728,19 @@ class Geocoder:
             if entry.gazetteer_id.startswith("curated:"):
                 return False  # the curated list names each spelling it is meant to be found by
             return normalize_name(entry.name) not in keys and normalize_name(strip_admin_suffix(entry.name)) not in keys
+
+        # a capital-size city outweighs a same-named hamlet in the context country ("Kabul" vs "Cabool"), when it
+        # bears the name itself (Belem, once "Bethlehem", does not outweigh Bethlehem in a story of Palestine)
+        if in_context:
+            local = max(_weight(e) for e in in_context)
+            major = [e for e in candidates if e.feature == "city" and e.population >= 1_000_000
+                     and e.population >= 20 * max(local, 1) and not alternate(e)]
+            if major:
+                pool = major
+
+        # pick the country first (context order, then neighbours, then a place of the kind the words ask for,
+        # then the most important match), then the feature
+        wanted_all = self._feature_preference(reading, pool)
 
         def importance(iso2: str) -> tuple:
             # outside the story's countries, a place that bears the name itself comes before the prior for
