@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.records import GeoPrecision, PlaceMention
 from conflictlog.resolve.gazetteer import distance_km
@@ -294,3 +296,152 @@ def test_geocode_named_province_outweighs_a_foreign_town_of_the_name(geocoder: G
     # a country named as the area still beats a foreign district of the same name ("Mali" in Guinea)
     mali = geocoder.geocode(PlaceMention("Douentza, Mali"), ("Mali",))
     assert mali is not None and mali.country == "Mali"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("context", [(), ("Madagascar",)])
+def test_geocode_loose_spelling_of_a_small_town_abroad_is_not_taken(geocoder: Geocoder,
+                                                                    context: tuple[str, ...]) -> None:
+    # "Dahaly" only resembles a small Indian town (Dahali): in a story of no country, or of another one, it is a
+    # group's or a person's name as likely as that town
+    assert geocoder.geocode(PlaceMention("Dahaly"), context) is None
+    assert geocoder.geocode(PlaceMention("Dahali"), ("India",)) is not None
+
+
+@pytest.mark.slow
+def test_geocode_small_place_abroad_needs_a_country_or_province_named(geocoder: Geocoder) -> None:
+    # "White" (a building's nickname) is a few small US counties and towns: nothing in the text supports them
+    assert geocoder.geocode(PlaceMention("White")) is None
+    assert geocoder.geocode(PlaceMention("White"), ("United States",)) is not None
+    assert geocoder.geocode(PlaceMention("Swellendam")) is None
+    named = geocoder.geocode(PlaceMention("Swellendam"), article_text="Farm workers marched in Swellendam, Western "
+                             "Cape, on Monday.")
+    assert named is not None and named.admin1 == "Western Cape"
+    # a large city or a town in a conflict country is meant without support
+    assert geocoder.geocode(PlaceMention("Paris")) is not None
+    mayadin = geocoder.geocode(PlaceMention("al-Mayadin"))
+    assert mayadin is not None and mayadin.country == "Syria"
+
+
+# Invented villages: the gazetteer has none of these names, so only the area named beside them can place them.
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("place", "sentence", "context", "location", "admin1", "precision"),
+    [
+        ("Kolorpur", "A mob attacked residents of Kolorpur village of Habiganj district of Bangladesh.",
+         ("Bangladesh",), "Habiganj", "Sylhet", GeoPrecision.NEAR),
+        ("Qolpatenabad", "Gunmen stormed Qolpatenabad area near Kunduz on Monday.", ("Afghanistan",), "Kunduz",
+         "Kunduz", GeoPrecision.NEAR),
+        ("Qolpatenabad", "A roadside bomb went off in Qolpatenabad, Helmand province, killing two.", (), "Helmand",
+         "Helmand", GeoPrecision.REGION),
+        ("Tolapara", "Two were hurt at Tolapara village under Sunamganj District Police watch.", ("Bangladesh",),
+         "Sunamganj", "Sylhet", GeoPrecision.NEAR),
+        ("Qolpatenabad", "Troops raided Qolpatenabad village (Kunduz province) at dawn.", ("Afghanistan",), "Kunduz",
+         "Kunduz", GeoPrecision.REGION),
+        ("Qolpatenabad", "Troops exchanged fire in the Qolpatenabad sector of Kupwara district.", ("India",),
+         "Kupwara", "Jammu and Kashmir", GeoPrecision.NEAR),
+    ],
+)
+def test_geocode_containing_area_of_an_unknown_village(geocoder: Geocoder, place: str, sentence: str,
+                                                       context: tuple[str, ...], location: str, admin1: str,
+                                                       precision: GeoPrecision) -> None:
+    assert geocoder.geocode(PlaceMention(place), context) is None
+    found = geocoder.containing_area(PlaceMention(place), sentence, context)
+    assert found is not None
+    assert (found.location, found.admin1, found.geo_precision) == (location, admin1, precision)
+    assert found.admin2 is not None or precision is GeoPrecision.REGION
+
+
+@pytest.mark.slow
+def test_geocode_containing_area_named_elsewhere_in_the_article(geocoder: Geocoder) -> None:
+    article = ("Families of Tolapara village of Sunamganj district fled on Sunday.\n"
+               "They were attacked in Tolapara over a land dispute.")
+    found = geocoder.containing_area(PlaceMention("Tolapara"), "They were attacked in Tolapara over a land dispute.",
+                                     ("Bangladesh",), article_text=article)
+    assert found is not None and found.admin2 == "Sunamganj" and found.geo_precision is GeoPrecision.NEAR
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence", ["Gunmen attacked Qolpatenabad on Monday.",
+                                      "Gunmen attacked Qolpatenabad village of Afghanistan.",
+                                      "Gunmen attacked Qolpatenabad, Police said.",
+                                      "Gunmen attacked a village."])
+def test_geocode_containing_area_none_without_an_area(geocoder: Geocoder, sentence: str) -> None:
+    assert geocoder.containing_area(PlaceMention("Qolpatenabad"), sentence, ("Afghanistan",)) is None
+
+
+@pytest.mark.slow
+def test_geocode_containing_area_lies_in_the_story_country(geocoder: Geocoder) -> None:
+    # "Le" of an unknown "Le Marin" is not Leh in India, and an area abroad is not the place of a story elsewhere
+    sentence = "Workers blocked the road in Qolpatenabad, Le Marin, on Monday."
+    found = geocoder.containing_area(PlaceMention("Qolpatenabad"), sentence, ("Martinique",))
+    assert found is None or found.country == "Martinique"
+    found = geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Kunduz.",
+                                     ("Pakistan",))
+    assert found is None
+    # an area found only by a spelling merely alike is none
+    loose = geocoder.geocode(PlaceMention("Manbaj"))
+    assert loose is not None and loose.score < 0.8
+    assert geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Manbaj.") is None
+    exact = geocoder.containing_area(PlaceMention("Qolpatenabad"), "Gunmen raided Qolpatenabad near Manbij.")
+    assert exact is not None and exact.admin1 == "Aleppo"
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None)
+@given(place=st.text(max_size=20), sentence=st.text(max_size=120))
+def test_geocode_containing_area_of_any_text_property(geocoder: Geocoder, place: str, sentence: str) -> None:
+    found = geocoder.containing_area(PlaceMention(place or "x"), sentence, ("Syria",), article_text=sentence)
+    assert found is None or found.geo_precision in (GeoPrecision.NEAR, GeoPrecision.REGION)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("article", "admin1"),
+    [
+        (None, "Maharashtra"),  # nothing else named: the larger namesake
+        ("Police fired on protesters in Aurangabad in Bihar on Monday.", "Bihar"),
+        ("Police fired on protesters in Aurangabad, some 80 km from Gaya, on Monday.", "Bihar"),
+        ("Police fired on protesters in Aurangabad, east of Pune, on Monday.", "Maharashtra"),
+    ],
+)
+def test_geocode_namesakes_told_apart_by_the_places_the_article_names(geocoder: Geocoder, article: str | None,
+                                                                      admin1: str) -> None:
+    place = geocoder.geocode(PlaceMention("Aurangabad"), ("India",), article_text=article)
+    assert place is not None and place.admin1 == admin1
+
+
+@pytest.mark.slow
+def test_geocode_small_town_after_a_city_is_a_part_of_it_not_its_area(geocoder: Geocoder) -> None:
+    # "the Cape Town area (Swellendam)": a town 200 km away cannot hold a city a hundred times its size, so the
+    # name in brackets is a part of the city the gazetteer does not know, and the city is the place
+    place = geocoder.geocode(PlaceMention("Cape Town, Swellendam", qualifier="area"), ("South Africa",))
+    assert place is not None and place.location == "Cape Town" and place.geo_precision is GeoPrecision.NEAR
+    town = geocoder.geocode(PlaceMention("Swellendam, Western Cape"), ("South Africa",))
+    assert town is not None and town.location == "Swellendam" and town.geo_precision is GeoPrecision.TOWN
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("article", "found"),
+    [
+        # "Pyu" only heads a militia's name, and the town lies in none of the provinces the report names
+        ("Near a village of Kale district, Sagaing region, the local PDF attacked Pyu Saw Htee members.", False),
+        ("Near a village of Kale district, Sagaing region, the local PDF attacked members in Pyu.", True),
+        ("Near a village of Kale district, Sagaing region, the local PDF attacked members in Pyu Town.", True),
+        ("In Bago region, the local PDF attacked Pyu Saw Htee members.", True),
+        ("The local PDF attacked Pyu Saw Htee members.", True),
+    ],
+)
+def test_geocode_town_heading_a_group_name_outside_the_provinces_named(geocoder: Geocoder, article: str,
+                                                                       found: bool) -> None:
+    place = geocoder.geocode(PlaceMention("Pyu"), ("Myanmar",), article_text=article)
+    assert (place is not None) is found
+
+
+@pytest.mark.slow
+def test_geocode_large_city_with_the_name_only_as_an_alternate_does_not_outweigh_the_context(
+        geocoder: Geocoder) -> None:
+    # Belem (1.5 million) lists "Bethlehem" among its old names: in a story of Palestine, Bethlehem is meant
+    place = geocoder.geocode(PlaceMention("Bethlehem"), ("Palestine",))
+    assert place is not None and place.country == "Palestine" and place.score == 1.0

@@ -155,3 +155,16 @@ def test_resolve_unnamed_attacker_of_an_air_strike_and_crowds(resolver: Resolver
     assert resolver.resolve(protest, article).actor1 == "Protesters (Syria)"
     talks = replace(strike, actor1=None, event_type="Strategic developments", sub_event_type="Agreement")
     assert resolver.resolve(talks, article).actor1 is None
+
+
+@pytest.mark.slow
+def test_resolve_unknown_village_falls_back_to_the_district_the_text_names(resolver: Resolver) -> None:
+    # an invented village: the district the sentence puts it in, not the country, is the event's place
+    text = "Residents of Qolpatenabad village of Habiganj district of Bangladesh were attacked by a mob."
+    mention = replace(_mention("a mob", "residents", "Qolpatenabad", "village"),
+                      evidence=(Evidence(text, 0, len(text)),))
+    article = replace(_article(text), article_id="a-village")  # the resolver caches countries by article
+    place = resolver.resolve(mention, article).place
+    assert place is not None
+    assert (place.location, place.admin1, place.admin2) == ("Habiganj", "Sylhet", "Habiganj")
+    assert place.geo_precision is GeoPrecision.NEAR

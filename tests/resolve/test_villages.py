@@ -281,3 +281,28 @@ def test_villages_short_names_in_another_vowel_or_ending(variant_geocoder: Geoco
     assert finer is not None and finer.gazetteer_id == "wof:20"
     # a short name's variants are searched in the story's own country only
     assert variant_geocoder.geocode(PlaceMention("Azaq"), ("Iraq",)) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "source_id"), [
+    ("Shelling hit Mazraat Quwaysim, a few kilometres from Manbij, on Monday.", "wof:3"),
+    ("Shelling hit Mazraat Quwaysim on Monday. Families fled to Safira.", "wof:4"),
+])
+def test_villages_namesakes_in_one_province_told_apart_by_a_town_named(village_geocoder: Geocoder, text: str,
+                                                                       source_id: str) -> None:
+    # both villages lie in Aleppo province: the town the article names beside one of them says which is meant
+    place = village_geocoder.geocode(PlaceMention("Mazraat Quwaysim"), ("Syria",), article_text=text)
+    assert place is not None and place.gazetteer_id == source_id and place.geo_precision is GeoPrecision.TOWN
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "found"), [
+    ("Gunmen attacked Bayt Hunaydiq on Monday, officials in Yemen said.", True),
+    ("Gunmen shot Bayt Hunaydiq Saleh, a tribal elder, in Yemen on Monday.", False),
+])
+def test_villages_weak_match_heading_a_persons_name_is_not_taken(village_geocoder: Geocoder, text: str,
+                                                                 found: bool) -> None:
+    # a match with a namesake (so not sure) whose name the article writes only before another proper name: a
+    # person called so, not the village
+    place = village_geocoder.geocode(PlaceMention("Bayt Hunaydiq"), ("Yemen",), article_text=text)
+    assert (place is not None) is found

@@ -161,6 +161,10 @@ class Resolver:
         place: Place | None = None
         if mention.place is not None:
             place = self.geocoder.geocode(mention.place, context, article_text=article.text if article else None)
+        if place is None and mention.place is not None and mention.evidence:
+            # a village the gazetteer lacks: the district, province or town the sentence puts it in
+            place = self.geocoder.containing_area(mention.place, mention.evidence[0].text, context,
+                                                  article_text=article.text if article else None)
         country = place.country if place is not None else (context[0] if context else None)
         if place is None and country is not None:
             # the report names no place that can be found, but its country is known: code the event to the

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 from conflictlog.records import GeoPrecision, Place, PlaceMention
 from conflictlog.resolve.gazetteer import (
@@ -148,6 +148,18 @@ _PHRASE = re.compile(r"(?:\b(?:al|el|ad|as|ash|az|ar|an|at)-)?\b[A-Z][\w'’]+(?
                      r"[ -])?[A-Z][\w'’]+){0,3}")
 _NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|outskirts of(?: the)?|vicinity of|km|kilometres|"
                           r"kilometers|miles|(?:north|south|east|west)\w* of)\s*$")
+# What follows a place the gazetteer lacks and names the area holding it: "village of Habiganj district",
+# "area near Kunduz", ", Helmand province", "under Chhatak upazila", "village (Kale district, ...)".
+_AREA_AFTER = re.compile(
+    r"(?:\s+(?:village|villages|town|hamlet|area|areas|locality|neighbou?rhood|settlement|camp|union|ward|"
+    r"sector))?\s*(?:,|\(|\bof\b|\bin\b|\bunder\b|\bnear\b|\bclose to\b|\boutside\b)\s*(?:the\s+)?"
+    r"(?P<name>(?:(?:al|el|ad|as|ash|az|ar|an|at)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el|ad|as|ash|az|ar|an|at)-)?"
+    r"[A-Z][\w'’-]*){0,2})"
+    r"(?:\s+(?P<unit>district|province|governorate|state|region|county|upazila|tehsil|lga|LGA|municipality|"
+    r"sub-district|subdistrict|department|prefecture|oblast|agency|division))?\b")
+# A proper name going on after a place's name ("Pyu Saw Htee"), not a unit word ("Pyu Town") or a new clause.
+_NAME_GOES_ON = re.compile(r"[ -](?!(?:City|Town|Village|District|Province|Region|State|Township|County|Governorate|"
+                           r"Area|Camp|Market|Road|Street|Police|Hospital)\b)[A-Z][a-z]")
 #: Least confidence of a transliteration match for a place named beside the area an event was coded to.
 FINER_LOOSE_CONFIDENCE = 0.7
 #: A namesake this much nearer (as a share of the next one's distance) the area coded is the one meant.
@@ -159,8 +171,18 @@ PROMINENCE_RATIO = 10
 MIN_PROMINENT = 1000
 #: A town of this many people in another country than the story's outweighs a same-named village in it.
 SIZEABLE_ELSEWHERE = 20_000
+#: A city this populous is meant by its name even in a story that names only other provinces of its country.
+KNOWN_CITY = 100_000
+#: How near a town the article names a namesake must lie to be read as the one meant.
+ANCHOR_KM = 50.0
 #: How many of the article's countries, most relevant first, villages are searched in.
 VILLAGE_COUNTRIES = 2
+
+
+def _weak_elsewhere(entry: GazetteerEntry) -> bool:
+    """Whether a place outside the conflict countries is too small to be meant without a country to support it."""
+    return (entry.country_iso2 not in CONFLICT_COUNTRIES and entry.feature in ("city", "town", "facility", "admin2")
+            and _weight(entry) < 50_000)
 
 
 def _one_place(entries: Sequence[GazetteerEntry]) -> bool:
@@ -178,6 +200,7 @@ class Geocoder:
         self.gazetteer = gazetteer
         self.villages = villages
         self._mentioned: dict[tuple[int, str], frozenset[str]] = {}
+        self._anchors: dict[tuple[int, str], tuple[GazetteerEntry, ...]] = {}
 
     def geocode(self, place: PlaceMention, context_countries: Sequence[str] = (), *,
                 strict: bool = False, article_text: str | None = None) -> Place | None:
@@ -191,11 +214,12 @@ class Geocoder:
         countries = [c for c in (place.country_hint, *context_countries) if c]
         context = list(dict.fromkeys(iso for iso in (self.gazetteer.country_iso2(c) for c in countries) if iso))
         reading = read_place_text(head, place.qualifier)
-        areas = self._areas(area_texts, reading, context)
+        areas = [readings for readings in self._areas(area_texts, reading, context)
+                 if not self._names_a_part(readings, reading)]
         if areas:
             # a named containing area outweighs the countries the article mentions
             context = [areas[0][0].country_iso2, *(c for c in context if c != areas[0][0].country_iso2)]
-        entry, score = self._choose(reading, context, areas, strict=strict)
+        entry, score = self._choose(reading, context, areas, strict=strict, article_text=article_text)
         precision: GeoPrecision | None = None
         admin_from: GazetteerEntry | None = None
         if self.villages is not None and context and self._wants_village(entry, context, areas):
@@ -215,6 +239,10 @@ class Geocoder:
                 # innermost of those areas, as ACLED does for a village it cannot locate
                 entry, score = areas[0][0], 0.5
                 precision = GeoPrecision.REGION if entry.feature == "admin1" else GeoPrecision.NEAR
+        if entry is not None and not areas and article_text and self._elsewhere(entry, article_text, reading,
+                                                                         weak=score < 0.95):
+            logger.debug("geocode: %r heads a longer name; %s is not supported", place.text, entry.gazetteer_id)
+            entry = None
         if entry is None:
             logger.debug("geocode: %r not found (context %s)", place.text, context)
             return None
@@ -236,6 +264,19 @@ class Geocoder:
         logger.debug("geocode: %r -> %s (%s, precision %d)", place.text, entry.gazetteer_id, entry.feature,
                      int(precision))
         return result
+
+    def _names_a_part(self, readings: Sequence[GazetteerEntry], reading: _Reading) -> bool:
+        """Whether a name after the comma is a part of the place rather than its area ("the Pretoria area
+        (Mamelodi)"): it is only small towns, all far from a city of the head's name many times their size, which
+        none of them can hold."""
+        if not readings or any(e.feature not in ("city", "town") for e in readings):
+            return False
+        largest = max(_weight(e) for e in readings)
+        heads = [e for name in reading.names if not self.gazetteer.is_common_word(name)
+                 for e in self.gazetteer.lookup(name, loose=False)
+                 if e.feature in ("city", "town") and e.country_iso2 == readings[0].country_iso2
+                 and _weight(e) >= PROMINENCE_RATIO * max(largest, MIN_PROMINENT)]
+        return any(all(not _inside(h, area) for area in readings) for h in heads)
 
     @staticmethod
     def _wants_village(entry: GazetteerEntry | None, context: Sequence[str],
@@ -282,9 +323,10 @@ class Geocoder:
                 matches = [m for m in matches
                            if all(self._in_district(m.entry, d.name, d.latitude, d.longitude) for d in districts)]
         elif article_text and len(matches) > 1:
-            named = self._provinces_named(article_text, iso2)
-            inside = [m for m in matches if m.entry.admin1 in named]
-            matches = inside or matches
+            keys = {normalize_name(name) for name in reading.names}
+            supported = {m.entry.gazetteer_id for m in matches} & {
+                e.gazetteer_id for e in self.by_places_named([m.entry for m in matches], article_text, keys)}
+            matches = [m for m in matches if m.entry.gazetteer_id in supported] or matches
         if not matches:
             return None
         wanted = self._feature_preference(reading, [m.entry for m in matches])
@@ -330,12 +372,80 @@ class Geocoder:
             return district, 0.5, GeoPrecision.NEAR
         return province, 0.5, GeoPrecision.REGION
 
+    def _elsewhere(self, entry: GazetteerEntry, article_text: str, reading: _Reading, weak: bool = False) -> bool:
+        """Whether the place is only ever written at the head of a longer proper name ("Pyu Saw Htee", "Niladri
+        Sen") and is a town found by a ``weak`` match (a spelling merely alike, or one of several countries') or
+        one outside every province of its country the article names, far from the towns it names: then the
+        name is a group's or a person's, not that town's."""
+        if entry.feature not in ("city", "town") or _weight(entry) >= KNOWN_CITY or not entry.admin1:
+            return False
+        written = [m for name in reading.names[-1:] for m in re.finditer(rf"\b{re.escape(name)}\b", article_text)]
+        if not written or not all(_NAME_GOES_ON.match(article_text, m.end()) for m in written):
+            return False
+        if weak:
+            return True
+        provinces = self._provinces_named(article_text, entry.country_iso2)
+        if not provinces or entry.admin1 in provinces:
+            return False
+        own = {normalize_name(name) for name in reading.names}
+        return not any(distance_km(entry.latitude, entry.longitude, t.latitude, t.longitude) <= ANCHOR_KM
+                       for t in self._towns_named(article_text, entry.country_iso2)
+                       if normalize_name(t.name) not in own)
+
+    def by_places_named(self, entries: Sequence[GazetteerEntry], article_text: str,
+                        own: Collection[str] = ()) -> list[GazetteerEntry]:
+        """The namesakes among ``entries`` that lie in a province the article names or within ``ANCHOR_KM`` of
+        a town it names (not the place itself, whose normalised spellings are ``own``), else the one much nearer
+        such a town than the rest; [] when the places named tell none apart."""
+        if not entries:
+            return []
+        iso2 = entries[0].country_iso2
+        provinces = self._provinces_named(article_text, iso2)
+        towns = [t for t in self._towns_named(article_text, iso2) if normalize_name(t.name) not in own]
+        kept = [e for e in entries if e.admin1 and e.admin1 in provinces or any(
+            distance_km(e.latitude, e.longitude, t.latitude, t.longitude) <= ANCHOR_KM for t in towns)]
+        if 0 < len(kept) < len(entries):
+            return kept
+        if not towns:
+            return []
+
+        def far(e: GazetteerEntry) -> float:
+            return min(distance_km(e.latitude, e.longitude, t.latitude, t.longitude) for t in towns)
+
+        # the namesake nearest a town named, when much nearer than any other (one place may be several entries)
+        ranked = sorted(entries, key=far)
+        nearest = [e for e in ranked if distance_km(e.latitude, e.longitude, ranked[0].latitude,
+                                                    ranked[0].longitude) <= CLUSTER_KM]
+        others = [far(e) for e in ranked if e not in nearest]
+        return nearest if others and far(ranked[0]) <= NEARER_RATIO * others[0] else []
+
+    def _towns_named(self, text: str, iso2: str) -> tuple[GazetteerEntry, ...]:
+        """Towns and cities of a country the text names by their own name, one place each (a name with
+        namesakes far apart says nowhere)."""
+        key = (hash(text), iso2)
+        found = self._anchors.get(key)
+        if found is None:
+            towns: dict[str, GazetteerEntry] = {}
+            for match in _PHRASE.finditer(text):
+                phrase = match.group(0)
+                if phrase in towns or self.gazetteer.is_common_word(phrase) or self.gazetteer.is_country(phrase):
+                    continue
+                entries = [e for e in self.gazetteer.lookup(phrase, loose=False)
+                           if e.country_iso2 == iso2 and e.feature in ("city", "town")]
+                if entries and _one_place(entries):
+                    towns[phrase] = entries[0]
+            if len(self._anchors) > 256:
+                self._anchors.clear()
+            found = self._anchors[key] = tuple(towns.values())
+        return found
+
     def _provinces_named(self, text: str, iso2: str) -> frozenset[str]:
         """ACLED names of the provinces of a country that a text names (one to three words at a time)."""
         key = (hash(text), iso2)
         found = self._mentioned.get(key)
         if found is None:
-            words = re.findall(r"[A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}", text)
+            # every capitalised word starts a phrase ("Aurangabad in Bihar" names Bihar)
+            words = re.findall(r"(?=\b([A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}))", text)
             names: set[str] = set()
             for phrase in words:
                 parts = phrase.split()
@@ -413,6 +523,42 @@ class Geocoder:
                         for e, _ in by_distance[:2])
         return by_distance[0] if near <= NEARER_RATIO * second else None
 
+    def containing_area(self, place: PlaceMention, sentence: str, context_countries: Sequence[str] = (),
+                        article_text: str | None = None) -> Place | None:
+        """The district, province or town the sentence (else the article) names as holding a place the gazetteer
+        lacks ("X village of Y district", "X area near Y", "X, Y province"), coded as ACLED codes such a place:
+        the district (precision 2), the province (3) or the countryside of the town (2); None when none is."""
+        head = place.text.split(",")[0].strip()
+        if not head:
+            return None
+        for text in (sentence, article_text or ""):
+            for at in re.finditer(re.escape(head), text):
+                after = _AREA_AFTER.match(text, at.end())
+                found = self._area_named(after, place, context_countries, article_text) if after else None
+                if found is not None:
+                    return found
+        return None
+
+    def _area_named(self, after: re.Match[str], place: PlaceMention, context_countries: Sequence[str],
+                    article_text: str | None) -> Place | None:
+        words, unit = after.group("name").split(), after.group("unit")
+        found: Place | None = None
+        for n in range(len(words), 0, -1):  # "Kunduz Province Police": the longest name that is a place
+            name = " ".join(words[:n])
+            if (n < len(words) and len(name) < 4 or self.gazetteer.is_country(name)
+                    or self.gazetteer.is_common_word(name)):
+                continue  # "Le" of "Le Marin" is no place of its own
+            text = f"{name} {unit}" if unit and n == len(words) else name
+            # the area must lie in the story's countries, when it names any
+            found = self.geocode(PlaceMention(text, country_hint=place.country_hint), context_countries,
+                                 strict=bool(context_countries or place.country_hint), article_text=article_text)
+            if found is not None:
+                break
+        if found is None or found.location == found.country or not found.admin1 or found.score < 0.8:
+            return None  # a spelling merely alike ("Bethlehem", Belem) or a name of many countries is no area
+        precision = found.geo_precision if found.geo_precision is not GeoPrecision.TOWN else GeoPrecision.NEAR
+        return replace(found, geo_precision=precision, score=round(min(found.score, 0.5), 2))
+
     def _place(self, entry: GazetteerEntry, precision: GeoPrecision, score: float) -> Place:
         info = self.gazetteer.country_info(entry.country_iso2)
         return Place(location=entry.name, country=entry.country, admin1=entry.admin1, admin2=entry.admin2,
@@ -445,13 +591,15 @@ class Geocoder:
         in_context = [e for e in loose if e.country_iso2 in context]
         if in_context:
             return in_context, False
-        # otherwise only a spelling that points to one country is trusted: across a border from the context,
-        # else in a conflict country, else anywhere
+        # otherwise a spelling merely alike is a person's or a group's name as often as a place's: only a
+        # sizeable town, known in many spellings, is trusted, and only where it points to one country (across a
+        # border from the context, else in a conflict country)
         near = self._neighbours(context)
         for group in ([e for e in loose if e.country_iso2 in near],
                       [e for e in loose if e.country_iso2 in CONFLICT_COUNTRIES]):
             if len({e.country_iso2 for e in group}) == 1:
-                return group, False
+                return [e for e in group if e.feature not in ("city", "town", "facility", "admin2")
+                        or _weight(e) >= SIZEABLE_ELSEWHERE], False
         return [], False
 
     def _across_border(self, reading: _Reading, areas: Sequence[list[GazetteerEntry]]) -> GazetteerEntry | None:
@@ -531,8 +679,9 @@ class Geocoder:
         return finer or chosen
 
     def _choose(self, reading: _Reading, context: list[str], areas: Sequence[list[GazetteerEntry]] = (),
-                strict: bool = False) -> tuple[GazetteerEntry | None, float]:
-        """Best entry for the mention; ``strict`` keeps only places in the context countries."""
+                strict: bool = False, article_text: str | None = None) -> tuple[GazetteerEntry | None, float]:
+        """Best entry for the mention; ``strict`` keeps only places in the context countries, and with no
+        context a small place abroad needs its province named in ``article_text``."""
         candidates: list[GazetteerEntry] = []
         exact = False
         # every spelling exactly first, then every spelling loosely
@@ -550,6 +699,13 @@ class Geocoder:
             inside = [e for e in candidates if _inside_all(e, areas)]
             candidates = inside or candidates
         in_context = [e for e in candidates if e.country_iso2 in context]
+        if not context:
+            # nothing in the story says which country: a small place outside the conflict countries is as likely
+            # a word of a building's, a person's or a group's name ("White House") as the place
+            candidates = [e for e in candidates if not _weak_elsewhere(e) or article_text and e.admin1
+                          and e.admin1 in self._provinces_named(article_text, e.country_iso2)]
+            if not candidates:
+                return None, 0.0
         if context and not in_context:
             if strict:
                 return None, 0.0
@@ -565,18 +721,6 @@ class Geocoder:
                 return None, 0.0
         near = self._neighbours(context)
         pool = in_context or candidates
-        # a capital-size city outweighs a same-named hamlet in the context country ("Kabul" vs "Cabool")
-        if in_context:
-            local = max(_weight(e) for e in in_context)
-            major = [e for e in candidates if e.feature == "city" and e.population >= 1_000_000
-                     and e.population >= 20 * max(local, 1)]
-            if major:
-                pool = major
-
-        # pick the country first (context order, then neighbours, then a place of the kind the words ask for,
-        # then the most important match), then the feature
-        wanted_all = self._feature_preference(reading, pool)
-
         # a place called by its own name beats one that has the name only among its alternate spellings
         keys = {normalize_name(name) for name in reading.names}
 
@@ -584,6 +728,19 @@ class Geocoder:
             if entry.gazetteer_id.startswith("curated:"):
                 return False  # the curated list names each spelling it is meant to be found by
             return normalize_name(entry.name) not in keys and normalize_name(strip_admin_suffix(entry.name)) not in keys
+
+        # a capital-size city outweighs a same-named hamlet in the context country ("Kabul" vs "Cabool"), when it
+        # bears the name itself (Belem, once "Bethlehem", does not outweigh Bethlehem in a story of Palestine)
+        if in_context:
+            local = max(_weight(e) for e in in_context)
+            major = [e for e in candidates if e.feature == "city" and e.population >= 1_000_000
+                     and e.population >= 20 * max(local, 1) and not alternate(e)]
+            if major:
+                pool = major
+
+        # pick the country first (context order, then neighbours, then a place of the kind the words ask for,
+        # then the most important match), then the feature
+        wanted_all = self._feature_preference(reading, pool)
 
         def importance(iso2: str) -> tuple:
             # outside the story's countries, a place that bears the name itself comes before the prior for
@@ -597,6 +754,9 @@ class Geocoder:
 
         country = min({e.country_iso2 for e in pool}, key=importance)
         pool = [e for e in pool if e.country_iso2 == country]
+        if article_text and len(pool) > 1 and not _one_place(pool):
+            # namesakes in one country: the one in a province, or near a town, the article also names
+            pool = self.by_places_named(pool, article_text, keys) or pool
         wanted = self._feature_preference(reading, pool)
         pool.sort(key=lambda e: (wanted.get(e.feature, 9), alternate(e), -e.population, FEATURE_RANK[e.feature]))
         best = pool[0]
