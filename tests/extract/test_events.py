@@ -79,6 +79,45 @@ TABLE = [
     # a later sentence saying the handover was peaceful makes it one
     ("On 26 May 2022, rebels took control of the town of Rutshuru. No violence was reported.",
      "Strategic developments", "Non-violent transfer of territory"),
+    # a poison named by its effect is a chemical weapon, whatever carried it
+    ("On 1 June 2022, government forces fired shells filled with poison gas at the village of Tell Hamra.",
+     "Explosions/Remote violence", "Chemical weapon"),
+    ("On 1 June 2022, a kamikaze struck a checkpoint near Mogadishu, killing three soldiers.",
+     "Explosions/Remote violence", "Suicide bomb"),
+    # weapons seized or found, however their names are written
+    ("On 2 June 2022, soldiers seized three anti-tank mines and two rifles from a hideout near Gao.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("On 2 June 2022, two rocket bombs were found buried on a farm near Kisumu.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("On 2 June 2022, the army destroyed a vehicle-borne improvised explosive device near Kandahar.",
+     "Strategic developments", "Disrupted weapons use"),
+    # a depot struck from the air is an air strike, not a seizure
+    ("On 3 June 2022, the Air Force destroyed an arms depot of the rebels near Idlib.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    ("On 3 June 2022, army choppers struck militant hideouts near Hama, killing six fighters.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    # projectiles thrown by a crowd are a riot, not artillery
+    ("On 4 June 2022, demonstrators threw bottles and other projectiles at police outside the ministry in Lima.",
+     "Riots", "Violent demonstration"),
+    # incendiaries: a crowd's firebombing is mob violence, an unnamed attacker's an attack
+    ("On 5 June 2022, striking workers firebombed a delivery truck in Durban, leaving its driver badly burned.",
+     "Riots", "Mob violence"),
+    ("On 5 June 2022, unidentified men threw a petrol bomb at the home of a journalist in Kandy.",
+     "Violence against civilians", "Attack"),
+    # a device that goes off, even while being made safe, is an explosion
+    ("On 6 June 2022, a truck loaded with explosives blew up at a checkpoint near Kandahar, killing five soldiers.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("On 6 June 2022, a landmine exploded while being defused by army engineers near Mosul, killing one of them.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("On 7 June 2022, the army drove back the rebels from two villages near Goma.",
+     "Battles", "Government regains territory"),
+    ("On 7 June 2022, government troops captured a rebel-held hilltop village near Tessit.",
+     "Battles", "Government regains territory"),
+    # people captured are arrested; places captured change hands
+    ("On 8 June 2022, soldiers captured a senior commander of the militia near Beni.",
+     "Strategic developments", "Arrests"),
+    ("On 9 June 2022, gunmen opened fire on a hotel in Bamako.", "Violence against civilians", "Attack"),
+    ("On 9 June 2022, soldiers killed seven terrorists near Palmyra.", "Battles", "Armed clash"),
 ]
 
 
@@ -111,6 +150,14 @@ def test_events_no_event_without_trigger(parse_text) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_events_poison_gas_from_a_leak_is_no_chemical_attack(parse_text) -> None:
+    text = "On 2 June 2022, forty workers fell ill after poisonous gas leaked from a fertiliser plant in Kotri."
+    assert extract_events(parse_text(text)) == ()
+    attack = "On 2 June 2022, forty villagers fell ill after rebels fired poisonous gas at Kotri."
+    assert [e.sub_event_type for e in extract_events(parse_text(attack))] == ["Chemical weapon"]
+
+
 def test_events_hypothetical_and_adjectival_uses_are_no_events(parse_text) -> None:
     text = ("Both sides are preparing for an expected confrontation near the border. "
             "Injured fighters will be allowed to leave the town.")
