@@ -118,6 +118,11 @@ TABLE = [
      "Strategic developments", "Arrests"),
     ("On 9 June 2022, gunmen opened fire on a hotel in Bamako.", "Violence against civilians", "Attack"),
     ("On 9 June 2022, soldiers killed seven terrorists near Palmyra.", "Battles", "Armed clash"),
+    # forces moved "after" an attack: the deployment is the event, unless the attack killed or injured
+    ("On 10 June 2022, the army dispatched two battalions to Tal Abyad after an attack by militants on an outpost.",
+     "Strategic developments", "Change to group/activity"),
+    ("On 10 June 2022, the army sent reinforcements to Tal Abyad after militants attacked an outpost, killing four"
+     " soldiers.", "Battles", "Armed clash"),
 ]
 
 

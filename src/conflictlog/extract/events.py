@@ -278,6 +278,32 @@ def _other_sense(sentence: Sentence, match: TriggerMatch, token: Any | None) -> 
                                    violent=match.trigger.generic)
 
 
+_BACKGROUND_MARKS = frozenset({"after", "following"})
+
+
+def _deployment_after(sentence: Sentence, match: TriggerMatch, tok: Any | None, matches: list[TriggerMatch]
+                      ) -> tuple[TriggerMatch, Any] | None:
+    """'The army sent troops to X after an attack on its post': an act told in a clause after 'after' or
+    'following' is why forces moved; the deployment that the main verb reports is the event."""
+    if tok is None or match.trigger.sub_event_type == "Change to group/activity":
+        return None
+    cur, hops, background = tok, 0, False
+    while hops < 8 and cur.head.i != cur.i:
+        if cur.lower_ in _BACKGROUND_MARKS or any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS
+                                                  for c in cur.children):
+            background = True
+        cur, hops = cur.head, hops + 1
+    if not background:
+        return None
+    for other in matches:
+        if other.trigger.sub_event_type != "Change to group/activity" or _is_coder_label(other):
+            continue
+        other_tok = actors_mod.trigger_token(sentence.doc, other.start, other.end)
+        if other_tok is not None and other_tok.i == cur.i:
+            return other, other_tok
+    return None
+
+
 def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: list[str] | None = None
              ) -> tuple[TriggerMatch, Any, tuple[str, str], actors_mod.Roles] | None:
     matches = [m for m in find_triggers(sentence.text, tax)]
@@ -300,6 +326,10 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
     if best is None:
         return None
     match, tok = best
+    deployment = _deployment_after(sentence, match, tok, matches)
+    if deployment is not None and not any(_casualties(sentence.text)[:2]):
+        # an act that killed or injured someone stays the event, whatever moved after it
+        match, tok = deployment
     role_match = match
     if match.trigger.id.startswith("label-") or match.trigger.id == "transfer":
         # a coder label ("Looting:") or a manner phrase ("no clashes were reported") types the event;
