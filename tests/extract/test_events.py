@@ -123,6 +123,19 @@ TABLE = [
      "Strategic developments", "Change to group/activity"),
     ("On 10 June 2022, the army sent reinforcements to Tal Abyad after militants attacked an outpost, killing four"
      " soldiers.", "Battles", "Armed clash"),
+    # an act in a relative clause describes a place or a person; the main clause's act is the event
+    ("On 11 June 2022, government troops captured three villages near Ariha, a town that was the scene of a chemical"
+     " attack in 2018.", "Battles", "Government regains territory"),
+    ("On 11 June 2022, soldiers captured a rebel commander who had led a rocket attack on the airport of Goma.",
+     "Strategic developments", "Arrests"),
+    # ... but the people a demonstration's arrest takes are protesters
+    ("On 11 June 2022, police arrested 20 students who were protesting against fee rises in Kampala.",
+     "Protests", "Protest with intervention"),
+    ("On 11 June 2022, rebel fighters killed dozens of government troops in the hills east of Kutum.",
+     "Battles", "Armed clash"),
+    ("On 12 June 2022, marches against the fuel tax turned violent in Lagos.", "Riots", "Violent demonstration"),
+    ("On 12 June 2022, troopers of the Southern Command captured two rebel camps in Sulu.",
+     "Battles", "Government regains territory"),
 ]
 
 

@@ -304,6 +304,32 @@ def _deployment_after(sentence: Sentence, match: TriggerMatch, tok: Any | None, 
     return None
 
 
+def _in_relative_clause(tok: Any) -> bool:
+    cur, hops = tok, 0
+    while hops < 8 and cur.head.i != cur.i:
+        if cur.dep_ == "relcl":
+            return True
+        cur, hops = cur.head, hops + 1
+    return False
+
+
+def _main_clause_act(sentence: Sentence, match: TriggerMatch, tok: Any | None, matches: list[TriggerMatch],
+                     tax: Taxonomy) -> tuple[TriggerMatch, Any] | None:
+    """'Troops captured two villages near a town that was the scene of a chemical attack': an act told in a
+    relative clause describes a place or a person; a specific act outside any relative clause is the event."""
+    if tok is None or match.trigger.event_type in ("Protests", "Riots") or not _in_relative_clause(tok):
+        return None  # "arrested youths who were protesting": the demonstration the arrest stepped into
+    for other in matches:
+        if other is match or other.trigger.generic or _is_coder_label(other):
+            continue
+        other_tok = actors_mod.trigger_token(sentence.doc, other.start, other.end)
+        if other_tok is None or _in_relative_clause(other_tok) or _is_hypothetical(sentence, other, other_tok, tax) \
+                or _other_sense(sentence, other, other_tok) is not None:
+            continue
+        return other, other_tok
+    return None
+
+
 def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: list[str] | None = None
              ) -> tuple[TriggerMatch, Any, tuple[str, str], actors_mod.Roles] | None:
     matches = [m for m in find_triggers(sentence.text, tax)]
@@ -326,10 +352,10 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
     if best is None:
         return None
     match, tok = best
-    deployment = _deployment_after(sentence, match, tok, matches)
-    if deployment is not None and not any(_casualties(sentence.text)[:2]):
-        # an act that killed or injured someone stays the event, whatever moved after it
-        match, tok = deployment
+    main = _deployment_after(sentence, match, tok, matches) or _main_clause_act(sentence, match, tok, matches, tax)
+    if main is not None and not any(_casualties(sentence.text)[:2]):
+        # an act that killed or injured someone stays the event, whatever else the sentence reports
+        match, tok = main
     role_match = match
     if match.trigger.id.startswith("label-") or match.trigger.id == "transfer":
         # a coder label ("Looting:") or a manner phrase ("no clashes were reported") types the event;
