@@ -99,9 +99,13 @@ TABLE = [
     # projectiles thrown by a crowd are a riot, not artillery
     ("On 4 June 2022, demonstrators threw bottles and other projectiles at police outside the ministry in Lima.",
      "Riots", "Violent demonstration"),
-    # incendiaries: a crowd's firebombing is mob violence, an unnamed attacker's an attack
+    # incendiaries are no explosives: a firebombing is an attack, by strikers too, a demonstration's a riot
     ("On 5 June 2022, striking workers firebombed a delivery truck in Durban, leaving its driver badly burned.",
-     "Riots", "Mob violence"),
+     "Violence against civilians", "Attack"),
+    ("On 5 June 2022, firebombing by suspected strike supporters on a bus left three passengers burned in Khulna.",
+     "Violence against civilians", "Attack"),
+    ("On 5 June 2022, protesters threw petrol bombs at police outside the parliament in Tbilisi.",
+     "Riots", "Violent demonstration"),
     ("On 5 June 2022, unidentified men threw a petrol bomb at the home of a journalist in Kandy.",
      "Violence against civilians", "Attack"),
     # a device that goes off, even while being made safe, is an explosion

@@ -390,6 +390,8 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             a1 = _agent(tok) or (_agent(tok.head) if tok.dep_ == "conj" else None)
         else:
             a1 = _subject(tok)
+            if a1 is None and tok.tag_ == "VBG":
+                a1 = _agent(tok)  # "Firebombing by strikers on a truck left two burned": a gerund's doer
             a2 = next((o for c in tok.children if c.dep_ == "dobj" and (o := _counted(c)) is not None), None)
             if a2 is None and clash:
                 a2 = _prep_object(tok, ("with", "against"))  # "clashed with X and took over Y": X is the side
