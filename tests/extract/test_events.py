@@ -140,6 +140,14 @@ TABLE = [
     ("On 12 June 2022, marches against the fuel tax turned violent in Lagos.", "Riots", "Violent demonstration"),
     ("On 12 June 2022, troopers of the Southern Command captured two rebel camps in Sulu.",
      "Battles", "Government regains territory"),
+    # a weapon opening a headline is no name, even when tagged as one
+    ("Grenade explosion in Mekelle amid clashes with rebels kills one person and injures another on 12 June 2022.",
+     "Explosions/Remote violence", "Grenade"),
+    # an act given as background ("following ...") is the event when the sentence reports no other
+    ("On 12 June 2022, at least 90 villagers were treated in hospital following a suspected poison gas attack by"
+     " rebels on Bardai.", "Explosions/Remote violence", "Chemical weapon"),
+    ("On 12 June 2022, following clashes with rebels near Bardai, the army shelled their positions.",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
 ]
 
 

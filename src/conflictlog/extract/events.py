@@ -129,13 +129,16 @@ def _own_date(date: DateMention | None, sentence: Sentence) -> bool:
 _NAME_RUN = re.compile(r"\b[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)+")
 
 
-def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None, tax: Taxonomy) -> bool:
-    """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use."""
+def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None, tax: Taxonomy,
+                     secondary: bool = True) -> bool:
+    """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use; with
+    ``secondary``, also an act the sentence gives as background to another ("following clashes, ...")."""
     before = sentence.text[max(0, match.start - 70):match.start]
     clause = re.split(r"[,;:]", before)[-1] if not match.trigger.id.startswith("label-") else ""
     # cue words inside a name ("No.8 Shwebo Training Institute") are no cue
     clause = _NAME_RUN.sub(" ", clause)
-    if mentions_any(clause, tax.lexicons["hypothetical"]) or mentions_any(clause, tax.lexicons["secondary"]):
+    if mentions_any(clause, tax.lexicons["hypothetical"]) or (secondary and mentions_any(clause,
+                                                                                         tax.lexicons["secondary"])):
         return True
     if token is None:
         return False
@@ -334,12 +337,16 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
              ) -> tuple[TriggerMatch, Any, tuple[str, str], actors_mod.Roles] | None:
     matches = [m for m in find_triggers(sentence.text, tax)]
     best: tuple[TriggerMatch, Any] | None = None
+    background: tuple[TriggerMatch, Any] | None = None
     for m in matches:
         tok = actors_mod.trigger_token(sentence.doc, m.start, m.end)
         if _is_hypothetical(sentence, m, tok, tax):
             logger.debug("events: skip %s %r in %r (hypothetical)", m.trigger.id, m.text, sentence.text[:50])
             if rejected is not None:
                 rejected.append(f"'{m.text}': hypothetical, planned or adjectival")
+            if background is None and not _is_hypothetical(sentence, m, tok, tax, secondary=False) \
+                    and _other_sense(sentence, m, tok) is None:
+                background = (m, tok)
             continue
         sense = _other_sense(sentence, m, tok)
         if sense is not None:
@@ -349,6 +356,8 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
             continue
         best = (m, tok)
         break
+    # "treated following a poison gas attack": an act given as background is the event when nothing else is
+    best = best or background
     if best is None:
         return None
     match, tok = best

@@ -192,7 +192,10 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         return "a question"
     if token is None:
         return None
-    if token.ent_type_ in _NAME_TYPES:
+    # a weapon opening a headline ("Grenade explosion in ...") is often tagged as a one-word name
+    opening = weapon and token.i == token.sent.start and (token.i + 1 >= len(token.doc)
+                                                          or token.nbor().ent_iob_ != "I")
+    if token.ent_type_ in _NAME_TYPES and not opening:
         return f"part of a name ('{token.text}', {token.ent_type_})"
     if (token.pos_ == "PROPN" and not weapon and token.text[:1].isupper() and not token.text.isupper()
             and token.i > token.sent.start and not _headline(text)):
