@@ -148,6 +148,14 @@ TABLE = [
      " rebels on Bardai.", "Explosions/Remote violence", "Chemical weapon"),
     ("On 12 June 2022, following clashes with rebels near Bardai, the army shelled their positions.",
      "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    # the act behind the harm types the event, even told as background to it
+    ("On 13 June 2022, one volunteer was killed following an attack by militants on an army base near Aqcha.",
+     "Battles", "Armed clash"),
+    # a target that fires back makes shelling a clash
+    ("On 13 June 2022, soldiers fired two mortar shells at rebel positions near Pauk. The rebels fired back with"
+     " heavy weapons.", "Battles", "Armed clash"),
+    ("On 13 June 2022, gunmen attacked a police post in Daquq and the policemen responded with heavy fire.",
+     "Battles", "Armed clash"),
 ]
 
 

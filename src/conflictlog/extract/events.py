@@ -356,8 +356,12 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
             continue
         best = (m, tok)
         break
-    # "treated following a poison gas attack": an act given as background is the event when nothing else is
-    best = best or background
+    # "treated following a poison gas attack": an act given as background is the event when nothing else is,
+    # or when the rest only names the harm it did ("killed following an attack by militants on a base")
+    harm: TriggerMatch | None = None
+    if best is None or (background is not None and best[0].trigger.id == "casualty"):
+        harm = best[0] if best is not None and background is not None else None
+        best = background or best
     if best is None:
         return None
     match, tok = best
@@ -403,6 +407,11 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
         if roles.actor2 is None and fits_actor2(more.actor2) and (roles.actor1 is None
                                                                   or more.actor2.text != roles.actor1.text):
             roles = replace(roles, actor2=more.actor2)
+    if harm is not None:
+        # the ones the harm befell are the other side ("2 policemen were killed following an attack on a post")
+        victims = actors_mod.find_roles(sentence, harm.start, harm.end).actor2
+        if victims is not None and (roles.actor1 is None or victims.text != roles.actor1.text):
+            roles = replace(roles, actor2=victims)
     if territory:
         # the side the territory is taken from ("seized X from ADF control"); the trigger may end in "from"
         begin = min(match.start, role_match.start)
@@ -531,6 +540,9 @@ def extract_events(doc: ParsedArticle, trace: list[relevance.Decision] | None = 
             if prev.place is None and place is not None:
                 prev.place = place
             prev.roles = _merge_roles(prev.roles, roles)
+            if match.trigger.id == "exchange" and (prev.event_type, prev.sub_event_type) in _ONE_SIDED:
+                # "Troops fired shells at X's positions. X fired back.": the target fought back, the sides clashed
+                prev.event_type, prev.sub_event_type = "Battles", "Armed clash"
             if prev.claimed_by is None and claimed_by is not None:
                 prev.claimed_by = claimed_by
             if certainty == Certainty.UNVERIFIED:
@@ -606,6 +618,9 @@ _UNNAMED_PERPETRATOR = re.compile(
     re.IGNORECASE)
 
 
+# fire one side directs at another's positions; when the target returns fire, the two sides clash
+_ONE_SIDED = frozenset({("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+                        ("Explosions/Remote violence", "Grenade")})
 _VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
 _TERRITORY_SUBTYPES = frozenset({"Non-state actor overtakes territory", "Government regains territory"})
 
