@@ -156,6 +156,13 @@ TABLE = [
      " heavy weapons.", "Battles", "Armed clash"),
     ("On 13 June 2022, gunmen attacked a police post in Daquq and the policemen responded with heavy fire.",
      "Battles", "Armed clash"),
+    ("On 14 June 2022, a civilian was killed when troops of the two countries targeted each other near Kotli.",
+     "Battles", "Armed clash"),
+    ("On 14 June 2022, clashes were reported in Annaba between police and street traders.", "Riots", "Mob violence"),
+    ("On 14 June 2022, two armed cadres of the front assaulted five villagers in Sehao.",
+     "Violence against civilians", "Attack"),
+    ("On 14 June 2022, unknown assailants attacked a gas pipeline near Anzoategui.",
+     "Strategic developments", "Looting/property destruction"),
 ]
 
 
