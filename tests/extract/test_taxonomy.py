@@ -151,3 +151,19 @@ def test_taxonomy_an_attack_on_infrastructure_destroys_property() -> None:
 ])
 def test_taxonomy_trigger_for_mutual_fire_jets_and_thrown_projectiles(text: str, first: str) -> None:
     assert find_triggers(text)[0].trigger.id == first
+
+
+def test_taxonomy_rioters_facing_the_police_are_a_violent_demonstration() -> None:
+    police = "Rioters fought with riot police near the parliament."
+    match = next(m for m in find_triggers(police) if m.trigger.id == "mob")
+    assert code_event(match, police, "Rioters", "riot police") == ("Riots", "Violent demonstration")
+    raid = "Rioters clashed with soldiers during a raid on the camp."
+    match = next(m for m in find_triggers(raid) if m.trigger.id == "mob")
+    assert code_event(match, raid, "Rioters", "soldiers") == ("Riots", "Mob violence")
+    lynching = "A mob beat a suspected thief before police arrived."
+    match = next(m for m in find_triggers(lynching) if m.trigger.id == "mob")
+    assert code_event(match, lynching, "A mob", "a suspected thief") == ("Riots", "Mob violence")
+
+
+def test_taxonomy_a_die_in_is_a_protest() -> None:
+    assert find_triggers("Nurses staged a die-in outside the hospital.")[0].trigger.event_type == "Protests"

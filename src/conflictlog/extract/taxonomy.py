@@ -43,6 +43,7 @@ LEXICONS = ("civilian", "armed", "state", "nonstate", "unarmed_groups", "riot_vi
             "peaceful_handover", "infrastructure")
 
 _KILLING = re.compile(r"\b(killed|killing|shot dead|murdered|executed|beheaded|massacred|hacked to death)\b", re.I)
+_POLICING = re.compile(r"\b(police|policemen|law enforcement|riot (police|squad)|officers)\b", re.I)
 _DEMONSTRATION = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|blocked|barricad\w*|burn\w* (rubber )?tyres|"
                             r"burn\w* (rubber )?tires)", re.I)
 
@@ -226,7 +227,9 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
         elif name == "if_intervention":
             applies = mentions_any(sentence, lex["intervention"])
         elif name == "if_demonstration":
-            applies = _DEMONSTRATION.search(sentence) is not None
+            # rioters facing the police are a demonstration turned violent; a raid or a lynching is no demonstration
+            applies = _DEMONSTRATION.search(sentence) is not None or (
+                re.fullmatch(r"rioters?", match.text, re.I) is not None and _POLICING.search(sentence) is not None)
         elif name == "if_state_actor":
             applies = is_state(actor1, tax)
         elif name == "if_nonstate_actor":
