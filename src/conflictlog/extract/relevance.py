@@ -237,6 +237,9 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
             return f"not (yet) happened ('{anc.text}')"
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in lex.unrealised:
         return f"not (yet) happened ('{token.head.text}')"
+    if violent and token.dep_ == "acl" and _is_abstraction(token.head):
+        # "sanctions targeting Russia", "measures attacking the deficit": what does it is an idea or a policy
+        return f"'{token.text}' said of an abstraction ('{token.head.text}')"
     if token.pos_ != "VERB":
         return None
     obj = next((c for c in token.children if c.dep_ == "dobj"), None)
