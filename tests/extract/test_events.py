@@ -163,6 +163,9 @@ TABLE = [
      "Violence against civilians", "Attack"),
     ("On 14 June 2022, unknown assailants attacked a gas pipeline near Anzoategui.",
      "Strategic developments", "Looting/property destruction"),
+    # a vehicle of the public carries civilians
+    ("On 15 June 2022, bandits attacked a public transport vehicle near Ihosy, killing 12 including 4 children.",
+     "Violence against civilians", "Attack"),
 ]
 
 
