@@ -166,6 +166,12 @@ TABLE = [
     # a vehicle of the public carries civilians
     ("On 15 June 2022, bandits attacked a public transport vehicle near Ihosy, killing 12 including 4 children.",
      "Violence against civilians", "Attack"),
+    # an attack that kills, with no armed side named but the attackers, met no one who fought back
+    ("On 16 June 2022, gunmen attacked the village of Kwata in Zamfara, killing 10.",
+     "Violence against civilians", "Attack"),
+    ("On 16 June 2022, gunmen attacked the village of Kwata, killing 10, before soldiers drove them off.",
+     "Battles", "Armed clash"),
+    ("On 16 June 2022, militants attacked Tillia in Tahoua, killing five soldiers.", "Battles", "Armed clash"),
 ]
 
 

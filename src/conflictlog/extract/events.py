@@ -333,6 +333,21 @@ def _main_clause_act(sentence: Sentence, match: TriggerMatch, tok: Any | None, m
     return None
 
 
+def _one_sided(sentence: Sentence, roles: actors_mod.Roles, tax: Taxonomy) -> bool:
+    """'Gunmen attacked the village of X, killing 10': people were harmed and the sentence names no armed
+    side but the attackers, so no one fought back; the attack is on civilians ("launched an assault" is an
+    operation, and is not asked)."""
+    if not any(_casualties(sentence.text)[:2]):
+        return False
+    text = sentence.text
+    if roles.actor1 is not None and roles.actor1.span is not None:
+        start = roles.actor1.span.start - sentence.start
+        text = text[:start] + text[start + len(roles.actor1.text):]
+    words = set(tax.lexicons["armed"]) | set(tax.lexicons["state"]) | set(tax.lexicons["nonstate"])
+    return not mentions_any(text, tuple(words)) and not re.search(r"\b(clash|fight|exchang|repel|repuls|battl)",
+                                                                  text, re.I)
+
+
 def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: list[str] | None = None
              ) -> tuple[TriggerMatch, Any, tuple[str, str], actors_mod.Roles] | None:
     matches = [m for m in find_triggers(sentence.text, tax)]
@@ -436,6 +451,9 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
         # "bombing by the coalition on Al-Raqqah": the target named is a place, not an actor
         roles = replace(roles, actor2=None)
     pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None, target, tax)
+    if pair == ("Battles", "Armed clash") and match.trigger.id == "attack" and tok is not None \
+            and tok.pos_ == "VERB" and _one_sided(sentence, roles, tax):
+        pair = ("Violence against civilians", "Attack")
     if roles.actor1 is None and pair in _UNIDENTIFIED_PERPETRATOR:
         # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group
         roles = replace(roles, actor1=ActorMention("unidentified armed group"))
