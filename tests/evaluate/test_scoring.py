@@ -190,6 +190,16 @@ def test_scoring_type_mapping_tables():
     assert unknown.event_types is None and not unknown.no_event
 
 
+def test_scoring_failed_bombing_may_be_disrupted_weapons_use():
+    failed = expected_types("gtd", {"event_type": "Bombing/Explosion", "success": 0})
+    assert failed.event_types == {"Explosions/Remote violence", "Strategic developments"}
+    done = expected_types("gtd", {"event_type": "Bombing/Explosion", "success": 1})
+    assert done.event_types == {"Explosions/Remote violence"}
+    # a failed attack of a type without its own reading keeps the usual one
+    assault = expected_types("gtd", {"event_type": "Armed Assault", "success": 0})
+    assert assault.event_types == {"Violence against civilians", "Battles"}
+
+
 def test_scoring_record_without_events_misses_every_gold_field():
     record = next(r for r in read_records([FIXTURES]) if r["id"] == "tiny:2")
     result = score_record(record, [])

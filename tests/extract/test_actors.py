@@ -25,6 +25,12 @@ def _first(parse_text, text: str):
     ("On 2 June 2022, Israeli warplanes carried out airstrikes against Hezbollah positions in Qusayr.",
      "Israeli warplanes", "Hezbollah"),
     ("On 2 June 2022, police arrested three journalists in Kabul.", "police", "civilians"),
+    # a count names what it counts; a part of a group named before it does not ("three of its own fighters")
+    ("On 2 June 2022, rebel fighters killed dozens of government troops near Kutum.", "rebel fighters",
+     "government troops"),
+    # the ones an attack told as background harmed are its other side, not the post it struck
+    ("On 2 June 2022, one volunteer was killed following an attack by militants on an army base near Aqcha.",
+     "militants", "one volunteer"),
 ])
 def test_actors_roles(parse_text, text: str, actor1: str, actor2: str) -> None:
     event = _first(parse_text, text)

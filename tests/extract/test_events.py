@@ -79,6 +79,99 @@ TABLE = [
     # a later sentence saying the handover was peaceful makes it one
     ("On 26 May 2022, rebels took control of the town of Rutshuru. No violence was reported.",
      "Strategic developments", "Non-violent transfer of territory"),
+    # a poison named by its effect is a chemical weapon, whatever carried it
+    ("On 1 June 2022, government forces fired shells filled with poison gas at the village of Tell Hamra.",
+     "Explosions/Remote violence", "Chemical weapon"),
+    ("On 1 June 2022, a kamikaze struck a checkpoint near Mogadishu, killing three soldiers.",
+     "Explosions/Remote violence", "Suicide bomb"),
+    # weapons seized or found, however their names are written
+    ("On 2 June 2022, soldiers seized three anti-tank mines and two rifles from a hideout near Gao.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("On 2 June 2022, two rocket bombs were found buried on a farm near Kisumu.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("On 2 June 2022, the army destroyed a vehicle-borne improvised explosive device near Kandahar.",
+     "Strategic developments", "Disrupted weapons use"),
+    # a depot struck from the air is an air strike, not a seizure
+    ("On 3 June 2022, the Air Force destroyed an arms depot of the rebels near Idlib.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    ("On 3 June 2022, army choppers struck militant hideouts near Hama, killing six fighters.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    # projectiles thrown by a crowd are a riot, not artillery
+    ("On 4 June 2022, demonstrators threw bottles and other projectiles at police outside the ministry in Lima.",
+     "Riots", "Violent demonstration"),
+    # incendiaries are no explosives: a firebombing is an attack, by strikers too, a demonstration's a riot
+    ("On 5 June 2022, striking workers firebombed a delivery truck in Durban, leaving its driver badly burned.",
+     "Violence against civilians", "Attack"),
+    ("On 5 June 2022, firebombing by suspected strike supporters on a bus left three passengers burned in Khulna.",
+     "Violence against civilians", "Attack"),
+    ("On 5 June 2022, protesters threw petrol bombs at police outside the parliament in Tbilisi.",
+     "Riots", "Violent demonstration"),
+    ("On 5 June 2022, unidentified men threw a petrol bomb at the home of a journalist in Kandy.",
+     "Violence against civilians", "Attack"),
+    # a device that goes off, even while being made safe, is an explosion
+    ("On 6 June 2022, a truck loaded with explosives blew up at a checkpoint near Kandahar, killing five soldiers.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("On 6 June 2022, a landmine exploded while being defused by army engineers near Mosul, killing one of them.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("On 7 June 2022, the army drove back the rebels from two villages near Goma.",
+     "Battles", "Government regains territory"),
+    ("On 7 June 2022, government troops captured a rebel-held hilltop village near Tessit.",
+     "Battles", "Government regains territory"),
+    # people captured are arrested; places captured change hands
+    ("On 8 June 2022, soldiers captured a senior commander of the militia near Beni.",
+     "Strategic developments", "Arrests"),
+    ("On 9 June 2022, gunmen opened fire on a hotel in Bamako.", "Violence against civilians", "Attack"),
+    ("On 9 June 2022, soldiers killed seven terrorists near Palmyra.", "Battles", "Armed clash"),
+    # forces moved "after" an attack: the deployment is the event, unless the attack killed or injured
+    ("On 10 June 2022, the army dispatched two battalions to Tal Abyad after an attack by militants on an outpost.",
+     "Strategic developments", "Change to group/activity"),
+    ("On 10 June 2022, the army sent reinforcements to Tal Abyad after militants attacked an outpost, killing four"
+     " soldiers.", "Battles", "Armed clash"),
+    # an act in a relative clause describes a place or a person; the main clause's act is the event
+    ("On 11 June 2022, government troops captured three villages near Ariha, a town that was the scene of a chemical"
+     " attack in 2018.", "Battles", "Government regains territory"),
+    ("On 11 June 2022, soldiers captured a rebel commander who had led a rocket attack on the airport of Goma.",
+     "Strategic developments", "Arrests"),
+    # ... but the people a demonstration's arrest takes are protesters
+    ("On 11 June 2022, police arrested 20 students who were protesting against fee rises in Kampala.",
+     "Protests", "Protest with intervention"),
+    ("On 11 June 2022, rebel fighters killed dozens of government troops in the hills east of Kutum.",
+     "Battles", "Armed clash"),
+    ("On 12 June 2022, marches against the fuel tax turned violent in Lagos.", "Riots", "Violent demonstration"),
+    ("On 12 June 2022, troopers of the Southern Command captured two rebel camps in Sulu.",
+     "Battles", "Government regains territory"),
+    # a weapon opening a headline is no name, even when tagged as one
+    ("Grenade explosion in Mekelle amid clashes with rebels kills one person and injures another on 12 June 2022.",
+     "Explosions/Remote violence", "Grenade"),
+    # an act given as background ("following ...") is the event when the sentence reports no other
+    ("On 12 June 2022, at least 90 villagers were treated in hospital following a suspected poison gas attack by"
+     " rebels on Bardai.", "Explosions/Remote violence", "Chemical weapon"),
+    ("On 12 June 2022, following clashes with rebels near Bardai, the army shelled their positions.",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    # the act behind the harm types the event, even told as background to it
+    ("On 13 June 2022, one volunteer was killed following an attack by militants on an army base near Aqcha.",
+     "Battles", "Armed clash"),
+    # a target that fires back makes shelling a clash
+    ("On 13 June 2022, soldiers fired two mortar shells at rebel positions near Pauk. The rebels fired back with"
+     " heavy weapons.", "Battles", "Armed clash"),
+    ("On 13 June 2022, gunmen attacked a police post in Daquq and the policemen responded with heavy fire.",
+     "Battles", "Armed clash"),
+    ("On 14 June 2022, a civilian was killed when troops of the two countries targeted each other near Kotli.",
+     "Battles", "Armed clash"),
+    ("On 14 June 2022, clashes were reported in Annaba between police and street traders.", "Riots", "Mob violence"),
+    ("On 14 June 2022, two armed cadres of the front assaulted five villagers in Sehao.",
+     "Violence against civilians", "Attack"),
+    ("On 14 June 2022, unknown assailants attacked a gas pipeline near Anzoategui.",
+     "Strategic developments", "Looting/property destruction"),
+    # a vehicle of the public carries civilians
+    ("On 15 June 2022, bandits attacked a public transport vehicle near Ihosy, killing 12 including 4 children.",
+     "Violence against civilians", "Attack"),
+    # an attack that kills, with no armed side named but the attackers, met no one who fought back
+    ("On 16 June 2022, gunmen attacked the village of Kwata in Zamfara, killing 10.",
+     "Violence against civilians", "Attack"),
+    ("On 16 June 2022, gunmen attacked the village of Kwata, killing 10, before soldiers drove them off.",
+     "Battles", "Armed clash"),
+    ("On 16 June 2022, militants attacked Tillia in Tahoua, killing five soldiers.", "Battles", "Armed clash"),
 ]
 
 
@@ -111,6 +204,14 @@ def test_events_no_event_without_trigger(parse_text) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_events_poison_gas_from_a_leak_is_no_chemical_attack(parse_text) -> None:
+    text = "On 2 June 2022, forty workers fell ill after poisonous gas leaked from a fertiliser plant in Kotri."
+    assert extract_events(parse_text(text)) == ()
+    attack = "On 2 June 2022, forty villagers fell ill after rebels fired poisonous gas at Kotri."
+    assert [e.sub_event_type for e in extract_events(parse_text(attack))] == ["Chemical weapon"]
+
+
 def test_events_hypothetical_and_adjectival_uses_are_no_events(parse_text) -> None:
     text = ("Both sides are preparing for an expected confrontation near the border. "
             "Injured fighters will be allowed to leave the town.")

@@ -45,6 +45,8 @@ TWINS = [
      "On 15 May 2022, gunmen attacked a market in Maiduguri, killing five traders."),
     ("The band released a series of singles on its website last week.",
      "On 16 May 2022, rebels carried out a series attacks against army positions near Beni."),
+    ("The ministry announced tariffs targeting steel makers in five countries.",
+     "On 18 May 2022, gunmen targeted steel workers in a mine near Kalemie, killing three."),
     ("The chart battle between the two singers ended with a tie this week.",
      "On 17 May 2022, the air force began a bombing campaign against rebel positions in Kidal."),
 ]
@@ -147,6 +149,7 @@ SENSES = [
     ("The company cut its profit targets for the year after weak sales.", "another sense"),
     ("The group said it would not attack the convoy near Gao.", "hypothetical"),
     ("He suffered a heart attack at his home in Leeds on Monday.", "idiom"),
+    ("The government announced new sanctions targeting the central bank of Ruritania.", "abstraction"),
 ]
 
 

@@ -115,3 +115,55 @@ def test_taxonomy_killing_with_looting_is_an_attack() -> None:
     text = "Militiamen looted cattle from two villages."
     looting = next(m for m in find_triggers(text) if m.trigger.id == "looting-goods")
     assert code_event(looting, text) == ("Strategic developments", "Looting/property destruction")
+
+
+def test_taxonomy_a_crowd_clashing_with_the_police_riots() -> None:
+    text = "Traders clashed with police in the market."
+    match = next(m for m in find_triggers(text) if m.trigger.id == "clash")
+    assert code_event(match, text, "Traders", "police") == ("Riots", "Mob violence")
+    assert code_event(match, text, "police", "traders") == ("Riots", "Mob violence")
+    assert code_event(match, text, "rebels", "police") == ("Battles", "Armed clash")
+    # "armed" supporters are no crowd
+    assert code_event(match, text, "armed party supporters", "villagers") == ("Battles", "Armed clash")
+
+
+def test_taxonomy_an_attack_on_a_crowd_is_no_riot() -> None:
+    text = "Soldiers attacked farmers near the border."
+    match = next(m for m in find_triggers(text) if m.trigger.id == "attack")
+    assert code_event(match, text, "Soldiers", "farmers") == ("Violence against civilians", "Attack")
+
+
+def test_taxonomy_an_attack_on_infrastructure_destroys_property() -> None:
+    text = "Gunmen attacked an oil pipeline near the village."
+    match = next(m for m in find_triggers(text) if m.trigger.id == "attack")
+    assert code_event(match, text, "Gunmen", "an oil pipeline") == (
+        "Strategic developments", "Looting/property destruction")
+    deadly = "Gunmen attacked an oil pipeline, killing two guards."
+    match = next(m for m in find_triggers(deadly) if m.trigger.id == "attack")
+    assert code_event(match, deadly, "Gunmen", "an oil pipeline") == ("Battles", "Armed clash")
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("Troops of the two countries targeted each other across the border.", "exchange"),
+    ("The enemy positions were hit by jet fighter aerial fire.", "air-strike"),
+    ("Rioters threw projectiles at the police.", "mob"),
+    ("The militants fired projectiles at the base.", "shelling"),
+])
+def test_taxonomy_trigger_for_mutual_fire_jets_and_thrown_projectiles(text: str, first: str) -> None:
+    assert find_triggers(text)[0].trigger.id == first
+
+
+def test_taxonomy_rioters_facing_the_police_are_a_violent_demonstration() -> None:
+    police = "Rioters fought with riot police near the parliament."
+    match = next(m for m in find_triggers(police) if m.trigger.id == "mob")
+    assert code_event(match, police, "Rioters", "riot police") == ("Riots", "Violent demonstration")
+    raid = "Rioters clashed with soldiers during a raid on the camp."
+    match = next(m for m in find_triggers(raid) if m.trigger.id == "mob")
+    assert code_event(match, raid, "Rioters", "soldiers") == ("Riots", "Mob violence")
+    lynching = "A mob beat a suspected thief before police arrived."
+    match = next(m for m in find_triggers(lynching) if m.trigger.id == "mob")
+    assert code_event(match, lynching, "A mob", "a suspected thief") == ("Riots", "Mob violence")
+
+
+def test_taxonomy_a_die_in_is_a_protest() -> None:
+    assert find_triggers("Nurses staged a die-in outside the hospital.")[0].trigger.event_type == "Protests"

@@ -176,8 +176,8 @@ class TypeExpectation:
 
 
 def expected_types(taxonomy: str, gold: Mapping[str, Any]) -> TypeExpectation:
-    """Acceptable ACLED types for a gold record, mapping non-ACLED taxonomies through the data table; a record
-    marked ``no_event`` (an off-topic article, a negative example) expects no event."""
+    """Acceptable ACLED types for a gold record, mapping non-ACLED taxonomies through the data table (a failed
+    attack through its ``_unsuccessful`` table first); a record marked ``no_event`` expects no event."""
     if gold.get("no_event"):
         return TypeExpectation(None, None, no_event=True)
     gold_type = gold.get("event_type")
@@ -186,7 +186,12 @@ def expected_types(taxonomy: str, gold: Mapping[str, Any]) -> TypeExpectation:
         return TypeExpectation(
             frozenset([gold_type]) if gold_type else None, frozenset([sub]) if sub else None,
         )
-    entry = _mapping().get(taxonomy, {}).get(str(gold_type)) if gold_type else None
+    entry = None
+    if gold_type and gold.get("success") == 0:
+        # an attack that failed (GTD's success = 0) may have its own reading ("taxonomy_unsuccessful")
+        entry = _mapping().get(f"{taxonomy}_unsuccessful", {}).get(str(gold_type))
+    if entry is None and gold_type:
+        entry = _mapping().get(taxonomy, {}).get(str(gold_type))
     if entry is None:
         if gold_type:
             logger.debug("evaluate: no mapping for %s type %r; type not scored", taxonomy, gold_type)

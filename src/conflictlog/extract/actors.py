@@ -233,6 +233,19 @@ def _usable(tok: Any) -> bool:
             and not tok.like_num and tok.lower_ not in WEAPON_OBJECTS)
 
 
+def _counted(tok: Any) -> Any | None:
+    """An object usable as an actor, or what a count names ("killed dozens of soldiers": the soldiers)."""
+    if _usable(tok):
+        return tok
+    if tok.ent_type_ != "CARDINAL" and not tok.like_num:
+        return None
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
+    if obj is None or not _usable(obj) or any(c.dep_ in ("det", "poss") for c in obj.children):
+        return None  # "three of its own fighters", "two of the victims": a part of a group named before
+    return obj
+
+
 def _prep_object(tok: Any, preps: tuple[str, ...]) -> Any | None:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in preps:
@@ -377,7 +390,9 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             a1 = _agent(tok) or (_agent(tok.head) if tok.dep_ == "conj" else None)
         else:
             a1 = _subject(tok)
-            a2 = next((c for c in tok.children if c.dep_ == "dobj" and _usable(c)), None)
+            if a1 is None and tok.tag_ == "VBG":
+                a1 = _agent(tok)  # "Firebombing by strikers on a truck left two burned": a gerund's doer
+            a2 = next((o for c in tok.children if c.dep_ == "dobj" and (o := _counted(c)) is not None), None)
             if a2 is None and clash:
                 a2 = _prep_object(tok, ("with", "against"))  # "clashed with X and took over Y": X is the side
             if a2 is None:

@@ -129,13 +129,16 @@ def _own_date(date: DateMention | None, sentence: Sentence) -> bool:
 _NAME_RUN = re.compile(r"\b[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)+")
 
 
-def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None, tax: Taxonomy) -> bool:
-    """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use."""
+def _is_hypothetical(sentence: Sentence, match: TriggerMatch, token: Any | None, tax: Taxonomy,
+                     secondary: bool = True) -> bool:
+    """A plan, expectation, accusation or habit rather than a reported event, or an adjectival use; with
+    ``secondary``, also an act the sentence gives as background to another ("following clashes, ...")."""
     before = sentence.text[max(0, match.start - 70):match.start]
     clause = re.split(r"[,;:]", before)[-1] if not match.trigger.id.startswith("label-") else ""
     # cue words inside a name ("No.8 Shwebo Training Institute") are no cue
     clause = _NAME_RUN.sub(" ", clause)
-    if mentions_any(clause, tax.lexicons["hypothetical"]) or mentions_any(clause, tax.lexicons["secondary"]):
+    if mentions_any(clause, tax.lexicons["hypothetical"]) or (secondary and mentions_any(clause,
+                                                                                         tax.lexicons["secondary"])):
         return True
     if token is None:
         return False
@@ -278,16 +281,87 @@ def _other_sense(sentence: Sentence, match: TriggerMatch, token: Any | None) -> 
                                    violent=match.trigger.generic)
 
 
+_BACKGROUND_MARKS = frozenset({"after", "following"})
+
+
+def _deployment_after(sentence: Sentence, match: TriggerMatch, tok: Any | None, matches: list[TriggerMatch]
+                      ) -> tuple[TriggerMatch, Any] | None:
+    """'The army sent troops to X after an attack on its post': an act told in a clause after 'after' or
+    'following' is why forces moved; the deployment that the main verb reports is the event."""
+    if tok is None or match.trigger.sub_event_type == "Change to group/activity":
+        return None
+    cur, hops, background = tok, 0, False
+    while hops < 8 and cur.head.i != cur.i:
+        if cur.lower_ in _BACKGROUND_MARKS or any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS
+                                                  for c in cur.children):
+            background = True
+        cur, hops = cur.head, hops + 1
+    if not background:
+        return None
+    for other in matches:
+        if other.trigger.sub_event_type != "Change to group/activity" or _is_coder_label(other):
+            continue
+        other_tok = actors_mod.trigger_token(sentence.doc, other.start, other.end)
+        if other_tok is not None and other_tok.i == cur.i:
+            return other, other_tok
+    return None
+
+
+def _in_relative_clause(tok: Any) -> bool:
+    cur, hops = tok, 0
+    while hops < 8 and cur.head.i != cur.i:
+        if cur.dep_ == "relcl":
+            return True
+        cur, hops = cur.head, hops + 1
+    return False
+
+
+def _main_clause_act(sentence: Sentence, match: TriggerMatch, tok: Any | None, matches: list[TriggerMatch],
+                     tax: Taxonomy) -> tuple[TriggerMatch, Any] | None:
+    """'Troops captured two villages near a town that was the scene of a chemical attack': an act told in a
+    relative clause describes a place or a person; a specific act outside any relative clause is the event."""
+    if tok is None or match.trigger.event_type in ("Protests", "Riots") or not _in_relative_clause(tok):
+        return None  # "arrested youths who were protesting": the demonstration the arrest stepped into
+    for other in matches:
+        if other is match or other.trigger.generic or _is_coder_label(other):
+            continue
+        other_tok = actors_mod.trigger_token(sentence.doc, other.start, other.end)
+        if other_tok is None or _in_relative_clause(other_tok) or _is_hypothetical(sentence, other, other_tok, tax) \
+                or _other_sense(sentence, other, other_tok) is not None:
+            continue
+        return other, other_tok
+    return None
+
+
+def _one_sided(sentence: Sentence, roles: actors_mod.Roles, tax: Taxonomy) -> bool:
+    """'Gunmen attacked the village of X, killing 10': people were harmed and the sentence names no armed
+    side but the attackers, so no one fought back; the attack is on civilians ("launched an assault" is an
+    operation, and is not asked)."""
+    if not any(_casualties(sentence.text)[:2]):
+        return False
+    text = sentence.text
+    if roles.actor1 is not None and roles.actor1.span is not None:
+        start = roles.actor1.span.start - sentence.start
+        text = text[:start] + text[start + len(roles.actor1.text):]
+    words = set(tax.lexicons["armed"]) | set(tax.lexicons["state"]) | set(tax.lexicons["nonstate"])
+    return not mentions_any(text, tuple(words)) and not re.search(r"\b(clash|fight|exchang|repel|repuls|battl)",
+                                                                  text, re.I)
+
+
 def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: list[str] | None = None
              ) -> tuple[TriggerMatch, Any, tuple[str, str], actors_mod.Roles] | None:
     matches = [m for m in find_triggers(sentence.text, tax)]
     best: tuple[TriggerMatch, Any] | None = None
+    background: tuple[TriggerMatch, Any] | None = None
     for m in matches:
         tok = actors_mod.trigger_token(sentence.doc, m.start, m.end)
         if _is_hypothetical(sentence, m, tok, tax):
             logger.debug("events: skip %s %r in %r (hypothetical)", m.trigger.id, m.text, sentence.text[:50])
             if rejected is not None:
                 rejected.append(f"'{m.text}': hypothetical, planned or adjectival")
+            if background is None and not _is_hypothetical(sentence, m, tok, tax, secondary=False) \
+                    and _other_sense(sentence, m, tok) is None:
+                background = (m, tok)
             continue
         sense = _other_sense(sentence, m, tok)
         if sense is not None:
@@ -297,9 +371,19 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
             continue
         best = (m, tok)
         break
+    # "treated following a poison gas attack": an act given as background is the event when nothing else is,
+    # or when the rest only names the harm it did ("killed following an attack by militants on a base")
+    harm: TriggerMatch | None = None
+    if best is None or (background is not None and best[0].trigger.id == "casualty"):
+        harm = best[0] if best is not None and background is not None else None
+        best = background or best
     if best is None:
         return None
     match, tok = best
+    main = _deployment_after(sentence, match, tok, matches) or _main_clause_act(sentence, match, tok, matches, tax)
+    if main is not None and not any(_casualties(sentence.text)[:2]):
+        # an act that killed or injured someone stays the event, whatever else the sentence reports
+        match, tok = main
     role_match = match
     if match.trigger.id.startswith("label-") or match.trigger.id == "transfer":
         # a coder label ("Looting:") or a manner phrase ("no clashes were reported") types the event;
@@ -338,6 +422,11 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
         if roles.actor2 is None and fits_actor2(more.actor2) and (roles.actor1 is None
                                                                   or more.actor2.text != roles.actor1.text):
             roles = replace(roles, actor2=more.actor2)
+    if harm is not None:
+        # the ones the harm befell are the other side ("2 policemen were killed following an attack on a post")
+        victims = actors_mod.find_roles(sentence, harm.start, harm.end).actor2
+        if victims is not None and (roles.actor1 is None or victims.text != roles.actor1.text):
+            roles = replace(roles, actor2=victims)
     if territory:
         # the side the territory is taken from ("seized X from ADF control"); the trigger may end in "from"
         begin = min(match.start, role_match.start)
@@ -362,6 +451,9 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
         # "bombing by the coalition on Al-Raqqah": the target named is a place, not an actor
         roles = replace(roles, actor2=None)
     pair = code_event(match, sentence.text, roles.actor1.text if roles.actor1 else None, target, tax)
+    if pair == ("Battles", "Armed clash") and match.trigger.id == "attack" and tok is not None \
+            and tok.pos_ == "VERB" and _one_sided(sentence, roles, tax):
+        pair = ("Violence against civilians", "Attack")
     if roles.actor1 is None and pair in _UNIDENTIFIED_PERPETRATOR:
         # ACLED codes violence whose perpetrator the report does not name as an unidentified armed group
         roles = replace(roles, actor1=ActorMention("unidentified armed group"))
@@ -466,6 +558,9 @@ def extract_events(doc: ParsedArticle, trace: list[relevance.Decision] | None = 
             if prev.place is None and place is not None:
                 prev.place = place
             prev.roles = _merge_roles(prev.roles, roles)
+            if match.trigger.id == "exchange" and (prev.event_type, prev.sub_event_type) in _ONE_SIDED:
+                # "Troops fired shells at X's positions. X fired back.": the target fought back, the sides clashed
+                prev.event_type, prev.sub_event_type = "Battles", "Armed clash"
             if prev.claimed_by is None and claimed_by is not None:
                 prev.claimed_by = claimed_by
             if certainty == Certainty.UNVERIFIED:
@@ -541,6 +636,9 @@ _UNNAMED_PERPETRATOR = re.compile(
     re.IGNORECASE)
 
 
+# fire one side directs at another's positions; when the target returns fire, the two sides clash
+_ONE_SIDED = frozenset({("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+                        ("Explosions/Remote violence", "Grenade")})
 _VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
 _TERRITORY_SUBTYPES = frozenset({"Non-state actor overtakes territory", "Government regains territory"})
 

@@ -192,7 +192,10 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
         return "a question"
     if token is None:
         return None
-    if token.ent_type_ in _NAME_TYPES:
+    # a weapon opening a headline ("Grenade explosion in ...") is often tagged as a one-word name
+    opening = weapon and token.i == token.sent.start and (token.i + 1 >= len(token.doc)
+                                                          or token.nbor().ent_iob_ != "I")
+    if token.ent_type_ in _NAME_TYPES and not opening:
         return f"part of a name ('{token.text}', {token.ent_type_})"
     if (token.pos_ == "PROPN" and not weapon and token.text[:1].isupper() and not token.text.isupper()
             and token.i > token.sent.start and not _headline(text)):
@@ -234,6 +237,9 @@ def trigger_sense(text: str, start: int, end: int, token: Any | None, *, weapon:
             return f"not (yet) happened ('{anc.text}')"
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in lex.unrealised:
         return f"not (yet) happened ('{token.head.text}')"
+    if violent and token.dep_ == "acl" and _is_abstraction(token.head):
+        # "sanctions targeting Russia", "measures attacking the deficit": what does it is an idea or a policy
+        return f"'{token.text}' said of an abstraction ('{token.head.text}')"
     if token.pos_ != "VERB":
         return None
     obj = next((c for c in token.children if c.dep_ == "dobj"), None)

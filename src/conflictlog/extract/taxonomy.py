@@ -34,14 +34,16 @@ MODIFIERS = (
     "if_nonstate_actor",
     "if_de_facto_actor",
     "if_unarmed_actors",
+    "if_infrastructure_target",
     "if_civilian_target",
     "if_military_target",
 )
 LEXICONS = ("civilian", "armed", "state", "nonstate", "unarmed_groups", "riot_violence", "intervention",
             "excessive_force", "hypothetical", "anaphora", "anaphora_openers", "de_facto", "secondary",
-            "peaceful_handover")
+            "peaceful_handover", "infrastructure")
 
 _KILLING = re.compile(r"\b(killed|killing|shot dead|murdered|executed|beheaded|massacred|hacked to death)\b", re.I)
+_POLICING = re.compile(r"\b(police|policemen|law enforcement|riot (police|squad)|officers)\b", re.I)
 _DEMONSTRATION = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|blocked|barricad\w*|burn\w* (rubber )?tyres|"
                             r"burn\w* (rubber )?tires)", re.I)
 
@@ -199,6 +201,16 @@ def is_nonstate(text: str | None, taxonomy: Taxonomy | None = None) -> bool:
     return bool(text) and mentions_any(text, tax.lexicons["nonstate"])
 
 
+def _crowd(text: str | None, tax: Taxonomy) -> bool:
+    """Whether an actor phrase names an unarmed group ("supporters", "traders"); an "armed" crowd is none."""
+    return bool(text) and mentions_any(text, tax.lexicons["unarmed_groups"]) and not is_armed(text, tax) \
+        and re.search(r"\barmed\b", text or "", re.I) is None
+
+
+def _state_force(text: str | None, tax: Taxonomy) -> bool:
+    return is_state(text, tax) and not is_nonstate(text, tax)
+
+
 def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, actor2: str | None = None,
                taxonomy: Taxonomy | None = None) -> tuple[str, str]:
     """The (event_type, sub_event_type) a trigger codes in its sentence, after its context modifiers."""
@@ -215,7 +227,9 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
         elif name == "if_intervention":
             applies = mentions_any(sentence, lex["intervention"])
         elif name == "if_demonstration":
-            applies = _DEMONSTRATION.search(sentence) is not None
+            # rioters facing the police are a demonstration turned violent; a raid or a lynching is no demonstration
+            applies = _DEMONSTRATION.search(sentence) is not None or (
+                re.fullmatch(r"rioters?", match.text, re.I) is not None and _POLICING.search(sentence) is not None)
         elif name == "if_state_actor":
             applies = is_state(actor1, tax)
         elif name == "if_nonstate_actor":
@@ -223,8 +237,14 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
         elif name == "if_de_facto_actor":
             applies = bool(actor1) and mentions_any(actor1, lex["de_facto"])
         elif name == "if_unarmed_actors":
-            applies = (mentions_any(actor1, lex["unarmed_groups"]) and not is_armed(actor1, tax)
-                       and (actor2 is None or not is_armed(actor2, tax)))
+            # a clash between a crowd and the police is a riot; an attack on a crowd is not
+            both_sides = not match.trigger.generic
+            applies = (_crowd(actor1, tax) and (actor2 is None or not is_armed(actor2, tax)
+                                                or (both_sides and _state_force(actor2, tax)))) \
+                or (both_sides and _crowd(actor2, tax) and _state_force(actor1, tax))
+        elif name == "if_infrastructure_target":
+            applies = (mentions_any(actor2, lex["infrastructure"]) and not is_armed(actor2, tax)
+                       and _KILLING.search(sentence) is None)
         elif name == "if_civilian_target":
             applies = is_civilian(actor2, tax)
         elif name == "if_military_target":
