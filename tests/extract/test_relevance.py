@@ -149,6 +149,7 @@ SENSES = [
     ("The company cut its profit targets for the year after weak sales.", "another sense"),
     ("The group said it would not attack the convoy near Gao.", "hypothetical"),
     ("He suffered a heart attack at his home in Leeds on Monday.", "idiom"),
+    ("The car belongs to a rally school for disabled drivers based in Ruritania's capital.", "idiom"),
     ("The government announced new sanctions targeting the central bank of Ruritania.", "abstraction"),
 ]
 
