@@ -31,6 +31,11 @@ def _first(parse_text, text: str):
     # the ones an attack told as background harmed are its other side, not the post it struck
     ("On 2 June 2022, one volunteer was killed following an attack by militants on an army base near Aqcha.",
      "militants", "one volunteer"),
+    # those killed in clashes with a side named after "with" are that side's opponents
+    ("On 2 June 2022, four policemen were killed during clashes with Shabaab fighters near Afgooye.",
+     "Shabaab fighters", "four policemen"),
+    ("On 2 June 2022, nine rebels were killed in heavy fighting with army troops near Beni.", "army troops",
+     "nine rebels"),
 ])
 def test_actors_roles(parse_text, text: str, actor1: str, actor2: str) -> None:
     event = _first(parse_text, text)
@@ -164,3 +169,26 @@ def test_actors_dateline_is_no_actor_and_repelled_attackers_are_the_other_side(p
                                "army camp near Gao on Friday, the army said.")
     assert event.actor1 is not None and event.actor1.text == "Malian soldiers"
     assert event.actor2 is not None and "Katiba Macina (KM) fighters" in event.actor2.text
+
+
+@pytest.mark.parametrize(("text", "actor2"), [
+    ("On 2 June 2022, riot police dispersed protesting nurses who had gathered outside the ministry in Accra.",
+     "riot police"),
+    ("On 2 June 2022, soldiers broke up a demonstration by traders in Mopti.", "soldiers"),
+    ("On 2 June 2022, the police arrested twelve students who were protesting against fees in Kampala.",
+     "the police"),
+])
+def test_actors_a_state_force_acting_on_protesters_is_actor2(parse_text, text: str, actor2: str) -> None:
+    event = _first(parse_text, text)
+    assert event.event_type == "Protests"
+    assert event.actor1 is not None and event.actor1.text == "protesters"
+    assert event.actor2 is not None and event.actor2.text == actor2
+
+
+@pytest.mark.parametrize("text", [
+    "On 2 June 2022, soldiers protested over unpaid wages in Bamako.",
+    "On 2 June 2022, a protest by police officers over pay was held in Accra.",
+])
+def test_actors_protesting_forces_are_the_crowd_not_actor2(parse_text, text: str) -> None:
+    event = _first(parse_text, text)
+    assert event.event_type == "Protests" and event.actor2 is None

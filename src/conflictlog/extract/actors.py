@@ -424,6 +424,11 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                 a1 = _agent(verb) if _is_passive(verb) else _subject(verb)
                 if a2 is None:
                     a2 = _prep_object(verb, TARGET_PREPS)
+                elif clash and a1 is None and _is_passive(verb):
+                    # "two soldiers were killed during clashes with X": those harmed were X's other side
+                    victims = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+                    if victims is not None and _counted(victims) is not None:
+                        a1, a2 = a2, _counted(victims)
         elif noun.dep_ in ("nsubj", "nsubjpass"):
             verb = head
             # "a convoy accompanied by coalition helicopters": who accompanies supports, it does not act
