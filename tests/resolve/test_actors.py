@@ -309,3 +309,20 @@ def test_actors_formations_generic_groups_and_national_armies(actors: ActorNorma
 
 def test_actors_a_proper_name_ending_in_a_force_noun_is_not_the_state(actors: ActorNormalizer) -> None:
     assert actors.normalize("Free Syrian Police", "Syria", MAR_2022) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("members of a criminal group", "Unidentified Gang (Mexico)"),
+    ("rival drug trafficking groups", "Unidentified Gang (Mexico)"),
+    ("two gang members", "Unidentified Gang (Mexico)"),
+    ("three armed individuals", "Unidentified Armed Group (Mexico)"),
+    ("two armed suspects", "Unidentified Armed Group (Mexico)"),
+])
+def test_actors_criminal_groups_are_gangs_and_armed_people_no_civilians(actors: ActorNormalizer, text: str,
+                                                                         expected: str) -> None:
+    assert actors.normalize(text, "Mexico", MAR_2022) == expected
+
+
+def test_actors_gangs_before_acled_named_them_are_unidentified_armed_groups(actors: ActorNormalizer) -> None:
+    assert actors.normalize("a criminal gang", "Kenya", date(2016, 5, 1)) == "Unidentified Armed Group (Kenya)"
+    assert actors.normalize("a criminal gang", "Kenya", MAR_2022) == "Unidentified Gang (Kenya)"
