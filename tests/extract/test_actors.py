@@ -192,3 +192,9 @@ def test_actors_a_state_force_acting_on_protesters_is_actor2(parse_text, text: s
 def test_actors_protesting_forces_are_the_crowd_not_actor2(parse_text, text: str) -> None:
     event = _first(parse_text, text)
     assert event.event_type == "Protests" and event.actor2 is None
+
+
+def test_actors_a_demonstrations_on_object_is_its_place_not_the_other_side(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, rioters clashed with police officers during a demonstration on "
+                               "Uhuru Hill in Kisumu.")
+    assert event.actor2 is not None and event.actor2.text == "police officers"

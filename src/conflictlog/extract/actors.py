@@ -309,6 +309,9 @@ def _supporters(verb: Any, actor: Any | None) -> list[Any]:
     return found
 
 
+#: Nouns of a crowd's gathering, whose "on"/"at" objects are places or topics, not targets.
+CROWD_NOUNS = frozenset({"demonstration", "protest", "rally", "march", "sit-in", "gathering", "vigil",
+                         "picket", "riot"})
 #: Words between an owner's name and its asset that belong to the owner ("Afghan military post").
 FORCE_MODIFIERS = frozenset({"military", "army", "police", "security", "government", "regime", "intelligence",
                              "border", "special", "forces", "commando", "navy", "naval"})
@@ -410,7 +413,9 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
     else:
         noun = tok
         a1 = _agent(noun)
-        a2 = _prep_object(noun, TARGET_PREPS + (("with",) if clash else ()))
+        # "a demonstration on Jabal X", "a rally at the square": a crowd's gathering names its place there
+        preps = ("against",) if noun.lemma_.lower() in CROWD_NOUNS else TARGET_PREPS + (("with",) if clash else ())
+        a2 = _prep_object(noun, preps)
         between = _between(noun)
         if between is not None:
             a1, a2 = between
