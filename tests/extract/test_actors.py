@@ -36,6 +36,15 @@ def _first(parse_text, text: str):
      "Shabaab fighters", "four policemen"),
     ("On 2 June 2022, nine rebels were killed in heavy fighting with army troops near Beni.", "army troops",
      "nine rebels"),
+    # "by X" hung under the target ("an attack on a post by X") still names who attacked
+    ("On 2 June 2022, a guard was killed following an assault on a police station by Shabaab fighters in Jowhar.",
+     "Shabaab fighters", "a guard"),
+    # the people harmed, not the unowned post, are the other side
+    ("On 2 June 2022, three policemen were wounded in an attack on a checkpoint by ADF rebels near Beni.",
+     "ADF rebels", "three policemen"),
+    # "their attacks": those the possessive names attacked, even when they were the ones killed
+    ("On 2 June 2022, six militants were killed and 2 were wounded after their attack on army troops in Diffa.",
+     "six militants", "army troops"),
 ])
 def test_actors_roles(parse_text, text: str, actor1: str, actor2: str) -> None:
     event = _first(parse_text, text)

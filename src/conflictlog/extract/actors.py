@@ -347,6 +347,21 @@ EVENT_NOUNS = frozenset({"attack", "attacks", "clash", "clashes", "fighting", "a
                          "cause", "motive", "toll", "aftermath"})
 
 
+def _own_act(noun: Any) -> Any | None:
+    """'X were killed following their attacks on Y': the subject the act's possessive pronoun refers to."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("their", "its", "his", "her") for c in noun.children):
+        return None
+    cur = noun
+    for _ in range(4):  # up to the clause's verb, through "following", "after", "during"
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        subject = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and not subject.like_num:  # "X were killed and 3 were wounded": on to X
+            return subject if subject.lower_ not in PRONOUNS else None
+    return None
+
+
 def _is_place_phrase(tok: Any) -> bool:
     """True when the whole noun phrase headed by ``tok`` is one place or date entity ("Kirkuk", "al-Bab"),
     not an organisation that contains a place name ("Ahrar al-Sham")."""
@@ -429,11 +444,18 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                 a1 = _agent(verb) if _is_passive(verb) else _subject(verb)
                 if a2 is None:
                     a2 = _prep_object(verb, TARGET_PREPS)
-                elif clash and a1 is None and _is_passive(verb):
-                    # "two soldiers were killed during clashes with X": those harmed were X's other side
+                elif _is_passive(verb):
                     victims = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-                    if victims is not None and _counted(victims) is not None:
-                        a1, a2 = a2, _counted(victims)
+                    victims = _counted(victims) if victims is not None else None
+                    if victims is not None and clash and a1 is None and a2.head.lower_ == "with":
+                        # "two soldiers were killed during clashes with X": those harmed were X's other side
+                        a1, a2 = a2, victims
+                    elif victims is not None and a2.lower_ in ASSET_NOUNS and owner(a2) is None \
+                            and not any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in a2.lefts) \
+                            and _own_act(noun) is None:
+                        # "two policemen were wounded in an attack on a checkpoint": the people, not the post
+                        a1 = a1 or _agent(a2)
+                        a2 = victims
         elif noun.dep_ in ("nsubj", "nsubjpass"):
             verb = head
             # "a convoy accompanied by coalition helicopters": who accompanies supports, it does not act
@@ -451,6 +473,10 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                 if between is not None:
                     a1, a2 = between
                     a2_assets = False
+        if a1 is None and a2 is not None:
+            a1 = _agent(a2)  # "an attack on a base by X": the parser hangs "by X" under the target
+        if a1 is None:
+            a1 = _own_act(noun)
         if a1 is None:
             a1 = _norp_modifier(noun)
         if a1 is None:
