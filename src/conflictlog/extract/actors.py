@@ -362,6 +362,21 @@ def _own_act(noun: Any) -> Any | None:
     return None
 
 
+def _weapon_user(noun: Any) -> Any | None:
+    """'a mine laid by X', 'the explosion of a bomb planted by X': who the weapon's participle names."""
+    candidates = [noun]
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            candidates += [o for o in c.children if o.dep_ == "pobj"]
+    for cand in candidates:
+        for c in cand.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_ not in SUPPORT_VERBS:
+                agent = _agent(c)
+                if agent is not None:
+                    return agent
+    return None
+
+
 def _is_place_phrase(tok: Any) -> bool:
     """True when the whole noun phrase headed by ``tok`` is one place or date entity ("Kirkuk", "al-Bab"),
     not an organisation that contains a place name ("Ahrar al-Sham")."""
@@ -476,7 +491,7 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
         if a1 is None and a2 is not None:
             a1 = _agent(a2)  # "an attack on a base by X": the parser hangs "by X" under the target
         if a1 is None:
-            a1 = _own_act(noun)
+            a1 = _own_act(noun) or _weapon_user(noun)
         if a1 is None:
             a1 = _norp_modifier(noun)
         if a1 is None:
@@ -499,6 +514,8 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             else []
         others += [c for c in a1.children if c.dep_ == "appos"]  # "GAO, Mali — Malian soldiers" read as apposition
         a1 = next((c for c in others if not _in_dateline(c) and c.pos_ in ("NOUN", "PROPN")), None)
+    if a1 is not None and a1.lower_ in WEAPON_OBJECTS and not _owned_weapon(a1):
+        a1 = _weapon_user(a1) or a1  # "killed by a mine laid by X": X, not the mine
     if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
                            or _is_place_phrase(a1) or (a1.lower_ in WEAPON_OBJECTS and not _owned_weapon(a1))):
         a1 = None  # ("Turkish artillery shelled ...": a weapon its owner names stands for the owner)
