@@ -317,9 +317,10 @@ def test_actors_a_proper_name_ending_in_a_force_noun_is_not_the_state(actors: Ac
     ("two gang members", "Unidentified Gang (Mexico)"),
     ("three armed individuals", "Unidentified Armed Group (Mexico)"),
     ("two armed suspects", "Unidentified Armed Group (Mexico)"),
+    ("members of the minority community", "Civilians (Mexico)"),
 ])
-def test_actors_criminal_groups_are_gangs_and_armed_people_no_civilians(actors: ActorNormalizer, text: str,
-                                                                         expected: str) -> None:
+def test_actors_gangs_armed_people_and_minorities(actors: ActorNormalizer, text: str, expected: str) -> None:
+    """Criminal groups are gangs, armed people are no civilians, minority communities are."""
     assert actors.normalize(text, "Mexico", MAR_2022) == expected
 
 

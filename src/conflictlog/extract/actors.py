@@ -33,7 +33,8 @@ LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "execut
                          "organize", "organise", "hold", "commit", "claim", "make", "fire", "begin", "start",
                          "continue", "resume", "repel", "repulse", "thwart", "foil", "undertake"})
 PRONOUNS = frozenset({"who", "which", "that", "they", "he", "she", "it", "them", "we", "i", "you", "those",
-                      "this", "these", "one", "others", "both", "his", "her", "their", "its", "him"})
+                      "this", "these", "one", "others", "both", "his", "her", "their", "its", "him", "himself",
+                      "herself", "itself", "themselves"})
 # Objects that are the weapon, not the target ("hurled stones", "opened fire", "fired mortars").
 WEAPON_OBJECTS = frozenset({"fire", "shot", "shots", "stones", "stone", "rocks", "bullets", "rounds", "shells",
                             "mortars", "mortar", "rockets", "rocket", "missiles", "missile", "launchers", "grenades",
