@@ -192,6 +192,9 @@ def test_actors_dateline_is_no_actor_and_repelled_attackers_are_the_other_side(p
     ("On 2 June 2022, soldiers broke up a demonstration by traders in Mopti.", "soldiers"),
     ("On 2 June 2022, the police arrested twelve students who were protesting against fees in Kampala.",
      "the police"),
+    ("On 2 June 2022, ten protesters were detained by gendarmes outside the ministry in Dakar.", "gendarmes"),
+    # arrests whose makers go unnamed are the police's
+    ("On 2 June 2022, eight nurses were arrested after they picketed the health ministry in Harare.", "police"),
 ])
 def test_actors_a_state_force_acting_on_protesters_is_actor2(parse_text, text: str, actor2: str) -> None:
     event = _first(parse_text, text)

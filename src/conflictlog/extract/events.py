@@ -241,10 +241,15 @@ def _intervener(sentence: Sentence, tok: Any, pair: tuple[str, str]) -> ActorMen
         # the subject of the protest verb itself is the crowd ("soldiers protested ...; police detained five")
         subjects += [t for t in sentence.doc if t.dep_ == "nsubj" and t.head.pos_ == "VERB"
                      and (tok is None or t.head.i != tok.i)]
+        subjects += [actors_mod._agent(t) for t in sentence.doc if actors_mod._is_passive(t)]  # "arrested by X"
     for subject in subjects:
         found = actors_mod._mention(sentence, subject) if subject is not None else None
         if found is not None and is_state(found.text) and not is_nonstate(found.text):
             return found
+    if pair[1] == "Protest with intervention" and sentence.doc is not None and any(
+            t.lemma_ in ("arrest", "detain") and actors_mod._is_passive(t) and actors_mod._agent(t) is None
+            for t in sentence.doc):
+        return ActorMention("police")  # "were arrested after they picketed": arrests are the police's
     return None
 
 
