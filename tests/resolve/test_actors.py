@@ -327,3 +327,14 @@ def test_actors_gangs_armed_people_and_minorities(actors: ActorNormalizer, text:
 def test_actors_gangs_before_acled_named_them_are_unidentified_armed_groups(actors: ActorNormalizer) -> None:
     assert actors.normalize("a criminal gang", "Kenya", date(2016, 5, 1)) == "Unidentified Armed Group (Kenya)"
     assert actors.normalize("a criminal gang", "Kenya", MAR_2022) == "Unidentified Gang (Kenya)"
+
+
+@pytest.mark.parametrize(("text", "country", "expected"), [
+    ("members of a Kaduna communal militia", "Nigeria", "Kaduna Communal Militia (Nigeria)"),
+    ("Hema ethnic militiamen", "Democratic Republic of Congo", "Hema Ethnic Militia (Democratic Republic of Congo)"),
+    ("a Nigerian communal militia", "Nigeria", "Unidentified Communal Militia (Nigeria)"),
+    ("a communal militia", "Nigeria", "Unidentified Communal Militia (Nigeria)"),
+])
+def test_actors_a_militia_a_place_or_people_names_takes_that_name(actors: ActorNormalizer, text: str, country: str,
+                                                                  expected: str) -> None:
+    assert actors.normalize(text, country, MAR_2022) == expected
