@@ -86,6 +86,18 @@ def test_actors_alias_table(actors: ActorNormalizer, text: str, country: str | N
         ("1 policeman", "Iraq", "Police Forces of Iraq (2020-2022)"),
         ("2 commandos", "Afghanistan", "Military Forces of Afghanistan (2021-)"),
         ("Arbaki forces", "Afghanistan", "Militia (Pro-Government)"),
+        # criminal groups are gangs, armed people no civilians, minority communities civilians
+        ("members of a criminal group", "Mexico", "Unidentified Gang (Mexico)"),
+        ("rival drug trafficking groups", "Mexico", "Unidentified Gang (Mexico)"),
+        ("two gang members", "Mexico", "Unidentified Gang (Mexico)"),
+        ("three armed individuals", "Mexico", "Unidentified Armed Group (Mexico)"),
+        ("two armed suspects", "Mexico", "Unidentified Armed Group (Mexico)"),
+        ("members of the minority community", "India", "Civilians (India)"),
+        # a militia a place or people names takes that name; a nationality leaves it unidentified
+        ("members of a Kaduna communal militia", "Nigeria", "Kaduna Communal Militia (Nigeria)"),
+        ("Hema ethnic militiamen", "Democratic Republic of Congo",
+         "Hema Ethnic Militia (Democratic Republic of Congo)"),
+        ("a Nigerian communal militia", "Nigeria", "Unidentified Communal Militia (Nigeria)"),
     ],
 )
 def test_actors_generic_groups_take_the_event_country(actors: ActorNormalizer, text: str, country: str,
@@ -311,30 +323,7 @@ def test_actors_a_proper_name_ending_in_a_force_noun_is_not_the_state(actors: Ac
     assert actors.normalize("Free Syrian Police", "Syria", MAR_2022) is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("members of a criminal group", "Unidentified Gang (Mexico)"),
-    ("rival drug trafficking groups", "Unidentified Gang (Mexico)"),
-    ("two gang members", "Unidentified Gang (Mexico)"),
-    ("three armed individuals", "Unidentified Armed Group (Mexico)"),
-    ("two armed suspects", "Unidentified Armed Group (Mexico)"),
-    ("members of the minority community", "Civilians (Mexico)"),
-])
-def test_actors_gangs_armed_people_and_minorities(actors: ActorNormalizer, text: str, expected: str) -> None:
-    """Criminal groups are gangs, armed people are no civilians, minority communities are."""
-    assert actors.normalize(text, "Mexico", MAR_2022) == expected
-
-
 def test_actors_gangs_before_acled_named_them_are_unidentified_armed_groups(actors: ActorNormalizer) -> None:
     assert actors.normalize("a criminal gang", "Kenya", date(2016, 5, 1)) == "Unidentified Armed Group (Kenya)"
     assert actors.normalize("a criminal gang", "Kenya", MAR_2022) == "Unidentified Gang (Kenya)"
 
-
-@pytest.mark.parametrize(("text", "country", "expected"), [
-    ("members of a Kaduna communal militia", "Nigeria", "Kaduna Communal Militia (Nigeria)"),
-    ("Hema ethnic militiamen", "Democratic Republic of Congo", "Hema Ethnic Militia (Democratic Republic of Congo)"),
-    ("a Nigerian communal militia", "Nigeria", "Unidentified Communal Militia (Nigeria)"),
-    ("a communal militia", "Nigeria", "Unidentified Communal Militia (Nigeria)"),
-])
-def test_actors_a_militia_a_place_or_people_names_takes_that_name(actors: ActorNormalizer, text: str, country: str,
-                                                                  expected: str) -> None:
-    assert actors.normalize(text, country, MAR_2022) == expected
