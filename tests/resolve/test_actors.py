@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.errors import ResolveError
 from conflictlog.resolve.actors import (
@@ -327,3 +329,11 @@ def test_actors_gangs_before_acled_named_them_are_unidentified_armed_groups(acto
     assert actors.normalize("a criminal gang", "Kenya", date(2016, 5, 1)) == "Unidentified Armed Group (Kenya)"
     assert actors.normalize("a criminal gang", "Kenya", MAR_2022) == "Unidentified Gang (Kenya)"
 
+
+
+@given(st.text(max_size=80), st.sampled_from([None, "Nigeria", "Syria", "Mexico"]))
+@settings(max_examples=200, deadline=None)
+def test_actors_any_phrase_normalises_to_a_name_or_none(text: str, country: str | None) -> None:
+    actors = load_actor_normalizer()
+    for result in (actors.normalize(text, country, MAR_2022), actors.unknown_actor(text, country, MAR_2022)):
+        assert result is None or (result.strip() == result and result)
