@@ -117,6 +117,8 @@ def test_acled_inter_codes_follow_the_actor_type_table() -> None:
     assert inter_code("Hayat Tahrir al-Sham", event) == 2
     assert inter_code("Protesters (Syria)", event) == 6
     assert inter_code("Unidentified Armed Group (Syria)", event) == 3
+    assert inter_code("Unidentified Gang (Syria)", event) == 3  # gangs are political militias
+    assert inter_code("Hema Ethnic Militia (Syria)", event) == 4  # a militia a people names is an identity militia
     assert inter_code(None, event) == 0
     assert inter_code("Some Unlisted Crowd", replace(event, event_type="Riots")) == 5
     assert (interaction(1, 0), interaction(7, 2), interaction(3, 3)) == (10, 27, 33)

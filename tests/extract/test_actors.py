@@ -31,6 +31,26 @@ def _first(parse_text, text: str):
     # the ones an attack told as background harmed are its other side, not the post it struck
     ("On 2 June 2022, one volunteer was killed following an attack by militants on an army base near Aqcha.",
      "militants", "one volunteer"),
+    # those killed in clashes with a side named after "with" are that side's opponents
+    ("On 2 June 2022, four policemen were killed during clashes with Shabaab fighters near Afgooye.",
+     "Shabaab fighters", "four policemen"),
+    ("On 2 June 2022, nine rebels were killed in heavy fighting with army troops near Beni.", "army troops",
+     "nine rebels"),
+    # "by X" hung under the target ("an attack on a post by X") still names who attacked
+    ("On 2 June 2022, a guard was killed following an assault on a police station by Shabaab fighters in Jowhar.",
+     "Shabaab fighters", "a guard"),
+    # the people harmed, not the unowned post, are the other side
+    ("On 2 June 2022, three policemen were wounded in an attack on a checkpoint by ADF rebels near Beni.",
+     "ADF rebels", "three policemen"),
+    # "their attacks": those the possessive names attacked, even when they were the ones killed
+    ("On 2 June 2022, six militants were killed and 2 were wounded after their attack on army troops in Diffa.",
+     "six militants", "army troops"),
+    # the weapon is not the actor; whoever its participle names placed it
+    ("On 2 June 2022, three soldiers were wounded in the blast of a mine planted by ISWAP fighters near Damboa.",
+     "ISWAP fighters", "three soldiers"),
+    # a bomber who "blew himself up" is no target of his own act: those killed are
+    ("On 2 June 2022, seven worshippers were killed when a suicide bomber blew himself up at a mosque in Kano.",
+     "a suicide bomber", "civilians"),
 ])
 def test_actors_roles(parse_text, text: str, actor1: str, actor2: str) -> None:
     event = _first(parse_text, text)
@@ -164,3 +184,35 @@ def test_actors_dateline_is_no_actor_and_repelled_attackers_are_the_other_side(p
                                "army camp near Gao on Friday, the army said.")
     assert event.actor1 is not None and event.actor1.text == "Malian soldiers"
     assert event.actor2 is not None and "Katiba Macina (KM) fighters" in event.actor2.text
+
+
+@pytest.mark.parametrize(("text", "actor2"), [
+    ("On 2 June 2022, riot police dispersed protesting nurses who had gathered outside the ministry in Accra.",
+     "riot police"),
+    ("On 2 June 2022, soldiers broke up a demonstration by traders in Mopti.", "soldiers"),
+    ("On 2 June 2022, the police arrested twelve students who were protesting against fees in Kampala.",
+     "the police"),
+    ("On 2 June 2022, ten protesters were detained by gendarmes outside the ministry in Dakar.", "gendarmes"),
+    # arrests whose makers go unnamed are the police's
+    ("On 2 June 2022, eight nurses were arrested after they picketed the health ministry in Harare.", "police"),
+])
+def test_actors_a_state_force_acting_on_protesters_is_actor2(parse_text, text: str, actor2: str) -> None:
+    event = _first(parse_text, text)
+    assert event.event_type == "Protests"
+    assert event.actor1 is not None and event.actor1.text == "protesters"
+    assert event.actor2 is not None and event.actor2.text == actor2
+
+
+@pytest.mark.parametrize("text", [
+    "On 2 June 2022, soldiers protested over unpaid wages in Bamako.",
+    "On 2 June 2022, a protest by police officers over pay was held in Accra.",
+])
+def test_actors_protesting_forces_are_the_crowd_not_actor2(parse_text, text: str) -> None:
+    event = _first(parse_text, text)
+    assert event.event_type == "Protests" and event.actor2 is None
+
+
+def test_actors_a_demonstrations_on_object_is_its_place_not_the_other_side(parse_text) -> None:
+    event = _first(parse_text, "On 2 June 2022, rioters clashed with police officers during a demonstration on "
+                               "Uhuru Hill in Kisumu.")
+    assert event.actor2 is not None and event.actor2.text == "police officers"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictlog.errors import ResolveError
 from conflictlog.resolve.actors import (
@@ -86,6 +88,18 @@ def test_actors_alias_table(actors: ActorNormalizer, text: str, country: str | N
         ("1 policeman", "Iraq", "Police Forces of Iraq (2020-2022)"),
         ("2 commandos", "Afghanistan", "Military Forces of Afghanistan (2021-)"),
         ("Arbaki forces", "Afghanistan", "Militia (Pro-Government)"),
+        # criminal groups are gangs, armed people no civilians, minority communities civilians
+        ("members of a criminal group", "Mexico", "Unidentified Gang (Mexico)"),
+        ("rival drug trafficking groups", "Mexico", "Unidentified Gang (Mexico)"),
+        ("two gang members", "Mexico", "Unidentified Gang (Mexico)"),
+        ("three armed individuals", "Mexico", "Unidentified Armed Group (Mexico)"),
+        ("two armed suspects", "Mexico", "Unidentified Armed Group (Mexico)"),
+        ("members of the minority community", "India", "Civilians (India)"),
+        # a militia a place or people names takes that name; a nationality leaves it unidentified
+        ("members of a Kaduna communal militia", "Nigeria", "Kaduna Communal Militia (Nigeria)"),
+        ("Hema ethnic militiamen", "Democratic Republic of Congo",
+         "Hema Ethnic Militia (Democratic Republic of Congo)"),
+        ("a Nigerian communal militia", "Nigeria", "Unidentified Communal Militia (Nigeria)"),
     ],
 )
 def test_actors_generic_groups_take_the_event_country(actors: ActorNormalizer, text: str, country: str,
@@ -309,3 +323,17 @@ def test_actors_formations_generic_groups_and_national_armies(actors: ActorNorma
 
 def test_actors_a_proper_name_ending_in_a_force_noun_is_not_the_state(actors: ActorNormalizer) -> None:
     assert actors.normalize("Free Syrian Police", "Syria", MAR_2022) is None
+
+
+def test_actors_gangs_before_acled_named_them_are_unidentified_armed_groups(actors: ActorNormalizer) -> None:
+    assert actors.normalize("a criminal gang", "Kenya", date(2016, 5, 1)) == "Unidentified Armed Group (Kenya)"
+    assert actors.normalize("a criminal gang", "Kenya", MAR_2022) == "Unidentified Gang (Kenya)"
+
+
+
+@given(st.text(max_size=80), st.sampled_from([None, "Nigeria", "Syria", "Mexico"]))
+@settings(max_examples=200, deadline=None)
+def test_actors_any_phrase_normalises_to_a_name_or_none(text: str, country: str | None) -> None:
+    actors = load_actor_normalizer()
+    for result in (actors.normalize(text, country, MAR_2022), actors.unknown_actor(text, country, MAR_2022)):
+        assert result is None or (result.strip() == result and result)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -104,6 +105,9 @@ def _state_country(actor: str, prefix: str) -> str:
     return rest[4:] if rest.startswith("the ") else rest
 
 
+_IDENTITY_MILITIA = re.compile(r"\b(?:Communal|Ethnic|Clan|Tribal) Militia\b")
+
+
 def inter_code(actor: str | None, event: Event, tables: AcledTables | None = None) -> int:
     """ACLED's actor type (1-8) of an actor in this event; 0 when there is no actor."""
     if not actor:
@@ -117,6 +121,8 @@ def inter_code(actor: str | None, event: Event, tables: AcledTables | None = Non
     for name in (actor, _bare_name(actor)):
         if name in t.named:
             return t.named[name]
+    if _IDENTITY_MILITIA.search(actor):
+        return 4  # "Niger Communal Militia (Nigeria)": ACLED's identity militias, named after a place or people
     return t.fallback.get(event.event_type, t.default_inter)
 
 

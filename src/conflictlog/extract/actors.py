@@ -33,7 +33,8 @@ LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "execut
                          "organize", "organise", "hold", "commit", "claim", "make", "fire", "begin", "start",
                          "continue", "resume", "repel", "repulse", "thwart", "foil", "undertake"})
 PRONOUNS = frozenset({"who", "which", "that", "they", "he", "she", "it", "them", "we", "i", "you", "those",
-                      "this", "these", "one", "others", "both", "his", "her", "their", "its", "him"})
+                      "this", "these", "one", "others", "both", "his", "her", "their", "its", "him", "himself",
+                      "herself", "itself", "themselves"})
 # Objects that are the weapon, not the target ("hurled stones", "opened fire", "fired mortars").
 WEAPON_OBJECTS = frozenset({"fire", "shot", "shots", "stones", "stone", "rocks", "bullets", "rounds", "shells",
                             "mortars", "mortar", "rockets", "rocket", "missiles", "missile", "launchers", "grenades",
@@ -309,6 +310,9 @@ def _supporters(verb: Any, actor: Any | None) -> list[Any]:
     return found
 
 
+#: Nouns of a crowd's gathering, whose "on"/"at" objects are places or topics, not targets.
+CROWD_NOUNS = frozenset({"demonstration", "protest", "rally", "march", "sit-in", "gathering", "vigil",
+                         "picket", "riot"})
 #: Words between an owner's name and its asset that belong to the owner ("Afghan military post").
 FORCE_MODIFIERS = frozenset({"military", "army", "police", "security", "government", "regime", "intelligence",
                              "border", "special", "forces", "commando", "navy", "naval"})
@@ -342,6 +346,36 @@ EVENT_NOUNS = frozenset({"attack", "attacks", "clash", "clashes", "fighting", "a
                          "wave", "series", "truce", "ceasefire", "offensive", "campaign", "sides", "events", "assault",
                          "assaults", "bombardment", "gun battle", "kidnapping", "abduction", "outcome", "result",
                          "cause", "motive", "toll", "aftermath"})
+
+
+def _own_act(noun: Any) -> Any | None:
+    """'X were killed following their attacks on Y': the subject the act's possessive pronoun refers to."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("their", "its", "his", "her") for c in noun.children):
+        return None
+    cur = noun
+    for _ in range(4):  # up to the clause's verb, through "following", "after", "during"
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        subject = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and not subject.like_num:  # "X were killed and 3 were wounded": on to X
+            return subject if subject.lower_ not in PRONOUNS else None
+    return None
+
+
+def _weapon_user(noun: Any) -> Any | None:
+    """'a mine laid by X', 'the explosion of a bomb planted by X': who the weapon's participle names."""
+    candidates = [noun]
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            candidates += [o for o in c.children if o.dep_ == "pobj"]
+    for cand in candidates:
+        for c in cand.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_ not in SUPPORT_VERBS:
+                agent = _agent(c)
+                if agent is not None:
+                    return agent
+    return None
 
 
 def _is_place_phrase(tok: Any) -> bool:
@@ -410,7 +444,9 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
     else:
         noun = tok
         a1 = _agent(noun)
-        a2 = _prep_object(noun, TARGET_PREPS + (("with",) if clash else ()))
+        # "a demonstration on Jabal X", "a rally at the square": a crowd's gathering names its place there
+        preps = ("against",) if noun.lemma_.lower() in CROWD_NOUNS else TARGET_PREPS + (("with",) if clash else ())
+        a2 = _prep_object(noun, preps)
         between = _between(noun)
         if between is not None:
             a1, a2 = between
@@ -424,6 +460,18 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                 a1 = _agent(verb) if _is_passive(verb) else _subject(verb)
                 if a2 is None:
                     a2 = _prep_object(verb, TARGET_PREPS)
+                elif _is_passive(verb):
+                    victims = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+                    victims = _counted(victims) if victims is not None else None
+                    if victims is not None and clash and a1 is None and a2.head.lower_ == "with":
+                        # "two soldiers were killed during clashes with X": those harmed were X's other side
+                        a1, a2 = a2, victims
+                    elif victims is not None and a2.lower_ in ASSET_NOUNS and owner(a2) is None \
+                            and not any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in a2.lefts) \
+                            and _own_act(noun) is None:
+                        # "two policemen were wounded in an attack on a checkpoint": the people, not the post
+                        a1 = a1 or _agent(a2)
+                        a2 = victims
         elif noun.dep_ in ("nsubj", "nsubjpass"):
             verb = head
             # "a convoy accompanied by coalition helicopters": who accompanies supports, it does not act
@@ -441,6 +489,10 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
                 if between is not None:
                     a1, a2 = between
                     a2_assets = False
+        if a1 is None and a2 is not None:
+            a1 = _agent(a2)  # "an attack on a base by X": the parser hangs "by X" under the target
+        if a1 is None:
+            a1 = _own_act(noun) or _weapon_user(noun)
         if a1 is None:
             a1 = _norp_modifier(noun)
         if a1 is None:
@@ -463,6 +515,8 @@ def find_roles(sentence: Sentence, trig_start: int, trig_end: int, clash: bool =
             else []
         others += [c for c in a1.children if c.dep_ == "appos"]  # "GAO, Mali — Malian soldiers" read as apposition
         a1 = next((c for c in others if not _in_dateline(c) and c.pos_ in ("NOUN", "PROPN")), None)
+    if a1 is not None and a1.lower_ in WEAPON_OBJECTS and not _owned_weapon(a1):
+        a1 = _weapon_user(a1) or a1  # "killed by a mine laid by X": X, not the mine
     if a1 is not None and (_is_event_noun(a1) or (a1.lower_ in PLACE_HEADS and owner(a1) is None)
                            or _is_place_phrase(a1) or (a1.lower_ in WEAPON_OBJECTS and not _owned_weapon(a1))):
         a1 = None  # ("Turkish artillery shelled ...": a weapon its owner names stands for the owner)

@@ -209,8 +209,10 @@ def _coded_as(sentence: Sentence, roles: actors_mod.Roles) -> actors_mod.Roles:
     return replace(roles, actor1=named(roles.actor1), actor2=named(roles.actor2))
 
 
-def _protest_actor(roles: actors_mod.Roles, label: str) -> actors_mod.Roles:
-    """ACLED codes demonstrators as 'Protesters'/'Rioters'; the named group becomes an associated actor."""
+def _protest_actor(roles: actors_mod.Roles, label: str, intervener: ActorMention | None = None
+                   ) -> actors_mod.Roles:
+    """ACLED codes demonstrators as 'Protesters'/'Rioters'; the named group becomes an associated actor. A
+    state force acting on the crowd (``intervener``: "police dispersed protesters") is actor2 of a protest."""
     assoc = list(roles.assoc_actor_1)
     sub = roles.actor1
     if sub is not None and not is_armed(sub.text) and not re.search(r"\b(protest|wave|demonstration|rall)", sub.text,
@@ -223,7 +225,32 @@ def _protest_actor(roles: actors_mod.Roles, label: str) -> actors_mod.Roles:
     if sub is not None and re.search(rf"\b{label}\b", sub.text, re.I):
         actor1 = sub
     actor2 = roles.actor2 if label == "rioters" else None
+    if actor2 is None and intervener is not None:
+        actor2 = intervener
     return replace(roles, actor1=actor1, actor2=actor2, assoc_actor_1=tuple(assoc))
+
+
+def _intervener(sentence: Sentence, tok: Any, pair: tuple[str, str]) -> ActorMention | None:
+    """Who acts on a crowd the trigger names as an object ("police dispersed protesters", "troops broke up a
+    rally"), or, in a protest met with intervention, the first subject of the sentence that is a state force."""
+    subjects = []
+    if tok is not None and tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "dobj" and tok.head.pos_ == "VERB" \
+            and not actors_mod._is_passive(tok.head):
+        subjects.append(actors_mod._subject(tok.head))
+    if pair[1] == "Protest with intervention" and sentence.doc is not None:
+        # the subject of the protest verb itself is the crowd ("soldiers protested ...; police detained five")
+        subjects += [t for t in sentence.doc if t.dep_ == "nsubj" and t.head.pos_ == "VERB"
+                     and (tok is None or t.head.i != tok.i)]
+        subjects += [actors_mod._agent(t) for t in sentence.doc if actors_mod._is_passive(t)]  # "arrested by X"
+    for subject in subjects:
+        found = actors_mod._mention(sentence, subject) if subject is not None else None
+        if found is not None and is_state(found.text) and not is_nonstate(found.text):
+            return found
+    if pair[1] == "Protest with intervention" and sentence.doc is not None and any(
+            t.lemma_ in ("arrest", "detain") and actors_mod._is_passive(t) and actors_mod._agent(t) is None
+            for t in sentence.doc):
+        return ActorMention("police")  # "were arrested after they picketed": arrests are the police's
+    return None
 
 
 def _civilian_target(roles: actors_mod.Roles, pair: tuple[str, str]) -> actors_mod.Roles:
@@ -465,7 +492,7 @@ def _analyse(sentence: Sentence, doc: ParsedArticle, tax: Taxonomy, rejected: li
         if subject is not None and subject.ent_type_ not in ("DATE", "TIME", "CARDINAL", "GPE", "LOC"):
             roles = replace(roles, actor1=actors_mod._mention(sentence, subject))
     if pair[0] == "Protests":
-        roles = _protest_actor(roles, "protesters")
+        roles = _protest_actor(roles, "protesters", _intervener(sentence, tok, pair))
     elif pair[0] == "Riots":
         roles = _protest_actor(roles, "rioters")
     return match, tok, pair, roles

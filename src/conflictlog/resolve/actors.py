@@ -63,6 +63,10 @@ _TRAILING_NOISE = re.compile(
     r"convoy|vehicle|vehicles|checkpoint|checkpoints|base|bases|headquarters|post|posts|brigade|battalion))+$")
 
 
+# "members of a Niger communal militia", "Hema ethnic militiamen": a militia a place or people names.
+_IDENTITY_MILITIA = re.compile(
+    r"^(?:(?:members|elements|fighters|militiamen) of )?(?:an? |the |suspected |armed )*"
+    r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}) (communal|ethnic|clan) (?:militia|militias|militiamen)$")
 # Leading words of a phrase that are no part of a group's name: articles, quantities, honorifics.
 _NAME_LEAD = re.compile(r"^(?:(?:the|a|an|some|several|many|two|three|four|five|six|seven|eight|nine|ten|\d+|"
                         r"mr|mrs|ms|dr)\.?\s+)+", re.IGNORECASE)
@@ -174,6 +178,9 @@ class ActorNormalizer:
         if qualified and self.country_name(qualified.group(2)):
             # an already-canonical name ("Protesters (Syria)") keeps the country it names
             text, country_name = qualified.group(1), self.country_name(qualified.group(2))
+        named = self._identity_militia(text, country_name)
+        if named is not None:
+            return named
         for variant in self._variants(text):
             result = self._match_alias(variant, country_name, event_date)
             if result is None:
@@ -191,6 +198,20 @@ class ActorNormalizer:
             return result
         logger.debug("actor: %r not in the alias table", text)
         return None
+
+    def _identity_militia(self, text: str, country: str | None) -> str | None:
+        """ACLED's name for a militia a place or people names ("a Niger communal militia" -> "Niger Communal
+        Militia (Nigeria)", "Hema ethnic militia"); None when nothing or only a nationality names it."""
+        found = _IDENTITY_MILITIA.match(text.strip())
+        if found is None:
+            return None
+        name, kind = found.group(1), found.group(2).title()
+        key = alias_key(name)
+        if key in self._demonyms or self.country_name(name) == country or any(
+                self._specs[i].name.startswith(f"{name} {kind} Militia") for i in self._aliases.get(
+                    alias_key(f"{name} {kind} militia"), ())):
+            return None  # "a Nigerian communal militia" is unidentified; a table entry knows its own group
+        return f"{name} {kind} Militia ({country})" if country else f"{name} {kind} Militia"
 
     def unknown_actor(self, text: str, country: str | None = None, event_date: date | None = None) -> str | None:
         """What a phrase the alias table does not know stands for: a group's proper name as written (without a
