@@ -276,6 +276,16 @@ def test_events_conjoined_places_give_one_event_each(parse_text) -> None:
     assert len({e.mention_id for e in events}) == 2
 
 
+@pytest.mark.slow
+def test_events_the_province_after_a_town_is_no_second_place(parse_text) -> None:
+    # the parser reads ", Lancashire, and was released" as a second conjunct; it is the county Burnley lies in
+    text = ("A party spokesman said Mr Dalton, from Hull, was arrested following a speech he made in Burnley, "
+            "Lancashire, and was released on police bail. Police also raided offices in Konduga, Bama and Gwoza.")
+    places = sorted(e.place.text for e in extract_events(parse_text(text)) if e.place)
+    assert "Lancashire" not in places and any(p.startswith("Burnley") for p in places)
+    assert "Bama" in places  # a list of towns still gives one event each
+
+
 def _seed_text(seed: str) -> str:
     start = seed.index("*Last week")
     end = seed.index("Note to readers")

@@ -830,6 +830,8 @@ def _conjoined_places(sentence: Sentence, place: PlaceMention, cands: list[place
         for cand in cands:
             span = cand.mention.span
             if span is not None and span.start - sentence.start <= conj.idx < span.end - sentence.start:
+                if places_mod.named_area_of(place.span.text, cand.mention.text, place.country_hint):
+                    continue  # "in X, Y, and ...": Y, read as a conjunct, is the province X lies in
                 out.append(replace(cand.mention, qualifier=cand.mention.qualifier or place.qualifier,
                                    country_hint=place.country_hint))
     return out

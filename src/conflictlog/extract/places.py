@@ -483,6 +483,17 @@ def _known_place(name: str, country: str | None, within: str | None = None, spel
     return any((e.admin1 or e.name) in regions for e in gaz.lookup(name, country, loose=True))
 
 
+def named_area_of(place: str, area: str, country: str | None = None) -> bool:
+    """Whether the gazetteer puts a place named ``place`` inside the province or district named ``area``
+    ("Burnley" in "Lancashire"); False without a gazetteer."""
+    gaz = _gazetteer()
+    if gaz is None:
+        return False
+    key = area.casefold()
+    return any(key in ((e.admin1 or "").casefold(), (e.admin2 or "").casefold())
+               for e in gaz.lookup(place, country, loose=False))
+
+
 def _known_area_spelling(name: str, country: str | None) -> bool:
     """True when ``name`` resembles a district or province of ``country`` ("Shirzad district" for GeoNames'
     Sherzad), as the geocoder reads containing areas; False without a country."""
