@@ -244,7 +244,7 @@ def _intervener(sentence: Sentence, tok: Any, pair: tuple[str, str]) -> ActorMen
         subjects += [actors_mod._agent(t) for t in sentence.doc if actors_mod._is_passive(t)]  # "arrested by X"
     for subject in subjects:
         found = actors_mod._mention(sentence, subject) if subject is not None else None
-        if found is not None and is_state(found.text) and not is_nonstate(found.text):
+        if found is not None and is_state(found.text):  # (is_state already refuses a non-state group)
             return found
     if pair[1] == "Protest with intervention" and sentence.doc is not None and any(
             t.lemma_ in ("arrest", "detain") and actors_mod._is_passive(t) and actors_mod._agent(t) is None

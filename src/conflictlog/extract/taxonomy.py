@@ -207,10 +207,6 @@ def _crowd(text: str | None, tax: Taxonomy) -> bool:
         and re.search(r"\barmed\b", text or "", re.I) is None
 
 
-def _state_force(text: str | None, tax: Taxonomy) -> bool:
-    return is_state(text, tax) and not is_nonstate(text, tax)
-
-
 def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, actor2: str | None = None,
                taxonomy: Taxonomy | None = None) -> tuple[str, str]:
     """The (event_type, sub_event_type) a trigger codes in its sentence, after its context modifiers."""
@@ -240,8 +236,8 @@ def code_event(match: TriggerMatch, sentence: str, actor1: str | None = None, ac
             # a clash between a crowd and the police is a riot; an attack on a crowd is not
             both_sides = not match.trigger.generic
             applies = (_crowd(actor1, tax) and (actor2 is None or not is_armed(actor2, tax)
-                                                or (both_sides and _state_force(actor2, tax)))) \
-                or (both_sides and _crowd(actor2, tax) and _state_force(actor1, tax))
+                                                or (both_sides and is_state(actor2, tax)))) \
+                or (both_sides and _crowd(actor2, tax) and is_state(actor1, tax))
         elif name == "if_infrastructure_target":
             applies = (mentions_any(actor2, lex["infrastructure"]) and not is_armed(actor2, tax)
                        and _KILLING.search(sentence) is None)

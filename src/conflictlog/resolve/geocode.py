@@ -179,10 +179,14 @@ ANCHOR_KM = 50.0
 VILLAGE_COUNTRIES = 2
 
 
+#: Features a person's, a group's or a building's name can share with a place by chance; a province or country
+#: is named on purpose.
+_SETTLEMENTS = frozenset({"city", "town", "facility", "admin2"})
+
+
 def _weak_elsewhere(entry: GazetteerEntry) -> bool:
     """Whether a place outside the conflict countries is too small to be meant without a country to support it."""
-    return (entry.country_iso2 not in CONFLICT_COUNTRIES and entry.feature in ("city", "town", "facility", "admin2")
-            and _weight(entry) < 50_000)
+    return entry.country_iso2 not in CONFLICT_COUNTRIES and entry.feature in _SETTLEMENTS and _weight(entry) < 50_000
 
 
 def _one_place(entries: Sequence[GazetteerEntry]) -> bool:
@@ -598,8 +602,7 @@ class Geocoder:
         for group in ([e for e in loose if e.country_iso2 in near],
                       [e for e in loose if e.country_iso2 in CONFLICT_COUNTRIES]):
             if len({e.country_iso2 for e in group}) == 1:
-                return [e for e in group if e.feature not in ("city", "town", "facility", "admin2")
-                        or _weight(e) >= SIZEABLE_ELSEWHERE], False
+                return [e for e in group if e.feature not in _SETTLEMENTS or _weight(e) >= SIZEABLE_ELSEWHERE], False
         return [], False
 
     def _across_border(self, reading: _Reading, areas: Sequence[list[GazetteerEntry]]) -> GazetteerEntry | None:

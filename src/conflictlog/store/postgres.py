@@ -38,6 +38,7 @@ from conflictlog.store.sqlite import (
     SQLiteStore,
     _country_code,
     _actor_needle,
+    _bbox_spans,
     _now,
     event_where,
 )
@@ -287,8 +288,7 @@ class PostgresStore(SQLiteStore):
             clauses.append("e.id IN (SELECT l.event_pk FROM event_folded_actors l WHERE l.name_id = ANY(?))")
             params.append(self._actor_names(needle))
         if flt.bbox is not None:
-            min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
-            spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+            spans, min_lat, max_lat = _bbox_spans(flt.bbox)
             parts = []
             for lo, hi in spans:  # a box crossing the antimeridian is two boxes
                 parts.append("(e.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326) AND e.longitude BETWEEN ? AND ? "
@@ -327,8 +327,7 @@ class PostgresStore(SQLiteStore):
             if day is not None:
                 tests.append(clause)
                 test_params.append(day.isoformat())
-        min_lon, min_lat, max_lon, max_lat = (float(v) for v in flt.bbox)
-        spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+        spans, min_lat, max_lat = _bbox_spans(flt.bbox)
         selects, params = [], []
         for lo, hi in spans:  # a box crossing the antimeridian is two boxes, holding no point in common
             # <@ finds the points; the coordinates, read from the same index entries, are tested exactly
